@@ -1,0 +1,104 @@
+"""Exceptions raised by :mod:`kg`.
+
+Every error the package raises on purpose is a :class:`KGError`; its message names the
+file (and line) or the node it is about, so the command line can print it as it is.
+
+>>> error = RDFSyntaxError("data/acme.ttl", 12, "A dot is expected at the end of statements")
+>>> str(error)
+'data/acme.ttl:12: A dot is expected at the end of statements'
+>>> isinstance(error, KGError)
+True
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional, Union
+
+__all__ = [
+    "BuildError",
+    "KGError",
+    "ParameterError",
+    "ProjectError",
+    "QueryError",
+    "RDFSyntaxError",
+    "ReasoningError",
+    "ShapesError",
+    "SourcesError",
+    "display_path",
+]
+
+
+def display_path(path: Union[str, os.PathLike]) -> str:
+    """``path`` as a user would type it: relative to the current folder when inside it.
+
+    >>> display_path(Path.cwd() / "data" / "acme.ttl") == os.path.join("data", "acme.ttl")
+    True
+    """
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+class KGError(Exception):
+    """Base class of the errors :mod:`kg` raises on purpose (bad input, missing files)."""
+
+
+class ProjectError(KGError):
+    """The project folder is missing, incomplete or unreadable."""
+
+
+class RDFSyntaxError(KGError):
+    """An RDF file is not valid Turtle (or cannot be read as UTF-8).
+
+    :param path: the file.
+    :param line: the 1-based line of the error, or ``None`` when unknown.
+    :param message: what is wrong, without the file and line.
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], line: Optional[int], message: str):
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        super().__init__(path, line, message)
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class ShapesError(KGError):
+    """The SHACL shapes cannot be used (a malformed shape or constraint)."""
+
+
+class ReasoningError(KGError):
+    """OWL 2 RL reasoning found the graph inconsistent; the message lists why."""
+
+
+class BuildError(KGError):
+    """A build could not be written.
+
+    ``report`` is the :class:`kg.validate.ValidationReport` when the build was refused
+    because the graph has violations, else ``None``.
+    """
+
+    def __init__(self, message: str, *, report=None):
+        super().__init__(message)
+        self.report = report
+
+
+class SourcesError(KGError):
+    """The source documents cannot be checked (a missing or unreadable folder)."""
+
+
+class QueryError(KGError):
+    """A SPARQL query cannot be read, parsed or run."""
+
+
+class ParameterError(QueryError):
+    """A query parameter is missing or has a value of the wrong kind."""
