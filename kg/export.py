@@ -1,0 +1,232 @@
+"""Writing graphs to files: Turtle, sorted N-Triples, JSON-LD and TriG, atomically.
+
+Oxigraph writes Turtle, N-Triples and TriG (fast, triples in N-Triples order); rdflib
+writes JSON-LD, compacted with the project's prefixes.
+
+:func:`export` writes the asserted and the inferred triples side by side, each in three
+formats, plus one TriG file holding the ontology, asserted and inferred graphs as
+named graphs (``GRAPH.ontology``, ``GRAPH.asserted``, ``GRAPH.inferred``). The files
+are written to a temporary folder next to the target, which then replaces the target
+in one rename: a failed export leaves the previous folder as it was.
+
+The data's blank nodes (the ``prov:qualifiedDerivation`` nodes of citations) are
+written as skolem IRIs under ``https://w3id.org/restructuring-kg/.well-known/genid/``
+(RDF 1.1 Concepts, section 3.5). Their names are derived from what the data says about
+them, so they are the same in every build of the same data, and a node keeps its name
+across the asserted and the inferred files: loading both into a store joins them.
+
+>>> import tempfile, pathlib
+>>> from rdflib import Graph
+>>> asserted = Graph().parse(format="turtle", data='''
+...     @prefix ex: <https://example.org/> . ex:tongyi a ex:Lab .''')
+>>> inferred = Graph().parse(format="turtle", data='''
+...     @prefix ex: <https://example.org/> . ex:tongyi a ex:Unit .''')
+>>> out = pathlib.Path(tempfile.mkdtemp()) / "build"
+>>> counts = export(out, ontology=Graph(), asserted=asserted, inferred=inferred)
+>>> counts
+{'ontology': 0, 'asserted': 1, 'inferred': 1}
+>>> sorted(path.name for path in out.iterdir())  # doctest: +NORMALIZE_WHITESPACE
+['asserted.jsonld', 'asserted.nt', 'asserted.ttl', 'graph.trig',
+ 'inferred.jsonld', 'inferred.nt', 'inferred.ttl']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import shutil
+from pathlib import Path
+from typing import Callable, Union
+
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import BuildError, display_path
+from kg.vocab import GRAPH, PREFIXES, bind_prefixes
+
+__all__ = ["BUILD_FILES", "GENID", "export", "ntriples", "skolem_iris"]
+
+GENID = "https://w3id.org/restructuring-kg/.well-known/genid/"
+#: The files :func:`export` writes.
+BUILD_FILES = (
+    "asserted.ttl",
+    "asserted.nt",
+    "asserted.jsonld",
+    "inferred.ttl",
+    "inferred.nt",
+    "inferred.jsonld",
+    "graph.trig",
+)
+
+Triple = tuple[Node, Node, Node]
+
+
+def _stable_labels(graph: Graph) -> dict[BNode, str]:
+    """A name for every blank node of ``graph`` that depends on the data, not on parsing order.
+
+    A node's name is a hash of the triples around it, refined with its neighbours' names
+    until that tells the nodes apart; nodes still alike are interchangeable and numbered.
+    """
+    bnodes = sorted({term for triple in graph for term in triple if isinstance(term, BNode)})
+    labels = {b: "" for b in bnodes}
+
+    def text(term: Node) -> str:
+        return labels[term] if isinstance(term, BNode) else term.n3()
+
+    distinct = 1
+    for _ in range(len(bnodes)):
+        lines = {
+            b: sorted(
+                [f"> {p.n3()} {text(o)}" for p, o in graph.predicate_objects(b)]
+                + [f"< {text(s)} {p.n3()}" for s, p in graph.subject_predicates(b)]
+            )
+            for b in bnodes
+        }
+        labels = {b: hashlib.sha256((labels[b] + "\n" + "\n".join(lines[b])).encode()).hexdigest() for b in bnodes}
+        if len(set(labels.values())) == distinct:
+            break
+        distinct = len(set(labels.values()))
+    names, seen = {}, {}
+    for b in sorted(bnodes, key=lambda b: labels[b]):
+        n = seen[labels[b]] = seen.get(labels[b], 0) + 1
+        names[b] = labels[b][:16] + (f"-{n}" if n > 1 else "")
+    return names
+
+
+def skolem_iris(graph: Graph) -> dict[BNode, URIRef]:
+    """A stable skolem IRI for every blank node of ``graph``.
+
+    >>> from rdflib import Graph
+    >>> data = '[] <https://example.org/p> "x" .'
+    >>> a, b = Graph().parse(format="turtle", data=data), Graph().parse(format="turtle", data=data)
+    >>> list(skolem_iris(a).values()) == list(skolem_iris(b).values())
+    True
+    """
+    return {b: URIRef(GENID + name) for b, name in _stable_labels(graph).items()}
+
+
+def _oxigraph_term(term: Node):
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
+    return pyoxigraph.Literal(str(term), datatype=datatype)
+
+
+def _triples(graph: Graph, rename: dict[BNode, Node]) -> list:
+    """The triples of ``graph``, blank nodes renamed, as Oxigraph triples in N-Triples order."""
+    triples = set()
+    for triple in graph:
+        s, p, o = (rename.get(t, t) if isinstance(t, BNode) else t for t in triple)
+        if isinstance(s, Literal) or not isinstance(p, URIRef):
+            raise BuildError(f"refusing to write a triple no store accepts: {s.n3()} {p.n3()} {o.n3()}")
+        triples.add(pyoxigraph.Triple(_oxigraph_term(s), _oxigraph_term(p), _oxigraph_term(o)))
+    return sorted(triples, key=str)
+
+
+def ntriples(graph: Graph) -> str:
+    """``graph`` as N-Triples, one line per triple, lines sorted.
+
+    >>> from rdflib import Graph
+    >>> print(ntriples(Graph().parse(format="turtle", data='<urn:b> <urn:p> "2" . <urn:a> <urn:p> "1" .')), end="")
+    <urn:a> <urn:p> "1" .
+    <urn:b> <urn:p> "2" .
+    """
+    return pyoxigraph.serialize(_triples(graph, {}), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _to_rdflib(triples: list) -> Graph:
+    graph = bind_prefixes(Graph())
+    for triple in triples:
+        graph.add(tuple(_rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object)))
+    return graph
+
+
+def _rdflib_term(term) -> Node:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _write_files(folder: Path, name: str, triples: list) -> None:
+    pyoxigraph.serialize(triples, folder / f"{name}.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+    pyoxigraph.serialize(triples, folder / f"{name}.nt", format=pyoxigraph.RdfFormat.N_TRIPLES)
+    # rdflib compacts JSON-LD with the project's prefixes as its context; Oxigraph would not.
+    (folder / f"{name}.jsonld").write_text(
+        _to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True), encoding="utf-8"
+    )
+
+
+def _replace_folder(target: Path, write: Callable[[Path], None]) -> None:
+    """Run ``write`` on a new folder beside ``target``, then put that folder in its place."""
+    if target.exists() and not target.is_dir():
+        raise BuildError(f"{display_path(target)}: exists and is not a folder")
+    if target.is_dir():
+        unknown = sorted(p.name for p in target.iterdir() if p.name not in BUILD_FILES)
+        if unknown:
+            raise BuildError(
+                f"{display_path(target)}: refusing to replace a folder that holds files a build does not "
+                f"write ({', '.join(unknown[:5])}); choose another --out"
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    staging = target.parent / f".{target.name}.tmp-{token}"
+    staging.mkdir()
+    try:
+        write(staging)
+        if target.exists():
+            old = target.parent / f".{target.name}.old-{token}"
+            target.rename(old)
+            try:
+                staging.rename(target)
+            except BaseException:
+                old.rename(target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(target)
+    except OSError as error:
+        raise BuildError(f"{display_path(target)}: cannot write the build ({error.strerror or error})") from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def export(
+    out_dir: Union[str, os.PathLike], *, ontology: Graph, asserted: Graph, inferred: Graph
+) -> dict[str, int]:
+    """Write ``asserted`` and ``inferred`` (and, in ``graph.trig``, ``ontology``) to ``out_dir``.
+
+    ``out_dir`` is replaced as a whole; it must not hold files of its own.
+    Returns the number of triples written per graph.
+
+    :raises BuildError: the folder cannot be written, or holds other files.
+    """
+    target = Path(out_dir).absolute()
+    # The ontology keeps its blank nodes (OWL needs them for lists and axioms), under stable names.
+    rename: dict[BNode, Node] = {b: BNode("o" + name) for b, name in _stable_labels(ontology).items()}
+    rename.update(skolem_iris(asserted))
+    triples = {name: _triples(graph, rename) for name, graph in
+               (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
+
+    def write(folder: Path) -> None:
+        _write_files(folder, "asserted", triples["asserted"])
+        _write_files(folder, "inferred", triples["inferred"])
+        quads = [
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH[name])))
+            for name, graph_triples in triples.items()
+            for t in graph_triples
+        ]
+        pyoxigraph.serialize(quads, folder / "graph.trig", format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+
+    _replace_folder(target, write)
+    return {name: len(graph_triples) for name, graph_triples in triples.items()}

@@ -1,0 +1,166 @@
+"""OWL 2 RL reasoning: the triples the ontology entails from the data.
+
+:func:`reason` runs owlrl's OWL 2 RL rules over a copy of a graph (ontology and data
+together) and returns only the triples it adds, without the by-products that are of no
+use to a query and break triple stores:
+
+- triples with a literal subject (owlrl types every literal with its datatype);
+- reflexive statements (``x owl:sameAs x``, ``C rdfs:subClassOf C``, ...), ``owl:Thing``
+  and ``rdfs:Resource`` types, ``rdfs:subClassOf owl:Thing``, ``owl:Nothing`` subclasses;
+- statements about the RDF, RDFS, OWL and XSD vocabularies themselves (datatype
+  declarations and disjointness, annotation property declarations).
+
+What remains is what users query: ``rdf:type`` from subclassing, domains and ranges;
+super-properties (``org:subOrganizationOf`` and ``org:transitiveSubOrganizationOf`` from
+placements, ``org:reportsTo`` and ``rkg:reportsToTransitively`` from reporting lines,
+``prov:wasInfluencedBy``, ...); inverses (``org:hasSubOrganization``, ``org:resultedFrom``);
+and the class and property hierarchies closed under transitivity.
+
+>>> from rdflib import Graph, URIRef
+>>> from rdflib.namespace import RDF
+>>> graph = Graph().parse(format="turtle", data='''
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     @prefix ex: <https://example.org/> .
+...     ex:Lab rdfs:subClassOf ex:Unit .
+...     ex:tongyi a ex:Lab .''')
+>>> inferred = reason(graph)
+>>> sorted(inferred.objects(URIRef("https://example.org/tongyi"), RDF.type))
+[rdflib.term.URIRef('https://example.org/Unit')]
+>>> len(graph)  # the input is left as it was
+2
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import owlrl
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import ReasoningError
+from kg.vocab import OWL, RDF, RDFS, XSD, bind_prefixes
+
+__all__ = ["reason"]
+
+#: Annotation properties built into OWL 2: no OWL 2 RL rule reads them.
+_ANNOTATIONS = {
+    RDFS.label,
+    RDFS.comment,
+    RDFS.seeAlso,
+    RDFS.isDefinedBy,
+    OWL.versionInfo,
+    OWL.deprecated,
+    OWL.priorVersion,
+    OWL.backwardCompatibleWith,
+    OWL.incompatibleWith,
+}
+#: What a property may say about itself and still carry no axiom.
+_DECLARATIONS = _ANNOTATIONS | {RDF.type}
+_BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
+_REFLEXIVE_NOISE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
+_TOP = {OWL.Thing, RDFS.Resource, OWL.topObjectProperty, OWL.topDataProperty}
+_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
+_ERROR_MESSAGE = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
+
+
+class _Semantics(owlrl.OWLRL_Semantics):
+    """owlrl's OWL 2 RL rules, without rule eq-ref.
+
+    eq-ref states ``x owl:sameAs x`` for every node of the graph; those triples are dropped
+    from the result anyway, and replacing a node by itself (eq-rep-*) adds nothing, so
+    skipping them changes no other inference while saving a large share of the time.
+    """
+
+    def _equality(self, triple, cycle_num):
+        s, p, o = triple
+        if (p == OWL.sameAs and s != o) or (p == RDF.type and o == OWL.AllDifferent):
+            super()._equality(triple, cycle_num)
+
+
+def _inert_properties(graph: Graph) -> set[Node]:
+    """Properties no OWL 2 RL rule can use: no axiom mentions them.
+
+    A property is inert when it is a built-in annotation property, or when it is not in
+    the RDF, RDFS, OWL or XSD vocabularies, never appears as a subject or object of a
+    triple except to declare or describe it (``rdf:type``, labels, comments), so that
+    no domain, range, sub-property, inverse, chain, key, restriction or characteristic
+    refers to it. Its triples can only take part in the equality rules (eq-rep-s/o).
+    """
+    inert = set()
+    for p in set(graph.predicates()):
+        if p in _ANNOTATIONS:
+            inert.add(p)
+        elif (
+            not str(p).startswith(_BUILT_IN)
+            and next(iter(graph.subject_predicates(p)), None) is None
+            and all(q in _DECLARATIONS for q in graph.predicates(p))
+        ):
+            inert.add(p)
+    return inert
+
+
+def _is_noise(s: Node, p: Node, o: Node) -> bool:
+    if isinstance(s, Literal):
+        return True
+    if s == o and p in _REFLEXIVE_NOISE:
+        return True
+    if p == RDF.type and o in _TOP:
+        return True
+    if p in (RDFS.subClassOf, RDFS.subPropertyOf) and (o in _TOP or s == OWL.Nothing):
+        return True
+    return isinstance(s, URIRef) and str(s).startswith(_BUILT_IN)
+
+
+def _errors(closure: Graph) -> list[str]:
+    return sorted(str(m) for node in closure.subjects(RDF.type, _ERROR_MESSAGE) for m in closure.objects(node, _ERROR))
+
+
+def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], inferred: Graph) -> set[tuple[Node, Node, Node]]:
+    """Rules eq-rep-s and eq-rep-o applied to the inert triples set aside."""
+    same = {}
+    for x, y in inferred.subject_objects(OWL.sameAs):
+        if x != y and not isinstance(x, Literal) and not isinstance(y, Literal):
+            same.setdefault(x, set()).add(y)
+    copies = set()
+    if same:
+        for s, p, o in inert:
+            for s2 in same.get(s, set()) | {s}:
+                for o2 in same.get(o, set()) | {o}:
+                    copies.add((s2, p, o2))
+    return copies
+
+
+def reason(graph: Graph) -> Graph:
+    """The triples OWL 2 RL entails from ``graph`` that ``graph`` does not already hold.
+
+    ``graph`` should hold the ontology and the data together. It is not modified.
+
+    :raises ReasoningError: the rules found the graph inconsistent (for example an
+        individual of two disjoint classes, or a literal that does not match its
+        datatype); the message lists owlrl's findings.
+    """
+    inert = _inert_properties(graph)
+    active, set_aside = Graph(), []
+    for triple in graph:
+        if triple[1] in inert:
+            set_aside.append(triple)
+        else:
+            active.add(triple)
+    closure = Graph()
+    closure += active
+    owlrl.DeductiveClosure(_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+
+    errors = _errors(closure)
+    if errors:
+        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+        raise ReasoningError(f"OWL 2 RL reasoning found the graph inconsistent: {shown}")
+
+    inferred = bind_prefixes(Graph())
+    for triple in closure:
+        if triple not in graph and not _is_noise(*triple):
+            inferred.add(triple)
+    for triple in _same_as_copies(set_aside, inferred):
+        if triple not in graph and not _is_noise(*triple):
+            inferred.add(triple)
+    return inferred

@@ -1,0 +1,255 @@
+"""SHACL validation of the data against the shapes, with pySHACL.
+
+:func:`validate` checks the data graph together with the ontology (so that
+``sh:targetClass`` reaches instances of subclasses) against SHACL Core and SHACL-SPARQL
+shapes, without any further inference, and returns a :class:`ValidationReport`.
+Only results of severity ``sh:Violation`` make a graph non-conforming; warnings and
+infos are reported but do not fail it.
+
+>>> from rdflib import Graph
+>>> shapes = Graph().parse(format="turtle", data='''
+...     @prefix sh: <http://www.w3.org/ns/shacl#> .
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     @prefix ex: <https://example.org/> .
+...     ex:UnitShape a sh:NodeShape ; sh:targetClass ex:Unit ;
+...         sh:property [ sh:path rdfs:label ; sh:minCount 1 ; sh:message "A unit has a label." ] .''')
+>>> data = Graph().parse(format="turtle", data='''
+...     @prefix ex: <https://example.org/> .
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     ex:lab rdfs:subClassOf ex:Unit .
+...     ex:tongyi a ex:lab .''')
+>>> report = validate(data, shapes_graph=shapes)
+>>> report.conforms
+False
+>>> [(str(r.focus_node), r.message) for r in report.violations]
+[('https://example.org/tongyi', 'A unit has a label.')]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import pyshacl
+from pyparsing import ParseBaseException
+from pyshacl.errors import ReportableRuntimeError
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.term import Node
+
+from kg.errors import ShapesError
+from kg.vocab import RDF, RDFS, qname
+
+__all__ = ["SH", "ValidationReport", "ValidationResult", "format_path", "validate"]
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL validation result (an ``sh:ValidationResult`` of the report graph)."""
+
+    severity: URIRef
+    focus_node: Node
+    result_path: Optional[Node]
+    value: Optional[Node]
+    message: str
+    source_shape: Node
+    source_constraint_component: URIRef
+    #: the ``sh:sparql`` constraint node, for SHACL-SPARQL results
+    source_constraint: Optional[Node] = None
+
+    @property
+    def severity_name(self) -> str:
+        """``"Violation"``, ``"Warning"`` or ``"Info"``."""
+        return self.severity.split("#")[-1]
+
+    def sort_key(self) -> tuple:
+        return (
+            _SEVERITY_ORDER.get(self.severity, 3),
+            str(self.source_shape) if isinstance(self.source_shape, URIRef) else "",
+            str(self.source_constraint_component),
+            str(self.focus_node),
+            str(self.result_path or ""),
+            str(self.value or ""),
+            self.message,
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What :func:`validate` found.
+
+    :ivar conforms: ``True`` unless some result has severity ``sh:Violation``.
+    :ivar results: every result, violations first, in a stable order.
+    :ivar graph: the SHACL validation report as an RDF graph.
+    :ivar shapes_graph: the shapes that were applied (to name the rules in messages).
+    """
+
+    conforms: bool
+    results: tuple[ValidationResult, ...]
+    graph: Graph
+    shapes_graph: Optional[Graph] = None
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == SH.Violation]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == SH.Warning]
+
+    @property
+    def infos(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == SH.Info]
+
+    def rule(self, result: ValidationResult) -> str:
+        """A short name for the rule ``result`` breaks: its shape, path and constraint.
+
+        For example ``rkgsh:MembershipShape, org:member: MinCount``.
+        """
+        shapes = self.shapes_graph if self.shapes_graph is not None else self.graph
+        shape = result.source_shape
+        parts = []
+        if isinstance(shape, BNode):
+            parent = next(iter(shapes.subjects(SH.property, shape)), None)
+            if parent is not None:
+                parts.append(_name(shapes, parent))
+            name = next(iter(shapes.objects(shape, SH.name)), None)
+            path = next(iter(shapes.objects(shape, SH.path)), None)
+            if name is not None:
+                parts.append(str(name))
+            elif path is not None:
+                parts.append(format_path(shapes, path))
+        else:
+            parts.append(_name(shapes, shape))
+        component = result.source_constraint_component.split("#")[-1].removesuffix("ConstraintComponent")
+        if result.source_constraint is not None:
+            name = _name(shapes, result.source_constraint, blank=None)
+            if name:
+                component = f"{component} {name}"
+        return ", ".join(parts) + f": {component}"
+
+
+def _name(graph: Graph, node: Node, *, blank: Optional[str] = "a blank-node shape") -> Optional[str]:
+    for prop in (RDFS.label, SH.name):
+        value = next(iter(graph.objects(node, prop)), None)
+        if isinstance(value, Literal):
+            return str(value)
+    if isinstance(node, BNode):
+        return blank
+    return qname(node)
+
+
+def format_path(graph: Graph, path: Node) -> str:
+    """A SHACL property path written in SPARQL property-path syntax.
+
+    >>> from rdflib import Graph
+    >>> g = Graph().parse(format="turtle", data='''
+    ...     @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix org: <http://www.w3.org/ns/org#> .
+    ...     <urn:p> sh:path ( org:member [ sh:inversePath org:organization ] ) .''')
+    >>> format_path(g, g.value(URIRef("urn:p"), SH.path))
+    'org:member/^org:organization'
+    """
+    if isinstance(path, URIRef):
+        return qname(path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(format_path(graph, step) for step in Collection(graph, path))
+    for prop, template in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "({})*"),
+        (SH.oneOrMorePath, "({})+"),
+        (SH.zeroOrOnePath, "({})?"),
+    ):
+        inner = graph.value(path, prop)
+        if inner is not None:
+            return template.format(format_path(graph, inner))
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(format_path(graph, step) for step in Collection(graph, alternatives)) + ")"
+    return path.n3()
+
+
+def _message(graph: Graph, result: Node) -> str:
+    messages = [m for m in graph.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    if not messages:
+        return ""
+    return str(min(messages, key=lambda m: (m.language not in (None, "en"), str(m))))
+
+
+def _results(graph: Graph) -> tuple[ValidationResult, ...]:
+    results = []
+    for node in graph.objects(None, SH.result):
+        results.append(
+            ValidationResult(
+                severity=graph.value(node, SH.resultSeverity),
+                focus_node=graph.value(node, SH.focusNode),
+                result_path=graph.value(node, SH.resultPath),
+                value=graph.value(node, SH.value),
+                message=_message(graph, node),
+                source_shape=graph.value(node, SH.sourceShape),
+                source_constraint_component=graph.value(node, SH.sourceConstraintComponent),
+                source_constraint=graph.value(node, SH.sourceConstraint),
+            )
+        )
+    return tuple(sorted(results, key=ValidationResult.sort_key))
+
+
+class _PreparedQueryGraph(Graph):
+    """A graph that parses each distinct SPARQL query text once.
+
+    pySHACL runs a SHACL-SPARQL constraint once per focus node, passing the same query
+    text each time; rdflib would parse it again on every call, which took most of the
+    validation time. Parsing is cached per graph, keyed by the text and the prefixes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prepared: dict = {}
+
+    def query(self, query_object, processor="sparql", result="sparql", initNs=None, initBindings=None,  # noqa: N803
+              use_store_provided=True, **kwargs):
+        if isinstance(query_object, str) and processor == "sparql":
+            namespaces = dict(initNs or self.namespaces())
+            key = (query_object, tuple(sorted(namespaces.items())))
+            if key not in self._prepared:
+                self._prepared[key] = prepareQuery(query_object, initNs=namespaces)
+            query_object = self._prepared[key]
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional[Graph] = None) -> ValidationReport:
+    """Validate ``data_graph`` (with ``ontology_graph`` mixed in) against ``shapes_graph``.
+
+    Neither graph is modified. The shapes see one graph, the union of the two (pySHACL's
+    own ``ont_graph`` would copy only the class and property axioms, not the individuals
+    of the ontology such as roles and statuses). No inference is run: the ontology is
+    there so that targets follow ``rdfs:subClassOf`` and constraints see its terms.
+
+    :raises ShapesError: the shapes cannot be used (a malformed shape, constraint or
+        SPARQL query).
+    """
+    union = _PreparedQueryGraph()
+    union += data_graph
+    if ontology_graph is not None:
+        union += ontology_graph
+    try:
+        _, report_graph, _ = pyshacl.validate(
+            union,
+            shacl_graph=shapes_graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            abort_on_first=False,
+            inplace=True,
+        )
+    except ReportableRuntimeError as error:
+        raise ShapesError(f"the SHACL shapes cannot be used: {error.message}") from None
+    except ParseBaseException as error:
+        raise ShapesError(f"a SPARQL query of the SHACL shapes is not valid SPARQL: {error}") from None
+    results = _results(report_graph)
+    conforms = not any(r.severity == SH.Violation for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph, shapes_graph=shapes_graph)
