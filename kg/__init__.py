@@ -1,0 +1,74 @@
+"""restructuring-kg: a knowledge graph of how technology companies reorganize for AI.
+
+The pipeline, one module per stage, each a function over rdflib graphs:
+
+>>> from kg import find_project, load_project, validate, reason
+>>> graphs = load_project(find_project())
+>>> len(graphs.data) > 0
+True
+
+- :mod:`kg.project` — where the ontology, shapes, data and queries are;
+- :mod:`kg.load` — Turtle files into graphs (syntax errors with file and line);
+- :mod:`kg.validate` — SHACL validation into a report;
+- :mod:`kg.reason` — OWL 2 RL inferences;
+- :mod:`kg.export` and :mod:`kg.build` — writing asserted and inferred triples;
+- :mod:`kg.stats` and :mod:`kg.sources` — counts, and citations checked against the sources.
+"""
+
+from kg.build import BuildResult, build
+from kg.errors import (
+    BuildError,
+    KGError,
+    ParameterError,
+    ProjectError,
+    QueryError,
+    RDFSyntaxError,
+    ReasoningError,
+    ShapesError,
+    SourcesError,
+)
+from kg.export import export
+from kg.load import ProjectGraphs, files_of, load_dataset, load_graph, load_project, parse
+from kg.project import Project, find_project, shipped_project
+from kg.reason import reason
+from kg.sources import Citation, CitationReport, check_citations
+from kg.stats import CompanyCounts, SourceCounts, Stats, stats
+from kg.validate import ValidationReport, ValidationResult, validate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BuildError",
+    "BuildResult",
+    "Citation",
+    "CitationReport",
+    "CompanyCounts",
+    "KGError",
+    "ParameterError",
+    "Project",
+    "ProjectError",
+    "ProjectGraphs",
+    "QueryError",
+    "RDFSyntaxError",
+    "ReasoningError",
+    "ShapesError",
+    "SourceCounts",
+    "SourcesError",
+    "Stats",
+    "ValidationReport",
+    "ValidationResult",
+    "__version__",
+    "build",
+    "check_citations",
+    "export",
+    "files_of",
+    "find_project",
+    "load_dataset",
+    "load_graph",
+    "load_project",
+    "parse",
+    "reason",
+    "shipped_project",
+    "stats",
+    "validate",
+]

@@ -1,0 +1,296 @@
+"""The ``kg`` command: the only part of the package that prints or exits.
+
+Exit codes: 0 success, 1 violations or failed citations, 2 an error (bad input, a
+syntax error, a missing file, a bad option).
+
+Each subcommand is a pair of functions, ``_add_NAME(subparsers)`` that declares its
+options and ``_run_NAME(args)`` that runs it and returns the exit code; list the first
+in :data:`_COMMANDS` to add a subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable, Optional, Sequence, TextIO
+
+from rdflib.term import Node
+
+from kg import __version__
+from kg.build import build
+from kg.errors import BuildError, KGError, display_path
+from kg.load import ProjectGraphs, load_project
+from kg.project import Project, find_project
+from kg.sources import check_citations
+from kg.stats import stats
+from kg.validate import ValidationReport, format_path, validate
+from kg.vocab import bind_prefixes, label, qname
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _project(args: argparse.Namespace) -> Project:
+    return find_project(args.root)
+
+
+# -- kg validate ------------------------------------------------------------------
+
+
+def _add_validate(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check the data against the SHACL shapes",
+        description="Check the data (with the ontology) against ontology/shapes.ttl. "
+        "Exit 0 when it conforms, 1 when it has violations (warnings do not fail it), 2 on error.",
+    )
+    parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
+    parser.set_defaults(run=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    graphs = load_project(_project(args), require_shapes=True)
+    report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+    if args.format == "json":
+        print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
+    elif args.format == "turtle":
+        print(bind_prefixes(report.graph).serialize(format="turtle"), end="")
+    else:
+        _print_report(report, graphs, sys.stdout)
+        print(_summary(report, graphs))
+    return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _describe(graphs: ProjectGraphs, node: Node) -> tuple[str, Optional[str], list[str]]:
+    """A node's short name, label and data files."""
+    files = [display_path(path) for path in graphs.files_of(node)]
+    return qname(node), label(graphs.data, node), files
+
+
+def _report_json(report: ValidationReport, graphs: ProjectGraphs) -> dict:
+    results = []
+    for result in report.results:
+        _, node_label, files = _describe(graphs, result.focus_node)
+        results.append(
+            {
+                "severity": result.severity_name,
+                "rule": report.rule(result),
+                "focus_node": str(result.focus_node),
+                "label": node_label,
+                "files": files,
+                "path": format_path(report.graph, result.result_path) if result.result_path is not None else None,
+                "value": str(result.value) if result.value is not None else None,
+                "message": result.message,
+                "source_shape": str(result.source_shape),
+                "source_constraint_component": str(result.source_constraint_component),
+            }
+        )
+    return {
+        "conforms": report.conforms,
+        "violations": len(report.violations),
+        "warnings": len(report.warnings),
+        "infos": len(report.infos),
+        "results": results,
+    }
+
+
+def _print_report(report: ValidationReport, graphs: ProjectGraphs, out: TextIO) -> None:
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for result in report.results:
+        groups[(result.severity_name, report.rule(result))].append(result)
+    for (severity, rule), results in groups.items():
+        print(f"{severity}: {rule} ({len(results)})", file=out)
+        for result in results:
+            name, node_label, files = _describe(graphs, result.focus_node)
+            where = f" in {', '.join(files)}" if files else ""
+            print(f"  {name}" + (f' "{node_label}"' if node_label else "") + where, file=out)
+            detail = result.message
+            if result.result_path is not None:
+                detail = f"{format_path(report.graph, result.result_path)}: {detail}"
+            if result.value is not None and result.value != result.focus_node:
+                detail += f" (value: {qname(result.value)})"
+            print(f"    {detail}", file=out)
+        print(file=out)
+
+
+def _summary(report: ValidationReport, graphs: ProjectGraphs) -> str:
+    counts = (
+        f"{_plural(len(report.violations), 'violation')}, {_plural(len(report.warnings), 'warning')}, "
+        f"{_plural(len(report.infos), 'info')}"
+    )
+    checked = f"{_plural(len(graphs.data), 'triple')} in {_plural(len(graphs.project.data_files), 'data file')}"
+    verdict = "conforms" if report.conforms else "does not conform"
+    return f"{counts} ({checked}): the data {verdict}"
+
+
+# -- kg build ---------------------------------------------------------------------
+
+
+def _add_build(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "build",
+        help="validate, reason and write the graph files",
+        description="Load and validate the project, run OWL 2 RL reasoning and write asserted.{ttl,nt,jsonld}, "
+        "inferred.{ttl,nt,jsonld} and graph.trig. Nothing is written when the data has violations, "
+        "unless --force.",
+    )
+    parser.add_argument("--out", type=Path, help="output folder (default: build/ in the project, or ./build)")
+    parser.add_argument("--force", action="store_true", help="write even when the data has SHACL violations")
+    parser.set_defaults(run=_run_build)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    project = _project(args)
+    out_dir = args.out if args.out is not None else project.default_build_dir
+    try:
+        result = build(project, out_dir, force=args.force)
+    except BuildError as error:
+        if error.report is None:
+            raise
+        graphs = load_project(project)
+        _print_report(error.report, graphs, sys.stderr)
+        print(f"kg: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    counts = result.counts
+    print(
+        f"wrote {display_path(result.out_dir)}: {_plural(counts['asserted'], 'asserted triple')}, "
+        f"{_plural(counts['inferred'], 'inferred triple')}, {_plural(counts['ontology'], 'ontology triple')}"
+    )
+    print("took " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.seconds.items()))
+    report = result.report
+    if not report.conforms:
+        print(f"written despite {_plural(len(report.violations), 'violation')} (--force); see kg validate")
+    elif report.warnings:
+        print(f"{_plural(len(report.warnings), 'warning')}; see kg validate")
+    return EXIT_OK
+
+
+# -- kg stats ---------------------------------------------------------------------
+
+
+def _add_stats(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "stats",
+        help="count resources per class, company and source",
+        description="Count the asserted data: resources per class, per company (with its events and "
+        "activities) and per source document (resources citing it).",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.set_defaults(run=_run_stats)
+
+
+def _run_stats(args: argparse.Namespace) -> int:
+    project = _project(args)
+    graphs = load_project(project)
+    counted = stats(graphs.data, ontology=graphs.ontology)
+    if args.format == "json":
+        document = {
+            "triples": counted.triples,
+            "data_files": len(project.data_files),
+            "classes": {str(cls): n for cls, n in counted.classes},
+            "companies": [
+                {"company": str(c.company), "label": c.label, "things": c.things, "events": c.events, "activities": c.activities}
+                for c in counted.companies
+            ],
+            "sources": [
+                {"source": str(s.source), "file": s.identifier, "label": s.label, "resources": s.resources, "citations": s.citations}
+                for s in counted.sources
+            ],
+        }
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{_plural(counted.triples, 'triple')} in {_plural(len(project.data_files), 'data file')} ({display_path(project.data_dir)})")
+    print("\nresources per class (asserted rdf:type)")
+    for cls, n in counted.classes:
+        print(f"  {n:6}  {qname(cls)}")
+    print("\nper company                       things  events  activities")
+    for c in counted.companies:
+        print(f"  {(c.label or qname(c.company)):30.30} {c.things:7} {c.events:7} {c.activities:11}")
+    print("\nper source document               resources citing  citations")
+    for s in counted.sources:
+        print(f"  {(s.identifier or qname(s.source)):30.30} {s.resources:18} {s.citations:10}")
+    return EXIT_OK
+
+
+# -- kg sources check ---------------------------------------------------------------
+
+
+def _add_sources(subparsers) -> None:
+    parser = subparsers.add_parser("sources", help="work with the source documents", description="Work with the source documents.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser(
+        "check",
+        help="verify every citation against the source files",
+        description="Verify every citation (prov:qualifiedDerivation with rkg:locator): the file exists, the "
+        "lines exist, and a cited line names the thing cited. Exit 0 when all hold, 1 when some fail.",
+    )
+    check.add_argument("dir", type=Path, metavar="DIR", help="the folder of source documents (e.g. ../shared/sources)")
+    check.set_defaults(run=_run_sources_check)
+
+
+def _run_sources_check(args: argparse.Namespace) -> int:
+    graphs = load_project(_project(args))
+    report = check_citations(graphs.data, args.dir)
+    for citation in report.failures:
+        name, _, files = _describe(graphs, citation.node)
+        cited = display_path(citation.file) if citation.file else qname(citation.source) if citation.source else "?"
+        if citation.locator:
+            cited += f" {citation.locator}"
+        where = f" ({', '.join(files)})" if files else ""
+        print(f"{name}{where}: {cited}: {citation.reason}")
+    failed = len(report.failures)
+    print(f"{_plural(len(report.citations), 'citation')} checked, {failed} failed")
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+# -- the parser -------------------------------------------------------------------
+
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg",
+        description="Build, check and count the restructuring knowledge graph.",
+        epilog="Exit codes: 0 success, 1 violations or failed citations, 2 error.",
+    )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        metavar="DIR",
+        help="the project folder (default: the checkout around the current folder, else the installed copy)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in _COMMANDS:
+        add(subparsers)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run ``kg`` with ``argv`` (the process's arguments by default); return the exit code."""
+    # rdflib and pySHACL log recoverable oddities (with tracebacks); kg reports what matters itself.
+    for name in ("rdflib", "pyshacl", "owlrl"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KGError as error:
+        print(f"kg: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
