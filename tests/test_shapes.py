@@ -12,38 +12,18 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Optional
 
 import pytest
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from kg.load import load_graph, load_project
-from kg.project import Project
 from kg.validate import SH, validate
-from kg.vocab import PREFIXES, RDF, RDFS
+from kg.vocab import PREFIXES, PROV, RDF, RDFS, qname
 
-ROOT = Path(__file__).resolve().parent.parent
-SHAPES_FILE = ROOT / "ontology" / "shapes.ttl"
 RKGSH = Namespace("https://w3id.org/restructuring-kg/shapes#")
 
-#: The prefixes of the fixtures (the project's own, plus ``rkgsh:`` for the shapes).
-NAMESPACES = {
-    **PREFIXES,
-    "rkgsh": str(RKGSH),
-    "rmod": "https://w3id.org/restructuring-kg/id/model/",
-    "rdis": "https://w3id.org/restructuring-kg/id/disagreement/",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "time": "http://www.w3.org/2006/time#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "schema": "https://schema.org/",
-    "rdfs": str(RDFS),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+#: The prefixes of the fixtures: the project's own, and ``rkgsh:`` for the shapes.
+NAMESPACES = {**PREFIXES, "rkgsh": str(RKGSH)}
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in NAMESPACES.items())
 TURTLE_PROLOGUE = "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in NAMESPACES.items())
 
@@ -455,7 +435,7 @@ BAD_CASES = [
          ("SourceDocumentShape-identifier", "MaxCount", "rsrc:t001")),
     case("source-identifier-typed", replace("rsrc:t001", "dcterms:identifier", '"001_fedcba9876543210.txt"^^xsd:anyURI'),
          ("SourceDocumentShape-identifier", "Datatype", "rsrc:t001")),
-    case("source-identifier-not-a-file-name", replace("rsrc:t001", "dcterms:identifier", '"article.txt"'),
+    case("source-identifier-not-a-file-name", replace("rsrc:t001", "dcterms:identifier", '"sources/001_fedcba9876543210.txt"'),
          ("SourceDocumentShape-identifier", "Pattern", "rsrc:t001")),
     case("source-with-two-dates", 'INSERT DATA { rsrc:t000 dcterms:date "2026-03-24"^^xsd:date }',
          ("SourceDocumentShape-date", "MaxCount", "rsrc:t000")),
@@ -819,13 +799,13 @@ GOOD_CASES = [
 
 
 @pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return Graph().parse(SHAPES_FILE)
+def shapes(shipped_graphs) -> Graph:
+    return shipped_graphs.shapes
 
 
 @pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return load_graph(Project.at(ROOT).ontology_files)
+def ontology(shipped_graphs) -> Graph:
+    return shipped_graphs.ontology
 
 
 def base_graph() -> Graph:
@@ -840,12 +820,8 @@ def changed_graph(update: str) -> Graph:
 
 
 def curie(node) -> str:
-    if isinstance(node, BNode):
-        return "_:"
-    for prefix, iri in NAMESPACES.items():
-        if str(node).startswith(iri) and prefix != "rkgsh":
-            return f"{prefix}:{node[len(iri):]}"
-    return str(node)
+    """``node`` as the cases write it: a CURIE, or ``"_:"`` for any blank node."""
+    return "_:" if isinstance(node, BNode) else qname(node)
 
 
 def short(node) -> str:
@@ -1012,27 +988,22 @@ def test_results_name_the_other_party(shapes, ontology):
 # -- The shipped data ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    return load_project(Project.at(ROOT), require_shapes=True)
-
-
-def test_every_typed_node_of_the_data_is_checked(shipped):
+def test_every_typed_node_of_the_data_is_checked(shipped_graphs):
     """A node shape per class: every typed node of the data is the target of some node shape
     (qualified derivations through ``sh:node`` from the citing node)."""
-    union = shipped.ontology + shipped.data
-    targeted = set(shipped.shapes.objects(None, SH.targetClass))
-    derivations = set(shipped.data.objects(None, URIRef(NAMESPACES["prov"] + "qualifiedDerivation")))
+    union = shipped_graphs.ontology + shipped_graphs.data
+    targeted = set(shipped_graphs.shapes.objects(None, SH.targetClass))
+    derivations = set(shipped_graphs.data.objects(None, PROV.qualifiedDerivation))
     unchecked = sorted({
         curie(cls)
-        for node, cls in shipped.data.subject_objects(RDF.type)
+        for node, cls in shipped_graphs.data.subject_objects(RDF.type)
         if node not in derivations
         and not any(targeted & set(union.transitive_objects(c, RDFS.subClassOf)) for c in union.objects(node, RDF.type))
     })
     assert unchecked == []
 
 
-def test_shipped_data_conforms(shipped):
-    report = validate(shipped.data, shapes_graph=shipped.shapes, ontology_graph=shipped.ontology)
+def test_shipped_data_conforms(shipped_graphs):
+    report = validate(shipped_graphs.data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
     assert [(report.rule(r), curie(r.focus_node), r.message) for r in report.violations] == []
     assert report.conforms
