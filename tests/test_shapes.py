@@ -277,30 +277,29 @@ def cite(source: str = "rsrc:t000", locator: str = "L1") -> str:
     )
 
 
-def placement(iri: str, unit: str, parent: str, *, leave_out: str = "", extra: str = "") -> str:
-    """An INSERT DATA of a complete placement, less the property named by ``leave_out``."""
-    parts = {
-        "label": 'rdfs:label "an extra placement"@en',
-        "unit": f"rkg:placedUnit {unit}",
-        "parent": f"rkg:parentOrganization {parent}",
-        "interval": f"rkg:placedDuring {iri}-interval",
-    }
+def time_bound(iri: str, kind: str, ends: dict[str, str], during: str, *, leave_out: str = "", extra: str = "") -> str:
+    """An INSERT DATA of a complete, cited, time-bound fact of type ``kind``.
+
+    ``ends`` names its two ends (``{"unit": "rkg:placedUnit rorg:x", ...}``), ``during`` the
+    property of its interval; ``leave_out`` drops one part (``"label"``, ``"interval"`` or a
+    key of ``ends``) and ``extra`` adds Turtle to the fact.
+    """
+    parts = {"label": 'rdfs:label "an extra fact"@en', **ends, "interval": f"{during} {iri}-interval"}
     parts.pop(leave_out, None)
     body = " ; ".join([*parts.values(), cite(), *([extra] if extra else [])])
-    return f"INSERT DATA {{ {iri} a rkg:Placement ; {body} . {iri}-interval a time:Interval . }}"
+    return f"INSERT DATA {{ {iri} a {kind} ; {body} . {iri}-interval a time:Interval . }}"
 
 
-def reporting_line(iri: str, subordinate: str, superior: str, *, leave_out: str = "", extra: str = "") -> str:
-    """An INSERT DATA of a complete reporting line, less the property named by ``leave_out``."""
-    parts = {
-        "label": 'rdfs:label "an extra reporting line"@en',
-        "subordinate": f"rkg:subordinate {subordinate}",
-        "superior": f"rkg:superior {superior}",
-        "interval": f"rkg:reportingDuring {iri}-interval",
-    }
-    parts.pop(leave_out, None)
-    body = " ; ".join([*parts.values(), cite(), *([extra] if extra else [])])
-    return f"INSERT DATA {{ {iri} a rkg:ReportingLine ; {body} . {iri}-interval a time:Interval . }}"
+def placement(iri: str, unit: str, parent: str, **options) -> str:
+    """A complete placement of ``unit`` under ``parent`` (see :func:`time_bound` for ``options``)."""
+    ends = {"unit": f"rkg:placedUnit {unit}", "parent": f"rkg:parentOrganization {parent}"}
+    return time_bound(iri, "rkg:Placement", ends, "rkg:placedDuring", **options)
+
+
+def reporting_line(iri: str, subordinate: str, superior: str, **options) -> str:
+    """A complete reporting line (see :func:`time_bound` for ``options``)."""
+    ends = {"subordinate": f"rkg:subordinate {subordinate}", "superior": f"rkg:superior {superior}"}
+    return time_bound(iri, "rkg:ReportingLine", ends, "rkg:reportingDuring", **options)
 
 
 def event(iri: str, kind: str, organizations: str) -> str:
