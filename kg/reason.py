@@ -116,10 +116,11 @@ def _errors(closure: Graph) -> list[str]:
     return sorted(str(m) for node in closure.subjects(RDF.type, _ERROR_MESSAGE) for m in closure.objects(node, _ERROR))
 
 
-def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], inferred: Graph) -> set[tuple[Node, Node, Node]]:
-    """Rules eq-rep-s and eq-rep-o applied to the inert triples set aside."""
+def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], closure: Graph) -> set[tuple[Node, Node, Node]]:
+    """Rules eq-rep-s and eq-rep-o applied to the inert triples set aside, with every
+    ``owl:sameAs`` of the closure (asserted or inferred)."""
     same = {}
-    for x, y in inferred.subject_objects(OWL.sameAs):
+    for x, y in closure.subject_objects(OWL.sameAs):
         if x != y and not isinstance(x, Literal) and not isinstance(y, Literal):
             same.setdefault(x, set()).add(y)
     copies = set()
@@ -160,7 +161,7 @@ def reason(graph: Graph) -> Graph:
     for triple in closure:
         if triple not in graph and not _is_noise(*triple):
             inferred.add(triple)
-    for triple in _same_as_copies(set_aside, inferred):
+    for triple in _same_as_copies(set_aside, closure):
         if triple not in graph and not _is_noise(*triple):
             inferred.add(triple)
     return inferred

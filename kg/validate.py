@@ -235,10 +235,12 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
     union += data_graph
     if ontology_graph is not None:
         union += ontology_graph
+    shapes = Graph()  # pySHACL adds triples to the shapes graph it is given
+    shapes += shapes_graph
     try:
         _, report_graph, _ = pyshacl.validate(
             union,
-            shacl_graph=shapes_graph,
+            shacl_graph=shapes,
             inference="none",
             advanced=True,
             allow_warnings=True,

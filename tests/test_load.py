@@ -1,0 +1,159 @@
+"""Loading Turtle: exact syntax-error lines, per-file provenance of nodes, whole projects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import ProjectError, RDFSyntaxError
+from kg.load import files_of, load_dataset, load_graph, load_project, parse
+
+EX = "@prefix ex: <https://example.org/> .\n"
+
+
+def write(folder: Path, name: str, text, *, binary: bool = False) -> Path:
+    path = folder / name
+    if binary:
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def syntax_error(path: Path) -> RDFSyntaxError:
+    with pytest.raises(RDFSyntaxError) as caught:
+        parse(path)
+    return caught.value
+
+
+def test_parse_reads_the_triples(tmp_path):
+    path = write(tmp_path, "a.ttl", EX + 'ex:acme ex:name "Acme"@en ; ex:unit ex:lab .\n')
+    graph = parse(path)
+    assert set(graph) == {
+        (URIRef("https://example.org/acme"), URIRef("https://example.org/name"), Literal("Acme", lang="en")),
+        (URIRef("https://example.org/acme"), URIRef("https://example.org/unit"), URIRef("https://example.org/lab")),
+    }
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        # The statement on line 3 lacks its dot: the parser stops at the next token, on line 4.
+        (EX + "ex:a ex:b ex:c .\nex:d ex:e ex:f\nex:g ex:h ex:i .\n", 4),
+        # An undeclared prefix on the first line.
+        ("ex:a ex:b ex:c .\n", 1),
+        # A space inside an IRI (rdflib alone would accept it with a warning).
+        (EX + "\n\nex:a ex:b <https://example.org/x y> .\n", 4),
+        # A string left open on line 2.
+        (EX + 'ex:a ex:b "open .\n\nex:c ex:d ex:e .\n', 2),
+        # An error after a multi-line string: lines inside the string count.
+        (EX + 'ex:a ex:b """one\ntwo\nthree""" .\nex:c ex:d ;; .\n', 5),
+        # The last statement unfinished, without a final newline.
+        (EX + "ex:a ex:b ex:c", 2),
+    ],
+)
+def test_syntax_error_has_the_file_and_line(tmp_path, text, line):
+    path = write(tmp_path, "bad.ttl", text)
+    error = syntax_error(path)
+    assert error.path == path
+    assert error.line == line
+    assert str(error).startswith(f"{path}:{line}: ")
+    assert error.message and "Parser error" not in error.message
+
+
+def test_invalid_utf8_is_a_syntax_error_with_its_line(tmp_path):
+    path = write(tmp_path, "latin1.ttl", (EX + 'ex:a ex:b "caf\xe9" .\n').encode("latin-1"), binary=True)
+    error = syntax_error(path)
+    assert error.line == 2
+    assert "UTF-8" in error.message
+
+
+def test_syntax_error_path_is_shown_relative_to_the_current_folder(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    write(tmp_path / "data", "bad.ttl", EX + "ex:a ex:b .\n")
+    monkeypatch.chdir(tmp_path)
+    error = syntax_error(tmp_path / "data" / "bad.ttl")
+    assert str(error).startswith("data/bad.ttl:2: ")
+
+
+def test_missing_file_is_a_project_error(tmp_path):
+    with pytest.raises(ProjectError, match="missing.ttl: cannot read"):
+        parse(tmp_path / "missing.ttl")
+
+
+def test_load_graph_stops_at_the_first_bad_file(tmp_path):
+    good = write(tmp_path, "good.ttl", EX + "ex:a ex:b ex:c .\n")
+    bad = write(tmp_path, "bad.ttl", EX + "ex:a ex:b\n")
+    with pytest.raises(RDFSyntaxError) as caught:
+        load_graph([good, bad])
+    assert caught.value.path == bad
+
+
+def test_blank_node_labels_are_local_to_each_file(tmp_path):
+    one = write(tmp_path, "one.ttl", EX + "ex:a ex:cites _:d . _:d ex:line 1 .\n")
+    two = write(tmp_path, "two.ttl", EX + "ex:b ex:cites _:d . _:d ex:line 2 .\n")
+    graph = load_graph([one, two])
+    cited = set(graph.objects(None, URIRef("https://example.org/cites")))
+    assert len(cited) == 2 and all(isinstance(node, BNode) for node in cited)
+
+
+def test_files_of_names_the_files_that_describe_a_node(tmp_path):
+    one = write(tmp_path, "one.ttl", EX + 'ex:acme ex:name "Acme" . ex:acme ex:unit ex:lab .\n')
+    two = write(tmp_path, "two.ttl", EX + 'ex:acme ex:size 3 . ex:beta ex:name "Beta" .\n')
+    dataset = load_dataset([one, two])
+    assert files_of(dataset, URIRef("https://example.org/acme")) == [one.resolve(), two.resolve()]
+    assert files_of(dataset, URIRef("https://example.org/beta")) == [two.resolve()]
+    # Mentioned only as an object: the file that mentions it.
+    assert files_of(dataset, URIRef("https://example.org/lab")) == [one.resolve()]
+    assert files_of(dataset, URIRef("https://example.org/nowhere")) == []
+
+
+def test_files_of_works_for_blank_nodes(tmp_path):
+    one = write(tmp_path, "one.ttl", EX + "ex:a ex:cites [ ex:line 1 ] .\n")
+    dataset = load_dataset([one])
+    (derivation,) = {o for _, _, o, _ in dataset.quads((None, URIRef("https://example.org/cites"), None, None))}
+    assert files_of(dataset, derivation) == [one.resolve()]
+
+
+def test_load_project_reads_ontology_shapes_and_data_separately(make_project):
+    project = make_project(data={"acme.ttl": EX + "ex:acme a ex:Company .\n", "more/beta.ttl": EX + "ex:beta a ex:Company .\n"})
+    graphs = load_project(project)
+    assert len(graphs.data) == 2
+    assert sorted(path.name for path in graphs.files_of(URIRef("https://example.org/beta"))) == ["beta.ttl"]
+    # The shapes are not part of the ontology graph.
+    sh = URIRef("http://www.w3.org/ns/shacl#NodeShape")
+    assert (None, None, sh) in graphs.shapes
+    assert (None, None, sh) not in graphs.ontology
+    assert (URIRef("https://w3id.org/restructuring-kg/ontology#Company"), None, None) in graphs.ontology
+
+
+def test_load_project_without_shapes(make_project):
+    project = make_project(shapes=None)
+    assert load_project(project).shapes is None
+    with pytest.raises(ProjectError, match="shapes.ttl: no such file"):
+        load_project(project, require_shapes=True)
+
+
+def test_load_project_needs_data(make_project):
+    project = make_project(data={})
+    with pytest.raises(ProjectError, match="no data files"):
+        load_project(project)
+
+
+@pytest.mark.parametrize("where", ["ontology/restructuring.ttl", "ontology/shapes.ttl", "data/acme.ttl"])
+def test_a_syntax_error_anywhere_in_a_project_names_its_file_and_line(make_project, where):
+    project = make_project()
+    path = project.root / where
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines) + "\nthis is not turtle .\n", encoding="utf-8")
+    with pytest.raises(RDFSyntaxError) as caught:
+        load_project(project)
+    assert caught.value.path == path
+    assert caught.value.line == len(lines) + 1
+
+
+def test_the_shipped_project_loads(shipped_graphs):
+    assert len(shipped_graphs.ontology) > 0 and len(shipped_graphs.data) > 0
+    assert len(shipped_graphs.data) == sum(len(g) for g in shipped_graphs.dataset.graphs())
