@@ -1,0 +1,221 @@
+"""The kg command: output and exit codes (0 ok, 1 violations or failed citations, 2 error)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+
+from conftest import ROOT, TINY_DATA, TINY_SOURCE
+from kg.cli import main
+
+TINY_TRIPLES = len(Graph().parse(data=TINY_DATA, format="turtle"))
+VIOLATING = TINY_DATA + "\nrorg:nameless a rkg:Lab .\n"
+BROKEN = TINY_DATA + "\nrorg:broken a rkg:Lab\nrorg:next a rkg:Lab .\n"
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def kg_process(*argv, cwd=ROOT) -> subprocess.CompletedProcess:
+    """``python -m kg`` in a new process, using this checkout's package."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "kg", *map(str, argv)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+# -- kg validate ------------------------------------------------------------------------
+
+
+def test_validate_conforming_data_exits_0(make_project, capsys):
+    project = make_project()
+    code, out, err = run(capsys, "--root", project.root, "validate")
+    assert code == 0
+    assert out.splitlines()[-1] == f"0 violations, 2 warnings, 0 infos ({TINY_TRIPLES} triples in 1 data file): the data conforms"
+    assert "Warning: person, skos:altLabel: MinCount (2)" in out
+
+
+def test_validate_violations_exit_1_and_name_node_label_file_path_and_message(make_project, capsys, monkeypatch):
+    more = "@prefix rorg: <https://w3id.org/restructuring-kg/id/org/> .\n" \
+           "@prefix rkg: <https://w3id.org/restructuring-kg/ontology#> .\nrorg:nameless a rkg:Lab .\n"
+    project = make_project(data={"acme.ttl": TINY_DATA, "extra/more.ttl": more}, pyproject=True)
+    monkeypatch.chdir(project.data_dir)  # kg finds the checkout around the current folder
+    code, out, err = run(capsys, "validate")
+    assert code == 1, err
+    assert "Violation: organization, rdfs:label: MinCount (1)" in out
+    assert "  rorg:nameless in extra/more.ttl" in out  # relative to the current folder
+    assert "    rdfs:label: An organization has a label." in out
+    assert out.splitlines()[-1].startswith("1 violation, 2 warnings, 0 infos")
+    assert out.splitlines()[-1].endswith("the data does not conform")
+
+
+def test_validate_json(make_project, capsys):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    code, out, _ = run(capsys, "--root", project.root, "validate", "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    assert (document["conforms"], document["violations"], document["warnings"]) == (False, 1, 2)
+    (violation,) = [r for r in document["results"] if r["severity"] == "Violation"]
+    assert violation["focus_node"] == "https://w3id.org/restructuring-kg/id/org/nameless"
+    assert violation["path"] == "rdfs:label"
+    assert violation["files"] == [str(project.data_dir / "acme.ttl")]
+    assert violation["message"] == "An organization has a label."
+
+
+def test_validate_turtle_is_the_shacl_report(make_project, capsys):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    code, out, _ = run(capsys, "--root", project.root, "validate", "--format", "turtle")
+    assert code == 1
+    report = Graph().parse(data=out, format="turtle")
+    assert len(list(report.subjects(None, None))) > 0
+    assert "sh:ValidationReport" in out
+
+
+def test_validate_without_shapes_is_an_error(make_project, capsys):
+    project = make_project(shapes=None)
+    code, out, err = run(capsys, "--root", project.root, "validate")
+    assert code == 2
+    assert err.startswith("kg: error: ") and "shapes.ttl: no such file" in err
+
+
+@pytest.mark.parametrize("command", [["validate"], ["build"], ["stats"], ["sources", "check", "."]])
+def test_a_syntax_error_exits_2_with_file_and_line(make_project, capsys, monkeypatch, command):
+    project = make_project(data={"acme.ttl": BROKEN})
+    monkeypatch.chdir(project.root)
+    code, out, err = run(capsys, "--root", project.root, *command)
+    line = len(TINY_DATA.splitlines()) + 3  # where the parser finds the missing dot
+    assert code == 2
+    assert err == f"kg: error: data/acme.ttl:{line}: A dot is expected at the end of statements (column 1)\n"
+
+
+def test_a_syntax_error_in_a_new_process_prints_one_line_and_no_traceback(make_project, tmp_path):
+    project = make_project(shapes="@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:a sh:b \n")
+    result = kg_process("--root", project.root, "validate", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "kg: error: project/ontology/shapes.ttl:3: Unexpected end (column 1)\n"
+    assert "Traceback" not in result.stderr
+
+
+# -- kg build ------------------------------------------------------------------------------
+
+
+def test_build_prints_the_counts_it_wrote(make_project, capsys, tmp_path):
+    project = make_project()
+    code, out, err = run(capsys, "--root", project.root, "build", "--out", tmp_path / "out")
+    assert code == 0, err
+    first = out.splitlines()[0]
+    assert first.startswith(f"wrote {tmp_path / 'out'}: {TINY_TRIPLES} asserted triples, ")
+    inferred = int(first.split(", ")[1].split()[0])
+    assert len(Graph().parse(tmp_path / "out" / "inferred.nt")) == inferred
+    assert "2 warnings; see kg validate" in out
+
+
+def test_build_defaults_to_build_in_the_project(make_project, capsys):
+    project = make_project()
+    code, out, _ = run(capsys, "--root", project.root, "build")
+    assert code == 0
+    assert (project.root / "build" / "graph.trig").is_file()
+
+
+def test_build_with_violations_exits_1_and_writes_nothing(make_project, capsys, tmp_path):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    code, out, err = run(capsys, "--root", project.root, "build", "--out", tmp_path / "out")
+    assert code == 1
+    assert "rorg:nameless" in err
+    assert "1 SHACL violation; nothing written" in err and "--force" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_build_force_writes_and_says_so(make_project, capsys, tmp_path):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    code, out, err = run(capsys, "--root", project.root, "build", "--out", tmp_path / "out", "--force")
+    assert code == 0
+    assert "written despite 1 violation (--force)" in out
+    assert (tmp_path / "out" / "asserted.nt").is_file()
+
+
+def test_build_into_a_folder_of_other_files_is_an_error(make_project, capsys, tmp_path):
+    project = make_project()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("mine")
+    code, out, err = run(capsys, "--root", project.root, "build", "--out", tmp_path / "out")
+    assert code == 2
+    assert err.startswith("kg: error: ") and "refusing to replace" in err
+
+
+# -- kg stats and kg sources check ----------------------------------------------------------
+
+
+def test_stats(make_project, capsys):
+    project = make_project()
+    code, out, _ = run(capsys, "--root", project.root, "stats")
+    assert code == 0
+    assert out.startswith(f"{TINY_TRIPLES} triples in 1 data file")
+    assert "       2  rkg:RoleMembership" in out
+    assert "Acme Group" in out and "s1.txt" in out
+
+
+def test_stats_json(make_project, capsys):
+    project = make_project()
+    code, out, _ = run(capsys, "--root", project.root, "stats", "--format", "json")
+    document = json.loads(out)
+    assert document["triples"] == TINY_TRIPLES
+    assert document["companies"][0]["label"] == "Acme Group"
+    assert document["sources"][0]["file"] == "s1.txt"
+
+
+def test_sources_check_exit_codes(make_project, capsys, tmp_path):
+    project = make_project()
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "s1.txt").write_text(TINY_SOURCE, encoding="utf-8")
+    code, out, _ = run(capsys, "--root", project.root, "sources", "check", sources)
+    assert (code, out) == (0, "12 citations checked, 0 failed\n")
+
+    (sources / "s1.txt").write_text(TINY_SOURCE.replace("Ann Lee", "She"), encoding="utf-8")
+    code, out, _ = run(capsys, "--root", project.root, "sources", "check", sources)
+    assert code == 1
+    assert f"rper:ann-lee (data/acme.ttl): {sources / 's1.txt'} L4: no cited line names it (Ann Lee)" in out.replace(str(project.root) + "/", "")
+    assert out.splitlines()[-1] == "12 citations checked, 2 failed"
+
+    code, out, err = run(capsys, "--root", project.root, "sources", "check", tmp_path / "nowhere")
+    assert code == 2 and "no such folder" in err
+
+
+def test_sources_check_needs_a_folder(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["sources", "check"])
+    assert caught.value.code == 2
+
+
+# -- the parser and project errors -------------------------------------------------------------
+
+
+def test_no_command_and_bad_options_exit_2(capsys):
+    for argv in ([], ["frobnicate"], ["validate", "--format", "xml"]):
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2
+
+
+def test_a_root_that_is_not_a_project_exits_2(capsys, tmp_path):
+    code, out, err = run(capsys, "--root", tmp_path, "stats")
+    assert code == 2
+    assert err == f"kg: error: {tmp_path}: not a restructuring-kg project (no ontology/ folder)\n"
+
+
+def test_help_lists_the_commands(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("validate", "build", "stats", "sources"):
+        assert command in out
