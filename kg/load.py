@@ -35,8 +35,8 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
 from kg.errors import ProjectError, RDFSyntaxError, display_path
-from kg.project import Project
-from kg.vocab import bind_prefixes
+from kg.project import CORE_ONTOLOGY, Extension, Project
+from kg.vocab import OWL, RDF, bind_prefixes
 
 __all__ = ["ProjectGraphs", "files_of", "load_dataset", "load_graph", "load_project", "parse"]
 
@@ -54,7 +54,7 @@ def _read(path: Path) -> bytes:
 def _check_syntax(path: Path, data: bytes) -> None:
     """Raise :class:`RDFSyntaxError` if ``data`` is not valid Turtle (Oxigraph's strict parser)."""
     try:
-        for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.as_uri()):
+        for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.absolute().as_uri()):
             pass
     except SyntaxError as error:
         message = _OXIGRAPH_POSITION.sub("", str(error.msg))
@@ -84,7 +84,7 @@ def parse(path: PathLike, *, graph: Optional[Graph] = None) -> Graph:
     _check_syntax(path, data)
     target = graph if graph is not None else bind_prefixes(Graph())
     try:
-        target.parse(data=data, format="turtle", publicID=path.as_uri())
+        target.parse(data=data, format="turtle", publicID=path.absolute().as_uri())
     except BadSyntax as error:
         raise RDFSyntaxError(path, _bad_syntax_line(error), str(getattr(error, "_why", error))) from None
     except Exception as error:  # rdflib raises assorted errors on input Oxigraph accepted
@@ -142,7 +142,8 @@ class ProjectGraphs:
     :ivar ontology: the ontology (``ontology/**/*.ttl`` but the shapes).
     :ivar data: the union of the data files.
     :ivar dataset: the data again, one named graph per file (see :func:`files_of`).
-    :ivar shapes: the SHACL shapes, or ``None`` when ``ontology/shapes.ttl`` does not exist.
+    :ivar shapes: the SHACL shapes (``ontology/shapes.ttl``, ``ontology/*-shapes.ttl`` and the
+        extensions' shapes), or ``None`` when there are none.
     """
 
     project: Project
@@ -156,13 +157,24 @@ class ProjectGraphs:
         return files_of(self.dataset, node)
 
 
+def _check_imports_core(extension: Extension, ontology: Graph) -> None:
+    """Raise :class:`ProjectError` unless an ontology of ``extension`` imports the core ontology."""
+    core = URIRef(CORE_ONTOLOGY)
+    own = load_graph(extension.ontology_files)  # parsed twice, but only the extension's few terms
+    if not any((node, OWL.imports, core) in own for node in own.subjects(RDF.type, OWL.Ontology)):
+        raise ProjectError(
+            f"{display_path(extension.root / 'ontology')}: the extension's ontology must be an owl:Ontology "
+            f"that owl:imports <{CORE_ONTOLOGY}> (see docs/extending.md)"
+        )
+
+
 def load_project(project: Project, *, require_shapes: bool = False) -> ProjectGraphs:
-    """Read every ontology, shapes and data file of ``project``.
+    """Read every ontology, shapes and data file of ``project`` (and of its extensions).
 
     :param require_shapes: fail when ``ontology/shapes.ttl`` does not exist.
     :raises RDFSyntaxError: a file is not valid Turtle.
     :raises ProjectError: the project has no ontology or no data files (or no shapes,
-        when they are required).
+        when they are required), or an extension's ontology does not import the core.
     """
     if require_shapes and not project.shapes_file.is_file():
         raise ProjectError(f"{display_path(project.shapes_file)}: no such file (the SHACL shapes)")
@@ -171,7 +183,9 @@ def load_project(project: Project, *, require_shapes: bool = False) -> ProjectGr
     if not project.data_files:
         raise ProjectError(f"{display_path(project.data_dir)}: no data files (*.ttl)")
     ontology = load_graph(project.ontology_files)
-    shapes = parse(project.shapes_file) if project.shapes_file.is_file() else None
+    for extension in project.extensions:
+        _check_imports_core(extension, ontology)
+    shapes = load_graph(project.shapes_files) if project.shapes_files else None
     dataset = load_dataset(project.data_files)
     data = bind_prefixes(Graph())
     for graph in dataset.graphs():

@@ -14,25 +14,95 @@ A project is a folder with ``ontology/``, ``data/`` and ``queries/``.
 'shapes.ttl'
 >>> all(path.suffix == ".ttl" for path in project.data_files)
 True
+
+An analyst's extension folders join a project with :meth:`Project.with_extensions`
+(``kg validate --with DIR``); an extension is laid out like this (every part but
+``ontology/`` is optional, docs/extending.md walks through writing one)::
+
+    my-extension/
+        ontology/*.ttl     its terms, in an owl:Ontology that owl:imports the core ontology
+                           and names its namespace with vann:preferredNamespaceUri
+        shapes.ttl         its SHACL shapes (or several files in shapes/*.ttl)
+        data/*.ttl         its facts, written as docs/data-conventions.md says
+        queries/*.rq       its named queries, which join the project's catalogue
+
+The project's file lists then include the extensions' files: the ontology, shapes and
+data are loaded and validated together, and the queries form one catalogue.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import Iterable, Optional, Union
 
 from kg.errors import ProjectError, display_path
 
-__all__ = ["Project", "find_project", "shipped_project"]
+__all__ = ["CORE_ONTOLOGY", "Extension", "Project", "find_project", "shipped_project"]
 
 DISTRIBUTION = "restructuring-kg"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where a wheel puts the project's folders (see ``[tool.hatch...force-include]`` in pyproject.toml).
 _SHIPPED_DIR = _PACKAGE_DIR / "_shipped"
 _NAME_LINE = re.compile(r"""^\s*name\s*=\s*["']restructuring-kg["']\s*$""", re.MULTILINE)
+#: The IRI of the core ontology, which an extension's ontology must ``owl:imports``.
+CORE_ONTOLOGY = "https://w3id.org/restructuring-kg/ontology"
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An analyst's extension folder: ``ontology/``, and optionally ``shapes.ttl`` (or
+    ``shapes/``), ``data/`` and ``queries/``.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> (root / "ontology").mkdir()
+    >>> _ = (root / "ontology" / "terms.ttl").write_text("")
+    >>> extension = Extension.at(root)
+    >>> [path.name for path in extension.ontology_files], extension.shapes_files, extension.data_files
+    (['terms.ttl'], [], [])
+    """
+
+    root: Path
+
+    @classmethod
+    def at(cls, root: Union[str, os.PathLike]) -> "Extension":
+        """The extension in ``root``; raises :class:`~kg.errors.ProjectError` if it is not one."""
+        root = Path(root).resolve()
+        if not root.is_dir():
+            raise ProjectError(f"{display_path(root)}: no such folder (an extension)")
+        extension = cls(root)
+        if not extension.ontology_files:
+            raise ProjectError(
+                f"{display_path(root / 'ontology')}: an extension needs its ontology here (*.ttl): "
+                f"an owl:Ontology that owl:imports <{CORE_ONTOLOGY}> (see docs/extending.md)"
+            )
+        if (root / "shapes.ttl").is_file() and (root / "shapes").is_dir():
+            raise ProjectError(f"{display_path(root)}: has both shapes.ttl and shapes/; keep one")
+        return extension
+
+    @property
+    def ontology_files(self) -> list[Path]:
+        """``ontology/**/*.ttl``, sorted."""
+        return _files(self.root / "ontology", "*.ttl")
+
+    @property
+    def shapes_files(self) -> list[Path]:
+        """``shapes.ttl``, or ``shapes/**/*.ttl``, sorted."""
+        single = self.root / "shapes.ttl"
+        return [single] if single.is_file() else _files(self.root / "shapes", "*.ttl")
+
+    @property
+    def data_files(self) -> list[Path]:
+        """``data/**/*.ttl``, sorted."""
+        return _files(self.root / "data", "*.ttl")
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
 
 
 @dataclass(frozen=True)
@@ -41,10 +111,12 @@ class Project:
 
     :param root: the folder holding ``ontology/``, ``data/`` and ``queries/``.
     :param origin: how it was found: ``"explicit"``, ``"checkout"`` or ``"shipped"``.
+    :param extensions: the extensions loaded with it (see :meth:`with_extensions`).
     """
 
     root: Path
     origin: str = "explicit"
+    extensions: tuple[Extension, ...] = ()
 
     @classmethod
     def at(cls, root: Union[str, os.PathLike], *, origin: str = "explicit") -> "Project":
@@ -56,6 +128,18 @@ class Project:
             if not (root / needed).is_dir():
                 raise ProjectError(f"{display_path(root)}: not a restructuring-kg project (no {needed}/ folder)")
         return cls(root, origin)
+
+    def with_extensions(self, folders: Iterable[Union[str, os.PathLike]]) -> "Project":
+        """This project with the extension folders ``folders`` added (each once, in order).
+
+        :raises ProjectError: a folder is not an extension (it has no ``ontology/*.ttl``).
+        """
+        extensions = list(self.extensions)
+        for folder in folders:
+            extension = Extension.at(folder)
+            if extension not in extensions:
+                extensions.append(extension)
+        return dataclasses.replace(self, extensions=tuple(extensions))
 
     @property
     def ontology_dir(self) -> Path:
@@ -75,19 +159,35 @@ class Project:
         return self.ontology_dir / "shapes.ttl"
 
     @property
+    def shapes_files(self) -> list[Path]:
+        """The SHACL shapes: ``ontology/shapes.ttl`` (if it exists), ``ontology/*-shapes.ttl``,
+        then each extension's shapes."""
+        own = [self.shapes_file] if self.shapes_file.is_file() else []
+        own += sorted(p for p in self.ontology_dir.glob("*-shapes.ttl") if p.is_file())
+        return own + [path for extension in self.extensions for path in extension.shapes_files]
+
+    @property
     def ontology_files(self) -> list[Path]:
-        """The ontology's Turtle files (``ontology/**/*.ttl`` but the shapes), sorted."""
-        return [path for path in _files(self.ontology_dir, "*.ttl") if path != self.shapes_file]
+        """The ontology's Turtle files (``ontology/**/*.ttl`` but the shapes), sorted, then
+        each extension's."""
+        shapes = set(self.shapes_files)
+        own = [path for path in _files(self.ontology_dir, "*.ttl") if path != self.shapes_file and path not in shapes]
+        return own + [path for extension in self.extensions for path in extension.ontology_files]
 
     @property
     def data_files(self) -> list[Path]:
-        """The data's Turtle files (``data/**/*.ttl``), sorted."""
-        return _files(self.data_dir, "*.ttl")
+        """The data's Turtle files (``data/**/*.ttl``), sorted, then each extension's."""
+        return _files(self.data_dir, "*.ttl") + [path for extension in self.extensions for path in extension.data_files]
+
+    @property
+    def query_dirs(self) -> list[Path]:
+        """The folders of named queries: ``queries/``, then each extension's that exists."""
+        return [self.queries_dir] + [e.queries_dir for e in self.extensions if e.queries_dir.is_dir()]
 
     @property
     def query_files(self) -> list[Path]:
-        """The named queries (``queries/**/*.rq``), sorted."""
-        return _files(self.queries_dir, "*.rq")
+        """The named queries (``queries/**/*.rq``), sorted, then each extension's."""
+        return [path for folder in self.query_dirs for path in _files(folder, "*.rq")]
 
     @property
     def default_build_dir(self) -> Path:
