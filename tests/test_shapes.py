@@ -605,6 +605,13 @@ BAD_CASES = [
          ("InstantShape-position", "MinCount", "rmem:doe-jane-ceo-acme-begin")),
     case("instant-with-two-positions", 'INSERT DATA { rmem:doe-jane-ceo-acme-begin time:inXSDgYearMonth "2023-05"^^xsd:gYearMonth }',
          ("InstantShape-position", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
+    case("instant-with-date-and-not-after",
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notAfter "2023-06"^^xsd:gYearMonth ; rkg:inferenceNote "The month of the article."@en }',
+         ("InstantShape-position", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
+    case("instant-not-after-without-note",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notAfter "2023"^^xsd:gYear }',
+         ("NotAfterShape-note", "MinCount", "rmem:doe-jane-ceo-acme-begin")),
     case("instant-date-untyped", replace("rmem:roe-rick-ceo-acme-begin", "time:inXSDDate", '"2026-03-16"'),
          ("InstantShape-date", "Datatype", "rmem:roe-rick-ceo-acme-begin")),
     case("instant-date-with-time-zone", replace("rmem:roe-rick-ceo-acme-begin", "time:inXSDDate", '"2026-03-16Z"^^xsd:date'),
@@ -646,12 +653,12 @@ BAD_CASES = [
          f"DELETE WHERE {{ {INVESTMENT} dcterms:date ?d }} ; "
          f'INSERT DATA {{ {INVESTMENT} rkg:notAfter "2026-03-23"^^xsd:date , "2026-03-19"^^xsd:date ; '
          'rkg:inferenceNote "The dates of the two articles."@en }',
-         ("ActivityNotAfterProperty", "MaxCount", INVESTMENT),
+         ("NotAfterShape-value", "MaxCount", INVESTMENT),
          ("ActivityNotAfterFallbackProperty", "MaxCount", INVESTMENT)),
     case("not-after-untyped",
          f"DELETE WHERE {{ {INVESTMENT} dcterms:date ?d }} ; "
          f'INSERT DATA {{ {INVESTMENT} rkg:notAfter "2026-03-23" ; rkg:inferenceNote "The date of the article."@en }}',
-         ("ActivityNotAfterProperty", "Node", INVESTMENT),
+         ("NotAfterShape-value", "Node", INVESTMENT),
          ("ActivityNotAfterFallbackProperty", "MaxCount", INVESTMENT),
          details=[("TemporalValueShape", "Or")]),
     case("event-without-status", f"DELETE WHERE {{ {APPOINTED} rkg:status ?s }}",
@@ -778,6 +785,10 @@ GOOD_CASES = [
     case("interval-ending-in-the-month-it-begins",
          "INSERT DATA { rpl:acme-ai-group-in-acme-interval time:hasEnd rpl:acme-ai-group-in-acme-end . "
          'rpl:acme-ai-group-in-acme-end a time:Instant ; time:inXSDgYearMonth "2026-03"^^xsd:gYearMonth }'),
+    case("end-known-only-by-an-upper-bound",
+         "INSERT DATA { rpl:acme-ai-group-in-acme-interval time:hasEnd rpl:acme-ai-group-in-acme-end . "
+         'rpl:acme-ai-group-in-acme-end a time:Instant ; rkg:notAfter "2026-06"^^xsd:gYearMonth ; '
+         'rkg:inferred true ; rkg:inferenceNote "The month of the article that reports the end."@en }'),
     case("open-interval-of-a-single-holder-role-elsewhere",
          "INSERT DATA { rmem:doe-jane-ceo-acme-lab a rkg:RoleMembership ; "
          'rdfs:label "Jane Doe, CEO of Acme Lab"@en ; org:member rper:doe-jane ; org:organization rorg:acme-lab ; '
