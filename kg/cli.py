@@ -38,7 +38,21 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _project(args: argparse.Namespace) -> Project:
-    return find_project(args.root)
+    """The project of ``kg --root``, with the extensions of ``--with`` (see :func:`_add_with`)."""
+    return find_project(args.root).with_extensions(getattr(args, "extensions", None) or ())
+
+
+def _add_with(parser: argparse.ArgumentParser) -> None:
+    """Add ``--with DIR`` (repeatable): extension folders that :func:`_project` loads with the project."""
+    parser.add_argument(
+        "--with",
+        dest="extensions",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="also load this extension folder (its ontology, shapes, data and queries); repeatable",
+    )
 
 
 # -- kg validate ------------------------------------------------------------------
@@ -52,6 +66,7 @@ def _add_validate(subparsers) -> None:
         "Exit 0 when it conforms, 1 when it has violations (warnings do not fail it), 2 on error.",
     )
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
+    _add_with(parser)
     parser.set_defaults(run=_run_validate)
 
 
@@ -143,6 +158,7 @@ def _add_build(subparsers) -> None:
     )
     parser.add_argument("--out", type=Path, help="output folder (default: build/ in the project, or ./build)")
     parser.add_argument("--force", action="store_true", help="write even when the data has SHACL violations")
+    _add_with(parser)
     parser.set_defaults(run=_run_build)
 
 
@@ -183,6 +199,7 @@ def _add_stats(subparsers) -> None:
         "activities) and per source document (resources citing it).",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    _add_with(parser)
     parser.set_defaults(run=_run_stats)
 
 
@@ -232,6 +249,7 @@ def _add_sources(subparsers) -> None:
         "lines exist, and a cited line names the thing cited. Exit 0 when all hold, 1 when some fail.",
     )
     check.add_argument("dir", type=Path, metavar="DIR", help="the folder of source documents (e.g. ../shared/sources)")
+    _add_with(check)
     check.set_defaults(run=_run_sources_check)
 
 
