@@ -33,11 +33,12 @@ across the asserted and the inferred files: loading both into a store joins them
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import shutil
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Mapping, Optional, Sequence, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -46,7 +47,18 @@ from rdflib.term import Node
 from kg.errors import BuildError, display_path
 from kg.vocab import GRAPH, PREFIXES, bind_prefixes
 
-__all__ = ["BUILD_FILES", "GENID", "export", "ntriples", "skolem_iris"]
+__all__ = [
+    "BUILD_FILES",
+    "EXPORT_FORMATS",
+    "GENID",
+    "build_graphs",
+    "export",
+    "ntriples",
+    "outdated_build",
+    "serialize",
+    "skolem_iris",
+    "write_file",
+]
 
 GENID = "https://w3id.org/restructuring-kg/.well-known/genid/"
 #: The files :func:`export` writes.
@@ -158,12 +170,130 @@ def _rdflib_term(term) -> Node:
 
 
 def _write_files(folder: Path, name: str, triples: list) -> None:
-    pyoxigraph.serialize(triples, folder / f"{name}.ttl", format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
-    pyoxigraph.serialize(triples, folder / f"{name}.nt", format=pyoxigraph.RdfFormat.N_TRIPLES)
-    # rdflib compacts JSON-LD with the project's prefixes as its context; Oxigraph would not.
-    (folder / f"{name}.jsonld").write_text(
-        _to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True), encoding="utf-8"
-    )
+    for suffix in ("ttl", "nt", "jsonld"):
+        (folder / f"{name}.{suffix}").write_bytes(serialize({name: triples}, suffix))
+
+
+def _json_ld(triples: list) -> bytes:
+    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order.
+
+    rdflib compacts (Oxigraph would not) but orders nodes as its graph happens to
+    iterate; sorting every unordered array (not ``@list``) makes the text depend only
+    on the triples.
+    """
+    text = _to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+
+    def ordered(value, *, in_list: bool = False):
+        if isinstance(value, dict):
+            return {key: ordered(item, in_list=key == "@list") for key, item in value.items()}
+        if isinstance(value, list):
+            items = [ordered(item) for item in value]
+            return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        return value
+
+    document = ordered(json.loads(text))
+    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+#: What ``kg export --format`` writes: Oxigraph's format for each name.
+EXPORT_FORMATS = {
+    "ttl": pyoxigraph.RdfFormat.TURTLE,
+    "nt": pyoxigraph.RdfFormat.N_TRIPLES,
+    "nq": pyoxigraph.RdfFormat.N_QUADS,
+    "trig": pyoxigraph.RdfFormat.TRIG,
+    "jsonld": pyoxigraph.RdfFormat.JSON_LD,
+}
+_GRAPH_NAMES = ("ontology", "asserted", "inferred")
+
+
+def serialize(graphs: Mapping[str, Sequence], format: str) -> bytes:
+    """The graphs (by name, as Oxigraph triples) in one of :data:`EXPORT_FORMATS`.
+
+    N-Quads and TriG keep each graph apart as the named graph ``GRAPH.<name>``, in the
+    order given; the other formats hold the union. Triples are sorted either way, so the
+    same graphs always give the same text.
+
+    >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("1"))
+    >>> print(serialize({"asserted": [t], "inferred": [t]}, "nt").decode(), end="")
+    <urn:a> <urn:p> "1" .
+    >>> print(serialize({"asserted": [t]}, "nq").decode(), end="")
+    <urn:a> <urn:p> "1" <https://w3id.org/restructuring-kg/graph/asserted> .
+    """
+    try:
+        rdf_format = EXPORT_FORMATS[format]
+    except KeyError:
+        raise BuildError(f"unknown format {format!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+    if format in ("nq", "trig"):
+        quads = [
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH[name])))
+            for name, triples in graphs.items()
+            for t in sorted(set(triples), key=str)
+        ]
+        return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
+    union = sorted({t for triples in graphs.values() for t in triples}, key=str)
+    if rdf_format == pyoxigraph.RdfFormat.JSON_LD:
+        return _json_ld(union)
+    return pyoxigraph.serialize(union, format=rdf_format, prefixes=PREFIXES)
+
+
+def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
+    """The graphs a build wrote to ``out_dir`` (read from its ``graph.trig``), by name.
+
+    Returns Oxigraph triples under ``ontology``, ``asserted`` and ``inferred``.
+
+    :raises BuildError: there is no build in ``out_dir``, or its ``graph.trig`` is not one.
+    """
+    path = Path(out_dir) / "graph.trig"
+    graphs: dict[str, list] = {name: [] for name in _GRAPH_NAMES}
+    names = {str(GRAPH[name]): name for name in _GRAPH_NAMES}
+    try:
+        quads = pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TRIG)
+        for quad in quads:
+            name = names.get(getattr(quad.graph_name, "value", None))
+            if name is None:
+                raise BuildError(f"{display_path(path)}: not written by kg build (a triple outside its graphs)")
+            graphs[name].append(pyoxigraph.Triple(quad.subject, quad.predicate, quad.object))
+    except FileNotFoundError:
+        raise BuildError(f"{display_path(out_dir)}: no build there; run `kg build` first") from None
+    except (OSError, SyntaxError) as error:
+        raise BuildError(f"{display_path(path)}: cannot read the build ({error})") from None
+    return graphs
+
+
+def outdated_build(files: Sequence[Union[str, os.PathLike]], out_dir: Union[str, os.PathLike]) -> Optional[str]:
+    """Why the build in ``out_dir`` does not reflect ``files`` (the project's inputs), or ``None``.
+
+    A build is out of date when it is missing or older than one of the files.
+    """
+    path = Path(out_dir) / "graph.trig"
+    if not path.is_file():
+        return f"{display_path(out_dir)}: no build there; run `kg build` first"
+    built = path.stat().st_mtime
+    newer = sorted(Path(f) for f in files if Path(f).stat().st_mtime > built)
+    if newer:
+        more = f" and {len(newer) - 1} more" if len(newer) > 1 else ""
+        return f"{display_path(out_dir)}: the build is older than {display_path(newer[0])}{more}; run `kg build` first"
+    return None
+
+
+def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file renamed over it: all or nothing.
+
+    :raises BuildError: the file cannot be written (the previous file, if any, is kept).
+    """
+    target = Path(path).absolute()
+    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        with open(temporary, "xb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except OSError as error:
+        raise BuildError(f"{display_path(target)}: cannot write ({error.strerror or error})") from None
+    finally:
+        if temporary.exists():
+            temporary.unlink()
 
 
 def _replace_folder(target: Path, write: Callable[[Path], None]) -> None:
@@ -221,12 +351,7 @@ def export(
     def write(folder: Path) -> None:
         _write_files(folder, "asserted", triples["asserted"])
         _write_files(folder, "inferred", triples["inferred"])
-        quads = [
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH[name])))
-            for name, graph_triples in triples.items()
-            for t in graph_triples
-        ]
-        pyoxigraph.serialize(quads, folder / "graph.trig", format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+        (folder / "graph.trig").write_bytes(serialize(triples, "trig"))
 
     _replace_folder(target, write)
     return {name: len(graph_triples) for name, graph_triples in triples.items()}
