@@ -22,6 +22,7 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.build import build
+from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.errors import BuildError, KGError, display_path
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project, find_project
@@ -268,9 +269,51 @@ def _run_sources_check(args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+# -- kg chart, diff, timeline, docs (pictures) -------------------------------------
+
+
+def _query_store(args: argparse.Namespace):
+    """The project's ontology and data in an Oxigraph store, for the picture queries."""
+    from kg.fast.store import load_project_store
+
+    return load_project_store(_project(args))
+
+
+def _write_picture(path: Path, data: bytes) -> None:
+    from kg.export import write_file
+
+    if not path.parent.is_dir():
+        raise KGError(f"{display_path(path.parent)}: no such folder")
+    write_file(path, data)
+    print(f"wrote {display_path(path)}")
+
+
+def _add_chart(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "chart",
+        help="draw a company's org chart as of a date",
+        description="Draw the org chart of COMPANY as of a date: its units under their parents, their heads, "
+        "and the reporting lines, as the org-chart and reporting-lines queries return them. Laid out by "
+        "Graphviz's dot; the format follows the file name (.svg, .png, or .dot for the DOT text).",
+    )
+    parser.add_argument("company", metavar="COMPANY", help="the company, by name or other name (e.g. Alibaba)")
+    parser.add_argument("--as-of", default=date_today(), metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
+    parser.set_defaults(run=_run_chart)
+
+
+def _run_chart(args: argparse.Namespace) -> int:
+    picture_format = output_format(args.output)
+    chart = org_chart(_query_store(args), company=args.company, date=check_date(args.as_of, option="--as-of"))
+    _write_picture(args.output, render(chart_dot(chart), format=picture_format))
+    print(f"{chart.company_name} on {chart.date}: {_plural(len(chart.units), 'unit')}, "
+          f"{_plural(len(chart.lines), 'reporting line')}")
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------
 
-_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources)
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart)
 
 
 def _parser() -> argparse.ArgumentParser:
