@@ -22,12 +22,14 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.build import build
-from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
+from kg.chart import chart_dot, date_today, org_chart, output_format, render
+from kg.diff import diff_charts, diff_dot, diff_report
 from kg.errors import BuildError, KGError, display_path
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project, find_project
 from kg.sources import check_citations
 from kg.stats import stats
+from kg.template import apply_template, write_turtle
 from kg.validate import ValidationReport, format_path, validate
 from kg.vocab import bind_prefixes, label, qname
 
@@ -311,9 +313,76 @@ def _run_chart(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- kg template apply -------------------------------------------------------------
+
+
+def _add_template(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "template",
+        help="turn rows of a CSV or TSV template into Turtle",
+        description="Work with templates: spreadsheets of people, units, roles and events (columns in docs/extending.md).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    apply = actions.add_parser(
+        "apply",
+        help="turn the rows into Turtle, checked and validated",
+        description="Turn each row of FILE (.csv or .tsv) into Turtle as docs/data-conventions.md says, check every "
+        "row, and validate the result with the shapes together with the project. Exit 0 and write the Turtle when "
+        "every row passes; exit 1 and write nothing when a row fails (each error names its row and column).",
+    )
+    apply.add_argument("file", type=Path, metavar="FILE", help="the template (.csv or .tsv)")
+    apply.add_argument("-o", "--output", type=Path, metavar="OUT.ttl", help="write the Turtle here (default: standard output)")
+    _add_with(apply)
+    apply.set_defaults(run=_run_template)
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    graphs = load_project(_project(args), require_shapes=True)
+    result = apply_template(args.file, graphs)
+    if not result.ok:
+        for error in result.errors:
+            print(error, file=sys.stderr)
+        rows = len({error.row for error in result.errors})
+        where = display_path(args.output) if args.output else "standard output"
+        print(f"kg: {_plural(rows, 'row')} of {result.rows} failed; nothing written to {where}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.output is None:
+        print(bind_prefixes(result.graph).serialize(format="turtle"), end="")
+    else:
+        write_turtle(result.graph, args.output)
+        print(f"wrote {display_path(args.output)}: {_plural(len(result.graph), 'triple')} from {_plural(result.rows, 'row')}")
+    return EXIT_OK
+
+
+def _add_diff(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "diff",
+        help="what changed in a company's organization between two dates",
+        description="Compare the org charts of COMPANY at two dates (the org-chart and reporting-lines queries "
+        "at each): units added, removed and moved, heads gained and lost, reporting lines added and ended, "
+        "then the events dated in between (the restructuring-timeline query). Prints a report; with -o also "
+        "draws both charts in one picture, changes colored (added green, removed red, moved amber).",
+    )
+    parser.add_argument("company", metavar="COMPANY", help="the company, by name or other name (e.g. Alibaba)")
+    parser.add_argument("--from", dest="start", required=True, metavar="D1", help="the earlier date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    parser.add_argument("--to", dest="end", required=True, metavar="D2", help="the later date")
+    parser.add_argument("--format", choices=("text", "md"), default="text", help="report format (default: text)")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="also draw the changes (.svg, .png or .dot)")
+    parser.set_defaults(run=_run_diff)
+
+
+def _run_diff(args: argparse.Namespace) -> int:
+    picture_format = output_format(args.output) if args.output else None
+    changes = diff_charts(_query_store(args), company=args.company, start=args.start, end=args.end)
+    if args.output:
+        _write_picture(args.output, render(diff_dot(changes), format=picture_format))
+    print(diff_report(changes, markdown=args.format == "md"), end="")
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------
 
-_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart)
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_template)
 
 
 def _parser() -> argparse.ArgumentParser:
