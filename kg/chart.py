@@ -35,10 +35,12 @@ __all__ = [
     "RenderError",
     "Unit",
     "chart_dot",
+    "compare_dot",
     "check_date",
     "date_today",
     "dot_id",
     "dot_label",
+    "interval_text",
     "org_chart",
     "output_format",
     "render",
@@ -232,7 +234,8 @@ def dot_label(*lines: tuple[str, str]) -> str:
     return "<" + "<BR/>".join(parts) + ">"
 
 
-def _span(since: str, until: str) -> str:
+def interval_text(since: str, until: str) -> str:
+    """How long something held, for a label: ``"since 2026-03"``, ``"2025 to 2026-04-08"``."""
     if since and until:
         return f"{since} to {until}"
     if since:
@@ -294,44 +297,86 @@ def _header(title: str, legend: Iterable[tuple[str, str]] = ()) -> list[str]:
     return out
 
 
-def _unit_lines(unit: Unit) -> list[tuple[str, str]]:
-    lines = [("b", unit.name)]
-    if unit.kind:
-        lines.append(("i", unit.kind))
-    for head, role in sorted(unit.heads):
-        lines.append(("", f"{'head' if role in ('', 'head') else role}: {head}"))
-    return lines
+def _status(in_before: bool, in_after: bool) -> str:
+    return "unchanged" if in_before and in_after else "added" if in_after else "removed"
+
+
+def _line_label(line: Line) -> str:
+    """``"reports to"``, with the line's interval when known."""
+    span = interval_text(line.since, line.until)
+    return f"reports to ({span})" if span else "reports to"
 
 
 def chart_dot(chart: OrgChart) -> str:
     """The DOT text of ``chart``: the company, its units under their parents, heads in the
     unit boxes, people in reporting lines as ellipses, reporting lines dashed."""
-    title = f"{chart.company_name}: org chart as of {chart.date}"
-    out = _header(
-        title,
-        [("company", "company"), ("unchanged", "unit (head inside)"), ("person", "person (in a reporting line)")],
+    return compare_dot(
+        chart,
+        chart,
+        title=f"{chart.company_name}: org chart as of {chart.date}",
+        legend=[("company", "company"), ("unchanged", "unit (head inside)"), ("person", "person (in a reporting line)")],
     )
-    out.append(_node(chart.company, dot_label(("b", chart.company_name), ("i", "company")), "company"))
-    shown = {chart.company}
-    for unit in chart.units.values():
-        out.append(_node(unit.iri, dot_label(*_unit_lines(unit)), "unchanged"))
-        shown.add(unit.iri)
-    for person in sorted(chart.people):
-        out.append(_node(person, dot_label(("", chart.names[person])), "person", shape="ellipse"))
+
+
+def compare_dot(
+    before: OrgChart, after: OrgChart, *, title: str, legend: Iterable[tuple[str, str]] = ()
+) -> str:
+    """The DOT text of the union of two charts of one company, changes colored.
+
+    A unit only in ``after`` is drawn as added (green), only in ``before`` as removed
+    (red, dashed), in both under other parents as moved (amber); heads, placements and
+    reporting lines likewise. Given the same chart twice, nothing is colored.
+    """
+    out = _header(title, legend)
+    out.append(_node(after.company, dot_label(("b", after.company_name), ("i", "company")), "company"))
+    shown = {after.company}
+    names = {**before.names, **after.names}
+    for iri in sorted(set(before.units) | set(after.units), key=lambda i: names.get(i, i)):
+        old, new = before.units.get(iri), after.units.get(iri)
+        unit = new or old
+        status = _status(old is not None, new is not None)
+        if status == "unchanged" and set(old.parents) != set(new.parents):
+            status = "moved"
+        lines = [("b", unit.name)] + ([("i", unit.kind)] if unit.kind else [])
+        old_heads, new_heads = (old.heads if old else set()), (new.heads if new else set())
+        for head, role in sorted(old_heads | new_heads):
+            text = f"{'head' if role in ('', 'head') else role}: {head}"
+            head_status = _status((head, role) in old_heads, (head, role) in new_heads)
+            style = ""
+            if status in ("unchanged", "moved") and head_status != "unchanged":
+                sign = "+ " if head_status == "added" else "\u2212 "
+                text, style = sign + text, COLORS[head_status][0]
+            lines.append((style, text))
+        out.append(_node(iri, dot_label(*lines), status, dashed=status == "removed", tooltip=iri))
+        shown.add(iri)
+    for person in sorted(before.people | after.people, key=lambda i: names.get(i, i)):
+        status = _status(person in before.people, person in after.people)
+        out.append(_node(person, dot_label(("", names[person])), "person" if status == "unchanged" else status, shape="ellipse"))
         shown.add(person)
-    for unit in chart.units.values():
-        for parent, (since, until) in sorted(unit.parents.items()):
-            if parent not in shown:
-                out.append(_node(parent, dot_label(("", chart.names[parent])), "unchanged", dashed=True))
-                shown.add(parent)
-            out.append(_edge(parent, unit.iri, "unchanged", label=_span(since, until)))
-    for line in chart.lines:
-        for end in (line.subordinate, line.superior):
-            if end not in shown:
-                out.append(_node(end, dot_label(("", chart.names[end])), "unchanged", dashed=True))
-                shown.add(end)
-        out.append(_edge(line.superior, line.subordinate, "unchanged", reporting=True,
-                         label="reports to" + (f" ({_span(line.since, line.until)})" if line.since or line.until else "")))
+
+    def ensure(node: str) -> None:
+        if node not in shown:
+            out.append(_node(node, dot_label(("", names.get(node, node))), "unchanged", dashed=True))
+            shown.add(node)
+
+    placements = {
+        (parent, iri): span
+        for chart in (before, after)
+        for iri, unit in chart.units.items()
+        for parent, span in unit.parents.items()
+    }
+    for (parent, iri), (since, until) in sorted(placements.items()):
+        ensure(parent)
+        in_before = parent in before.units[iri].parents if iri in before.units else False
+        in_after = parent in after.units[iri].parents if iri in after.units else False
+        out.append(_edge(parent, iri, _status(in_before, in_after), label=interval_text(since, until)))
+    lines_by_iri = {line.iri: line for chart in (before, after) for line in chart.lines}
+    before_lines, after_lines = {l.iri for l in before.lines}, {l.iri for l in after.lines}
+    for iri, line in sorted(lines_by_iri.items()):
+        ensure(line.subordinate)
+        ensure(line.superior)
+        status = _status(iri in before_lines, iri in after_lines)
+        out.append(_edge(line.superior, line.subordinate, status, reporting=True, label=_line_label(line)))
     out.append("}")
     return "\n".join(out) + "\n"
 

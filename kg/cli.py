@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.build import build
-from kg.chart import chart_dot, date_today, org_chart, output_format, render
+from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
 from kg.errors import BuildError, KGError, display_path
 from kg.load import ProjectGraphs, load_project
@@ -382,7 +382,7 @@ def _run_diff(args: argparse.Namespace) -> int:
 
 # -- the parser -------------------------------------------------------------------
 
-_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_template)
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_template)
 
 
 def _parser() -> argparse.ArgumentParser:
