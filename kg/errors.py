@@ -26,6 +26,7 @@ __all__ = [
     "ReasoningError",
     "ShapesError",
     "SourcesError",
+    "StoreError",
     "display_path",
 ]
 
@@ -102,3 +103,11 @@ class QueryError(KGError):
 
 class ParameterError(QueryError):
     """A query parameter is missing or has a value of the wrong kind."""
+
+
+class StoreError(KGError):
+    """A SPARQL endpoint cannot be reached, refuses a request or answers nonsense.
+
+    The message names the endpoint and the step that failed, and says what became of
+    the data already in the store.
+    """
