@@ -22,10 +22,11 @@ from rdflib.term import Node
 
 from kg import __version__
 from kg.build import build
+from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
 from kg.errors import BuildError, KGError, display_path
-from kg.load import ProjectGraphs, load_project
+from kg.load import ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
 from kg.sources import check_citations
 from kg.stats import stats
@@ -380,9 +381,183 @@ def _run_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- kg changes --------------------------------------------------------------------
+
+
+def _add_changes(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "changes",
+        help="what changed between two versions of the graph",
+        description="A semantic diff of two versions of the graph, each a Turtle file, a folder of Turtle files or a "
+        "project folder: entities added and removed by class, roles (memberships) and events added and removed, "
+        "changed dates (event dates, beginnings and ends of intervals) and changed labels.",
+    )
+    parser.add_argument("old", type=Path, metavar="OLD", help="the earlier version")
+    parser.add_argument("new", type=Path, metavar="NEW", help="the later version")
+    parser.add_argument("--format", choices=("text", "md"), default="text", help="output format (default: text)")
+    parser.set_defaults(run=_run_changes)
+
+
+def _run_changes(args: argparse.Namespace) -> int:
+    old, new = load_version(args.old), load_version(args.new)
+    ontology = load_graph(_project(args).ontology_files)
+    print(format_changes(compare(old, new, ontology=ontology), markdown=args.format == "md"), end="")
+    return EXIT_OK
+
+
+# -- kg export, load, serve (triple stores) -----------------------------------------
+
+
+def _add_build_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--build", type=Path, dest="build_dir", metavar="DIR",
+        help="the build to read (default: the folder `kg build` writes to)",
+    )
+
+
+def _built_graphs(args: argparse.Namespace) -> dict[str, list]:
+    """The graphs of the last build, refused if the ontology, shapes or data changed since."""
+    from kg.export import build_graphs, outdated_build
+
+    project = _project(args)
+    build_dir = args.build_dir if args.build_dir is not None else project.default_build_dir
+    problem = outdated_build([*project.ontology_files, *project.shapes_files, *project.data_files], build_dir)
+    if problem:
+        raise BuildError(problem)
+    return build_graphs(build_dir)
+
+
+def _counts(graphs: dict[str, list]) -> str:
+    return ", ".join(f"{len(triples)} {name}" for name, triples in graphs.items())
+
+
+def _add_export(subparsers) -> None:
+    from kg.export import EXPORT_FORMATS
+
+    parser = subparsers.add_parser(
+        "export",
+        help="write the built graph in one RDF format",
+        description="Write the ontology and asserted triples of the last build (and, with --with-inferred, "
+        "the inferred ones) as Turtle, N-Triples, N-Quads, TriG or JSON-LD. Triples are sorted, so the same "
+        "graph always gives the same file; the data's blank nodes are skolem IRIs. N-Quads and TriG keep the "
+        "ontology, asserted and inferred graphs apart as named graphs; the other formats hold their union. "
+        "Refused when the ontology, shapes or data changed since `kg build`.",
+    )
+    parser.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="ttl", help="the RDF format (default: ttl)")
+    parser.add_argument("--with-inferred", action="store_true", help="include the OWL 2 RL inferences")
+    parser.add_argument(
+        "-o", "--output", type=Path, metavar="FILE",
+        help="write to FILE, replacing it only once complete (default: standard output)",
+    )
+    _add_build_dir(parser)
+    parser.set_defaults(run=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from kg.export import serialize, write_file
+
+    graphs = _built_graphs(args)
+    if not args.with_inferred:
+        del graphs["inferred"]
+    data = serialize(graphs, args.format)
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    write_file(args.output, data)
+    print(f"wrote {display_path(args.output)}: {_counts(graphs)} triples")
+    return EXIT_OK
+
+
+def _iri(text: str) -> str:
+    from rdflib import URIRef
+
+    from kg.results import sparql_term
+
+    try:
+        if ":" not in text:
+            raise ValueError
+        sparql_term(URIRef(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an absolute IRI") from None
+    return text
+
+
+def _add_load(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "load",
+        help="load the built graph into a SPARQL 1.1 store",
+        description="Replace one graph of a SPARQL 1.1 store with the last build (ontology, asserted and "
+        "inferred triples), through the Graph Store HTTP Protocol: uploaded to a staging graph and counted, "
+        "swapped in with one update, counted again. On any failure the store keeps its previous graph. "
+        "Credentials come from the environment: KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN.",
+    )
+    parser.add_argument(
+        "--endpoint", required=True, metavar="URL",
+        help="the SPARQL query endpoint (an Oxigraph server's root URL stands for all three endpoints)",
+    )
+    parser.add_argument("--update", metavar="URL", help="the SPARQL Update endpoint (default: --endpoint)")
+    parser.add_argument("--store", metavar="URL", help="the Graph Store Protocol endpoint (default: --endpoint)")
+    parser.add_argument("--graph", type=_iri, metavar="IRI", help="the named graph to replace (default: the default graph)")
+    _add_build_dir(parser)
+    parser.set_defaults(run=_run_load)
+
+
+def _run_load(args: argparse.Namespace) -> int:
+    from kg.store import SparqlEndpoint, load
+
+    graphs = _built_graphs(args)
+    endpoint = SparqlEndpoint(args.endpoint, update_url=args.update, store_url=args.store)
+    count = load(endpoint, [t for triples in graphs.values() for t in triples], graph=args.graph)
+    where = f"graph <{args.graph}>" if args.graph else "the default graph"
+    print(f"loaded {_plural(count, 'triple')} ({_counts(graphs)}) into {where} of {endpoint.url}; counted after loading")
+    return EXIT_OK
+
+
+def _add_serve(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="serve the built graph from a local Oxigraph server",
+        description="Start an Oxigraph SPARQL server on 127.0.0.1 (in memory; the `oxigraph` package), load "
+        "the last build into its default graph (ontology, asserted and inferred triples) and serve it until "
+        "Ctrl-C.",
+    )
+    parser.add_argument("--port", type=int, default=7878, help="the port on 127.0.0.1 (default: 7878)")
+    _add_build_dir(parser)
+    parser.set_defaults(run=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    import signal
+
+    from kg.errors import StoreError
+    from kg.serve import OxigraphServer
+    from kg.store import Credentials, SparqlEndpoint, load
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    graphs = _built_graphs(args)
+    signal.signal(signal.SIGTERM, interrupt)  # `kill` stops the server as Ctrl-C does
+    with OxigraphServer(port=args.port) as server:
+        endpoint = SparqlEndpoint(server.url, credentials=Credentials())
+        count = load(endpoint, [t for triples in graphs.values() for t in triples])
+        print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url}")
+        print(f"  SPARQL query endpoint: {endpoint.url}")
+        print(f"  named queries:         kg query NAME --endpoint {server.url}")
+        print("press Ctrl-C to stop", flush=True)
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            print("kg: server stopped", file=sys.stderr)
+            return EXIT_OK
+    raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
+
+
 # -- the parser -------------------------------------------------------------------
 
-_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_template)
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_template, _add_changes,
+                                   _add_export, _add_load, _add_serve)
 
 
 def _parser() -> argparse.ArgumentParser:

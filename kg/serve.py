@@ -77,7 +77,10 @@ class OxigraphServer:
         if self.location is not None:
             command += ["--location", str(self.location)]
         self._log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
+        # A session of its own: Ctrl-C reaches only us, and we stop the server (see stop).
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         deadline = time.monotonic() + self.startup
         while True:
             if self.process.poll() is not None:
