@@ -450,6 +450,7 @@ def _add_export(subparsers) -> None:
         help="write to FILE, replacing it only once complete (default: standard output)",
     )
     _add_build_dir(parser)
+    _add_with(parser)
     parser.set_defaults(run=_run_export)
 
 
