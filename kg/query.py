@@ -1,0 +1,566 @@
+"""The named SPARQL queries: a catalogue read from ``queries/*.rq``, and running them.
+
+Each ``.rq`` file starts with a header of ``#+`` lines (YAML-shaped, documented in
+``queries/README.md``) that says what the query answers and which parameters it takes::
+
+    #+ summary: Org chart of a company as of a date
+    #+ params:
+    #+   - name: date
+    #+     type: date
+    #+     default: 2026-03-20
+
+A parameter ``date`` is the variable ``?date`` of the query. Values are checked and
+turned into RDF terms (a date into an ``xsd:date`` literal, a company name into the
+company's IRI), then bound with a ``VALUES`` block at the top of the query's ``WHERE``
+group; user text never becomes SPARQL syntax.
+
+>>> from rdflib import Graph
+>>> graph = Graph().parse(format="turtle", data='''
+...     @prefix rkg: <https://w3id.org/restructuring-kg/ontology#> .
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     <https://example.org/acme> a rkg:Company ; rdfs:label "Acme"@en .''')
+>>> query = Query.from_text('''
+... #+ summary: The label of a company
+... #+ params:
+... #+   - name: company
+... #+     type: company
+... PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+... SELECT ?label WHERE { ?company rdfs:label ?label } ORDER BY ?label''')
+>>> run_query(query, graph, params={"company": "ACME"}).rows
+[{'label': 'Acme'}]
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Identifier
+
+from kg.errors import ParameterError, QueryError, display_path
+from kg.project import find_project
+from kg.results import QueryResult, sparql_term
+from kg.vocab import PREFIXES
+
+__all__ = [
+    "PARAM_TYPES",
+    "Param",
+    "Query",
+    "bind_query",
+    "load_catalogue",
+    "run_query",
+]
+
+_RKG = "https://w3id.org/restructuring-kg/ontology#"
+_PREFIXES = f"""
+PREFIX rkg: <{_RKG}>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+#: Fixed queries that list each kind of named thing with its names.
+_NAMES = {
+    "company": "SELECT ?x ?name WHERE { ?x a rkg:Company ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
+    "person": "SELECT ?x ?name WHERE { ?x a foaf:Person ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
+    "unit": """SELECT ?x ?name WHERE {
+        { ?x a ?class . ?class rdfs:subClassOf* org:Organization }
+        UNION { ?x rkg:company [] } UNION { [] rkg:placedUnit ?x } UNION { ?x a rkg:Company }
+        ?x rdfs:label|skos:prefLabel|skos:altLabel ?name }""",
+    "role": "SELECT ?x ?name WHERE { ?x a org:Role ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
+    "event-type": """SELECT ?x ?name WHERE {
+        VALUES ?top { rkg:RestructuringEvent rkg:BusinessActivity }
+        ?x rdfs:subClassOf* ?top ; rdfs:label|skos:prefLabel|skos:altLabel ?name }""",
+    "source": """SELECT ?x ?name WHERE {
+        ?x a rkg:SourceDocument ; rdfs:label|dcterms:title|dcterms:identifier ?name }""",
+}
+
+_DATE_FORMS = (
+    (re.compile(r"\d{4}-\d{2}-\d{2}\Z"), XSD.date),
+    (re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z"), XSD.gYearMonth),
+    (re.compile(r"\d{4}\Z"), XSD.gYear),
+)
+_PERIODS = ("quarter", "month", "year")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_QUERY_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+_HEADER_KEYS = ("summary", "description", "params", "needs")
+_PARAM_KEYS = ("name", "type", "default", "description")
+
+
+# -- Parameters -----------------------------------------------------------------
+
+
+def _date(value: str, graph: Any) -> Identifier:
+    for pattern, datatype in _DATE_FORMS:
+        if pattern.match(value):
+            if datatype == XSD.date:
+                try:
+                    datetime.date.fromisoformat(value)
+                except ValueError:
+                    break
+            return Literal(value, datatype=datatype)
+    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+
+
+def _integer(value: str, graph: Any) -> Identifier:
+    if not re.fullmatch(r"[+-]?\d+", value.strip()):
+        raise ValueError(f"{value!r} is not an integer")
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _string(value: str, graph: Any) -> Identifier:
+    return Literal(value)
+
+
+def _currency(value: str, graph: Any) -> Identifier:
+    if not re.fullmatch(r"[A-Za-z]{3}", value.strip()):
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code such as USD or CNY")
+    return Literal(value.strip().upper())
+
+
+def _period(value: str, graph: Any) -> Identifier:
+    if value.strip().lower() not in _PERIODS:
+        raise ValueError(f"{value!r} is not a period; use one of {', '.join(_PERIODS)}")
+    return Literal(value.strip().lower())
+
+
+def _iri(value: str, graph: Any) -> Identifier:
+    if not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+\Z", value):
+        raise ValueError(f"{value!r} is not an absolute IRI")
+    term = URIRef(value)
+    sparql_term(term)  # refuses characters an IRI cannot hold
+    return term
+
+
+def _named(kind: str) -> Callable[[str, Any], Identifier]:
+    def resolve(value: str, graph: Any) -> Identifier:
+        names: dict[str, set[URIRef]] = {}
+        for row in _evaluate(_PREFIXES + _NAMES[kind], graph).bindings:
+            thing = row["x"]
+            if isinstance(thing, URIRef):
+                for name in (str(row["name"]), str(thing), _local_name(thing)):
+                    names.setdefault(name.casefold(), set()).add(thing)
+        wanted = value.strip().casefold()
+        found = names.get(wanted, set())
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise ValueError(
+                f"{value!r} names more than one {kind}: "
+                + ", ".join(sorted(f"<{t}>" for t in found))
+            )
+        if not names:
+            raise ValueError(f"no {kind} is in the graph (is the ontology loaded with the data?)")
+        close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.6)
+        shown = sorted({_display_name(graph, names[c]) for c in close})
+        hint = f"; close matches: {', '.join(shown)}" if shown else ""
+        raise ValueError(f"no {kind} is named {value!r}{hint}")
+
+    resolve.__name__ = f"_{kind.replace('-', '_')}"
+    return resolve
+
+
+#: Parameter types: each turns the text a user gives into an RDF term, or raises
+#: ``ValueError`` with a message for the user.
+PARAM_TYPES: dict[str, Callable[[str, Any], Identifier]] = {
+    "date": _date,
+    "integer": _integer,
+    "string": _string,
+    "currency": _currency,
+    "period": _period,
+    "iri": _iri,
+    **{kind: _named(kind) for kind in _NAMES},
+}
+
+
+def _local_name(iri: URIRef) -> str:
+    return re.split(r"[/#]", str(iri))[-1]
+
+
+def _display_name(graph: Any, things: set[URIRef]) -> str:
+    labels = [
+        str(row["label"])
+        for thing in sorted(things)
+        for row in _evaluate(
+            "SELECT ?label WHERE { " + sparql_term(thing)
+            + " <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
+            graph,
+        ).bindings
+    ]
+    return repr(labels[0]) if labels else repr(_local_name(min(things)))
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared parameter: its name (the query variable), type and default text."""
+
+    name: str
+    type: str
+    default: Optional[str] = None
+    description: str = ""
+
+    def resolve(self, value: Any, graph: Any, *, query: str = "query") -> Identifier:
+        """The RDF term for ``value``; raises :class:`ParameterError` naming the parameter."""
+        text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+        try:
+            return PARAM_TYPES[self.type](text, graph)
+        except ValueError as error:
+            raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from None
+
+
+# -- Queries --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named SPARQL query and what its header says about it."""
+
+    name: str
+    text: str
+    summary: str = ""
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    needs: tuple[str, ...] = ()
+    path: Optional[Path] = field(default=None, compare=False)
+
+    @classmethod
+    def from_file(cls, path: Union[str, Path]) -> "Query":
+        """Read a ``.rq`` file; its name is the file name without ``.rq``."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"{display_path(path)}: cannot read query: {error}") from None
+        return cls.from_text(text, name=path.stem, path=path)
+
+    @classmethod
+    def from_text(cls, text: str, *, name: str = "query", path: Optional[Path] = None) -> "Query":
+        """A query from SPARQL text, with or without a ``#+`` header."""
+        where = display_path(path) if path else name
+        header = _parse_header(text, where)
+        params = tuple(
+            Param(
+                name=p["name"],
+                type=p["type"],
+                default=p.get("default"),
+                description=p.get("description", ""),
+            )
+            for p in header.get("params", [])
+        )
+        query = cls(
+            name=name,
+            text=text,
+            summary=header.get("summary", ""),
+            description=header.get("description", ""),
+            params=params,
+            needs=tuple(header.get("needs", "").split()),
+            path=path,
+        )
+        variables = {v[1:] for v in _variables(text)}
+        for p in params:
+            if p.name not in variables:
+                raise QueryError(f"{where}: parameter {p.name!r} is not a variable of the query")
+            if p.type not in PARAM_TYPES:
+                raise QueryError(
+                    f"{where}: parameter {p.name!r} has unknown type {p.type!r}; "
+                    f"use one of {', '.join(PARAM_TYPES)}"
+                )
+        _check_form(text, where)
+        return query
+
+    @property
+    def is_violation(self) -> bool:
+        """Whether this query lists data defects (its name ends in ``-violation``)."""
+        return self.name.endswith("-violation")
+
+
+def _parse_header(text: str, where: str) -> dict[str, Any]:
+    """Read the ``#+`` lines at the top of a query (a small subset of YAML)."""
+    header: dict[str, Any] = {}
+    key: Optional[str] = None
+    item: Optional[dict[str, str]] = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.startswith("#+"):
+            if line.strip() and not line.lstrip().startswith("#"):
+                break
+            continue
+        body = line[2:].rstrip()
+        if body and not body.startswith(" "):
+            raise QueryError(f"{where}:{number}: header lines start with '#+ '")
+        content = body.strip()
+        indent = len(body) - len(body.lstrip()) - 1
+        if not content:
+            continue
+        if indent == 0:
+            name, sep, value = content.partition(":")
+            if not sep or name not in _HEADER_KEYS:
+                raise QueryError(
+                    f"{where}:{number}: header line should be 'key: value' with key one of "
+                    f"{', '.join(_HEADER_KEYS)}"
+                )
+            if name in header:
+                raise QueryError(f"{where}:{number}: header key {name!r} given twice")
+            key, value = name, value.strip()
+            header[key] = [] if key == "params" else "" if value in (">", "|") else _scalar(value)
+            item = None
+        elif key == "params":
+            if content.startswith("- "):
+                item = {}
+                header["params"].append(item)
+                content = content[2:].strip()
+            if item is None:
+                raise QueryError(f"{where}:{number}: each parameter starts with '- name: …'")
+            name, sep, value = content.partition(":")
+            if not sep or name.strip() not in _PARAM_KEYS:
+                raise QueryError(
+                    f"{where}:{number}: parameter line should be 'key: value' with key one of "
+                    f"{', '.join(_PARAM_KEYS)}"
+                )
+            item[name.strip()] = _scalar(value.strip())
+        elif key in ("description", "summary"):
+            header[key] = f"{header[key]} {content}".strip()
+        else:
+            raise QueryError(f"{where}:{number}: unexpected indented header line")
+    if header and not header.get("summary"):
+        raise QueryError(f"{where}: the header has no summary")
+    for p in header.get("params", []):
+        if "name" not in p or "type" not in p:
+            raise QueryError(f"{where}: every parameter needs a name and a type")
+        if not _NAME.match(p["name"]):
+            raise QueryError(f"{where}: parameter name {p['name']!r} is not a SPARQL variable name")
+    names = [p["name"] for p in header.get("params", [])]
+    if len(set(names)) != len(names):
+        raise QueryError(f"{where}: a parameter is declared twice")
+    return header
+
+
+def _scalar(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
+      |'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''
+      |"(?:[^"\\\n\r]|\\.)*"
+      |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
+  | (?P<punct>[{}()])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _tokens(text: str) -> Iterator[re.Match[str]]:
+    return (m for m in _TOKEN.finditer(text) if m.lastgroup != "comment")
+
+
+def _variables(text: str) -> set[str]:
+    return {m.group() for m in _tokens(text) if m.lastgroup == "var"}
+
+
+def _where_group(text: str) -> int:
+    """Offset just after the ``{`` that opens the query's top-level ``WHERE`` group."""
+    parens = 0
+    for m in _tokens(text):
+        if m.group() == "(":
+            parens += 1
+        elif m.group() == ")":
+            parens -= 1
+        elif m.group() == "{" and parens == 0:
+            return m.end()
+    raise QueryError("the query has no WHERE group")
+
+
+def _check_form(text: str, where: str) -> None:
+    words = [m.group().upper() for m in _tokens(text) if m.lastgroup == "word"]
+    form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    if form is None:
+        raise QueryError(f"{where}: not a SPARQL query (no SELECT or ASK)")
+    if form not in ("SELECT", "ASK"):
+        raise QueryError(f"{where}: {form} queries are not supported; write a SELECT or ASK")
+
+
+# -- Catalogue ------------------------------------------------------------------
+
+
+def load_catalogue(*folders: Union[str, Path]) -> dict[str, Query]:
+    """The queries of the given folders and their subfolders, by name.
+
+    The default is the ``queries/`` folder of the project :func:`~kg.project.find_project`
+    finds; add an extension folder after it. A name defined twice is an error, not a
+    silent override.
+
+    >>> catalogue = load_catalogue()
+    >>> catalogue["org-chart"].summary
+    'Org chart of a company as of a date: units, their parents and heads'
+    """
+    catalogue: dict[str, Query] = {}
+    for folder in folders or (find_project().queries_dir,):
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise QueryError(f"{display_path(folder)}: not a folder of queries")
+        for path in sorted(folder.rglob("*.rq")):
+            if not _QUERY_NAME.match(path.stem):
+                raise QueryError(f"{display_path(path)}: query names are lower-case kebab-case")
+            query = Query.from_file(path)
+            if query.name in catalogue:
+                raise QueryError(
+                    f"{display_path(path)}: query {query.name!r} is also defined in "
+                    f"{display_path(catalogue[query.name].path)}"
+                )
+            catalogue[query.name] = query
+    return catalogue
+
+
+# -- Running --------------------------------------------------------------------
+
+
+def bind_query(
+    query: Query, graph: Any, params: Optional[Mapping[str, Any]] = None
+) -> str:
+    """The query text with its parameters bound, ready for any SPARQL 1.1 store.
+
+    Parameters not given take their default; one with no default stays unbound
+    (the query then answers for all values). The ``VALUES`` block is written from
+    checked RDF terms.
+    """
+    params = dict(params or {})
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise ParameterError(
+            f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {known})"
+        )
+    bound: list[tuple[str, Identifier]] = []
+    for p in query.params:
+        value = params.get(p.name, p.default)
+        if value is None or value == "":
+            continue
+        bound.append((p.name, p.resolve(value, graph, query=query.name)))
+    if not bound:
+        return query.text
+    names = " ".join(f"?{name}" for name, _ in bound)
+    terms = " ".join(sparql_term(term) for _, term in bound)
+    at = _where_group(query.text)
+    return f"{query.text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{query.text[at:]}"
+
+
+def run_query(
+    name_or_text: Union[str, Query],
+    graph: Any,
+    *,
+    params: Optional[Mapping[str, Any]] = None,
+    catalogue: Optional[Mapping[str, Query]] = None,
+) -> QueryResult:
+    """Run a named query (or a :class:`Query`, or SPARQL text) on a graph.
+
+    ``graph`` is an :class:`rdflib.Graph` (or a ``pyoxigraph.Store``) holding the data
+    and the ontology. ``params`` maps parameter names to values (text, numbers,
+    :class:`datetime.date`). Returns a :class:`~kg.results.QueryResult`; iterate it
+    for rows of Python values.
+    """
+    query = _lookup(name_or_text, catalogue)
+    text = bind_query(query, graph, params)
+    return _evaluate(text, graph, where=display_path(query.path) if query.path else query.name)
+
+
+def _lookup(name_or_text: Union[str, Query], catalogue: Optional[Mapping[str, Query]]) -> Query:
+    if isinstance(name_or_text, Query):
+        return name_or_text
+    if "{" in name_or_text:
+        return Query.from_text(name_or_text)
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    if name_or_text in catalogue:
+        return catalogue[name_or_text]
+    close = difflib.get_close_matches(name_or_text, list(catalogue), n=5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
+    raise QueryError(f"no query is named {name_or_text!r}{hint}")
+
+
+def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
+    try:
+        parsed = parseQuery(text)
+        algebra = translateQuery(parsed)
+    except Exception as error:  # pyparsing and rdflib raise many kinds
+        raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
+    _refuse_remote(algebra.algebra, where)
+    namespaces = dict(PREFIXES)
+    namespaces.update(
+        (str(d.get("prefix", "")), str(d["iri"])) for d in parsed[0] if d.name == "PrefixDecl"
+    )
+    if isinstance(graph, Graph):
+        try:
+            answer = graph.query(algebra)
+        except Exception as error:
+            raise QueryError(f"{where}: query failed: {error}") from None
+        if answer.type == "ASK":
+            return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
+        names = tuple(str(v) for v in answer.vars)
+        bindings = tuple(
+            {n: t for n, t in zip(names, row) if t is not None} for row in answer
+        )
+        return QueryResult(names, bindings, namespaces=namespaces)
+    return _evaluate_oxigraph(text, graph, where, namespaces)
+
+
+def _refuse_remote(part: Any, where: str) -> None:
+    """Refuse SERVICE and FROM: running a query never fetches anything."""
+    if getattr(part, "datasetClause", None):
+        raise QueryError(f"{where}: FROM and FROM NAMED are not supported; load the data instead")
+    if getattr(part, "name", None) == "ServiceGraphPattern":
+        raise QueryError(f"{where}: SERVICE is not supported; this tool never fetches anything")
+    children: Iterable[Any] = part.values() if isinstance(part, dict) else (
+        part if isinstance(part, (list, tuple)) else ()
+    )
+    for child in children:
+        _refuse_remote(child, where)
+
+
+def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, str]) -> QueryResult:
+    try:
+        import pyoxigraph
+    except ImportError:  # pragma: no cover - pyoxigraph is a dependency
+        raise QueryError(f"cannot query a {type(store).__name__}") from None
+    if not isinstance(store, pyoxigraph.Store):
+        raise QueryError(f"cannot query a {type(store).__name__}; give an rdflib Graph or a pyoxigraph Store")
+    try:
+        answer = store.query(text)
+    except (SyntaxError, OSError) as error:
+        raise QueryError(f"{where}: query failed: {error}") from None
+    if isinstance(answer, pyoxigraph.QueryBoolean):
+        return QueryResult((), boolean=bool(answer), namespaces=namespaces)
+    names = tuple(v.value for v in answer.variables)
+    bindings = tuple(
+        {n: _from_oxigraph(s[n]) for n in names if s[n] is not None} for s in answer
+    )
+    return QueryResult(names, bindings, namespaces=namespaces)
+
+
+def _from_oxigraph(term: Any) -> Identifier:
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
