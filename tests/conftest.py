@@ -6,6 +6,7 @@
   inferences, as one rdflib graph (reasoning runs once per session, when first asked).
 - ``make_project``: writes a small project (the real ontology, small shapes and data) to
   a temporary folder and returns it as a :class:`kg.Project`.
+- ``oxigraph_server``: a real Oxigraph SPARQL server on a free port of 127.0.0.1, always stopped.
 """
 
 from __future__ import annotations
@@ -218,3 +219,25 @@ def shipped_graph(shipped_graphs: ProjectGraphs) -> Graph:
     graph += shipped_graphs.data
     graph += reason(graph)
     return graph
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path):
+    """A real Oxigraph server (the ``oxigraph`` command) on a free port of 127.0.0.1, with its
+    store in tmp_path; ready when given, always stopped afterwards. Yields a :class:`kg.serve.OxigraphServer`
+    (``.url`` is its root: ``/query``, ``/update``, ``/store``)."""
+    from kg.errors import StoreError
+    from kg.serve import OxigraphServer
+
+    for attempt in range(3):  # another process may take the free port before the server binds it
+        server = OxigraphServer(location=tmp_path / f"oxigraph-{attempt}")
+        try:
+            server.start()
+            break
+        except StoreError:
+            if attempt == 2:
+                raise
+    try:
+        yield server
+    finally:
+        server.stop()

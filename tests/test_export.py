@@ -1,0 +1,133 @@
+"""kg export: every format reads back with the build's counts, sorted, the same every time, atomic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+
+from conftest import ROOT, write_project
+from kg.build import build
+from kg.cli import main
+from kg.errors import BuildError
+from kg.export import EXPORT_FORMATS, GENID, write_file
+from kg.vocab import GRAPH
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A small project, built to its default build folder; the build's counts."""
+    project = write_project(tmp_path_factory.mktemp("export") / "project")
+    return project, build(project, project.default_build_dir).counts
+
+
+def export(capsysbinary, project, *argv) -> tuple[int, bytes, str]:
+    code = main(["--root", str(project.root), "export", *map(str, argv)])
+    out, err = capsysbinary.readouterr()
+    return code, out, err.decode()
+
+
+@pytest.mark.parametrize("name", sorted(EXPORT_FORMATS))
+@pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "with-inferred"])
+def test_every_format_reads_back_with_the_counts_of_the_build(built, capsysbinary, name, inferred):
+    project, counts = built
+    code, out, _ = export(capsysbinary, project, "--format", name, *(["--with-inferred"] if inferred else []))
+    assert code == 0
+    parsed = list(pyoxigraph.parse(out, format=EXPORT_FORMATS[name]))
+    graphs = ("ontology", "asserted", "inferred") if inferred else ("ontology", "asserted")
+    if name in ("nq", "trig"):
+        for graph in ("ontology", "asserted", "inferred"):
+            held = [q for q in parsed if q.graph_name == pyoxigraph.NamedNode(str(GRAPH[graph]))]
+            assert len(held) == (counts[graph] if graph in graphs else 0), graph
+        assert len(parsed) == sum(counts[g] for g in graphs)
+    else:
+        assert len(set(parsed)) == len(parsed) == sum(counts[g] for g in graphs)
+
+
+def test_nothing_a_store_refuses_and_no_blank_nodes_in_the_data(built, capsysbinary):
+    project, _ = built
+    _, out, _ = export(capsysbinary, project, "--format", "nq", "--with-inferred")
+    quads = list(pyoxigraph.parse(out, format=pyoxigraph.RdfFormat.N_QUADS))
+    assert not any(isinstance(q.subject, pyoxigraph.Literal) for q in quads)
+    ontology = pyoxigraph.NamedNode(str(GRAPH.ontology))
+    outside = [q for q in quads if q.graph_name != ontology]
+    # Only the ontology keeps blank nodes (OWL lists and axioms); citations are skolem IRIs.
+    assert not any(isinstance(t, pyoxigraph.BlankNode) for q in outside for t in (q.subject, q.object))
+    assert any(q.subject.value.startswith(GENID) for q in outside)
+
+
+def test_n_triples_are_sorted_unique_lines(built, capsysbinary):
+    project, _ = built
+    _, out, _ = export(capsysbinary, project, "--format", "nt", "--with-inferred")
+    lines = out.decode().splitlines()
+    assert lines == sorted(lines) and len(lines) == len(set(lines))
+
+
+def test_the_same_build_gives_the_same_bytes_in_every_process(built):
+    """JSON-LD and the rest do not depend on hashing or parsing order (PYTHONHASHSEED differs)."""
+    project, _ = built
+    for name in EXPORT_FORMATS:
+        outputs = set()
+        for seed in ("1", "2"):
+            env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONHASHSEED=seed)
+            done = subprocess.run(
+                [sys.executable, "-m", "kg", "--root", str(project.root), "export", "--format", name, "--with-inferred"],
+                env=env, capture_output=True, timeout=120,
+            )
+            assert done.returncode == 0, done.stderr
+            outputs.add(done.stdout)
+        assert len(outputs) == 1, name
+
+
+def test_output_file_is_written_whole(built, capsysbinary, tmp_path):
+    project, counts = built
+    target = tmp_path / "kg.ttl"
+    code, out, _ = export(capsysbinary, project, "--format", "ttl", "-o", target)
+    assert code == 0
+    assert b"wrote" in out and f"{counts['asserted']} asserted".encode() in out
+    assert len(list(pyoxigraph.parse(path=target))) == counts["ontology"] + counts["asserted"]
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.ttl"]
+
+
+def test_a_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
+    target = tmp_path / "kg.nt"
+    target.write_bytes(b"previous\n")
+
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(BuildError, match="No space left on device"):
+        write_file(target, b"new\n")
+    assert target.read_bytes() == b"previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["kg.nt"]
+
+
+def test_an_output_folder_that_does_not_exist_is_an_error(built, capsysbinary, tmp_path):
+    project, _ = built
+    code, _, err = export(capsysbinary, project, "-o", tmp_path / "missing" / "kg.ttl")
+    assert code == 2
+    assert "cannot write" in err and "Traceback" not in err
+
+
+def test_no_build_is_an_error(make_project, capsysbinary):
+    project = make_project()
+    code, out, err = export(capsysbinary, project)
+    assert code == 2 and out == b""
+    assert "no build there; run `kg build` first" in err
+
+
+def test_a_build_older_than_the_data_is_refused(tmp_path, capsysbinary):
+    project = write_project(tmp_path / "project")
+    build(project, project.default_build_dir)
+    data = project.data_dir / "acme.ttl"
+    later = time.time() + 5
+    os.utime(data, (later, later))
+    code, out, err = export(capsysbinary, project)
+    assert code == 2 and out == b""
+    assert "the build is older than" in err and "acme.ttl" in err
