@@ -24,7 +24,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 from kg.errors import KGError, ParameterError, display_path
 from kg.query import PARAM_TYPES, Query, run_query
@@ -398,8 +398,11 @@ def output_format(path: Union[str, Path]) -> str:
     return FORMATS[suffix]
 
 
-def render(dot: str, *, format: str = "svg", engine: str = "dot") -> bytes:
+def render(dot: str, *, format: str = "svg", engine: str = "dot", options: Sequence[str] = ()) -> bytes:
     """Lay out and draw the DOT text ``dot`` with Graphviz; ``format`` ``"dot"`` returns it as is.
+
+    ``engine`` is the Graphviz program (``dot``, or ``neato`` with ``options=("-n2",)``
+    for positions fixed in the text).
 
     :raises RenderError: Graphviz is not installed, or it failed (its message included).
     """
@@ -414,7 +417,7 @@ def render(dot: str, *, format: str = "svg", engine: str = "dot") -> bytes:
         )
     try:
         done = subprocess.run(
-            [program, f"-T{format}"], input=dot.encode("utf-8"), capture_output=True, timeout=300
+            [program, *options, f"-T{format}"], input=dot.encode("utf-8"), capture_output=True, timeout=300
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise RenderError(f"Graphviz's {engine!r} could not run: {error}") from None

@@ -25,6 +25,7 @@ from kg.build import build
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
+from kg.timeline import event_timeline, timeline_dot
 from kg.errors import BuildError, KGError, display_path
 from kg.load import ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
@@ -555,9 +556,36 @@ def _run_serve(args: argparse.Namespace) -> int:
     raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
 
 
+def _add_timeline(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "timeline",
+        help="draw restructuring events across companies on one time axis",
+        description="Draw the events the restructuring-timeline query returns between two dates: one lane per "
+        "company, one row per event, colored by event type, at the precision the sources give (a dot for a "
+        "day, a bar over a month or year; hollow with a dashed lead-in when only 'not after' is known). "
+        "The format follows the file name (.svg, .png, or .dot).",
+    )
+    parser.add_argument("--companies", nargs="+", default=[], metavar="COMPANY", help="only these companies (default all)")
+    parser.add_argument("--from", dest="start", metavar="D1", help="first date (default: the query's, 2025-01-01)")
+    parser.add_argument("--to", dest="end", metavar="D2", help="last date (default: the query's, 2026-12-31)")
+    parser.add_argument("--type", metavar="TYPE", help="only events of this type, e.g. PersonnelChange (default all)")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
+    parser.set_defaults(run=_run_timeline)
+
+
+def _run_timeline(args: argparse.Namespace) -> int:
+    picture_format = output_format(args.output)
+    timeline = event_timeline(_query_store(args), companies=args.companies, start=args.start, end=args.end, type=args.type)
+    _write_picture(args.output, render(timeline_dot(timeline), format=picture_format, engine="neato", options=("-n2",)))
+    companies = len(timeline.companies)
+    print(f"{_plural(len(timeline.events), 'event')} of {companies} compan{'y' if companies == 1 else 'ies'} "
+          f"from {timeline.start} to {timeline.end}")
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------
 
-_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_template, _add_changes,
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_timeline, _add_template, _add_changes,
                                    _add_export, _add_load, _add_serve)
 
 
