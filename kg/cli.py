@@ -31,7 +31,7 @@ from kg.load import ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
 from kg.sources import check_citations
 from kg.stats import stats
-from kg.template import apply_template, write_turtle
+from kg.template import ID_BASE, apply_template, write_turtle
 from kg.validate import ValidationReport, format_path, validate
 from kg.vocab import bind_prefixes, label, qname
 
@@ -334,13 +334,17 @@ def _add_template(subparsers) -> None:
     )
     apply.add_argument("file", type=Path, metavar="FILE", help="the template (.csv or .tsv)")
     apply.add_argument("-o", "--output", type=Path, metavar="OUT.ttl", help="write the Turtle here (default: standard output)")
+    apply.add_argument(
+        "--base", default=ID_BASE, metavar="IRI",
+        help=f"mint things under this base: IRI/org/, IRI/person/, ... (default: {ID_BASE}, the project's)",
+    )
     _add_with(apply)
     apply.set_defaults(run=_run_template)
 
 
 def _run_template(args: argparse.Namespace) -> int:
     graphs = load_project(_project(args), require_shapes=True)
-    result = apply_template(args.file, graphs)
+    result = apply_template(args.file, graphs, base=args.base)
     if not result.ok:
         for error in result.errors:
             print(error, file=sys.stderr)
@@ -583,10 +587,94 @@ def _run_timeline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- kg queries, kg query (the named SPARQL queries) --------------------------------
+
+
+def _add_queries(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "queries",
+        help="list the named SPARQL queries",
+        description="List the named queries (queries/*.rq and those of --with extensions): name, summary, "
+        "and each parameter with its type and default. Run one with kg query NAME.",
+    )
+    _add_with(parser)
+    parser.set_defaults(run=_run_queries)
+
+
+def _run_queries(args: argparse.Namespace) -> int:
+    from kg.query import load_catalogue
+
+    for query in load_catalogue(*_project(args).query_dirs).values():
+        needs = " (needs inferred triples)" if "inferred" in query.needs else ""
+        print(f"{query.name}{needs}\n  {query.summary}")
+        for param in query.params:
+            default = f", default {param.default}" if param.default else ", optional"
+            about = f"  {param.description}" if param.description else ""
+            print(f"  --param {param.name}=<{param.type}{default}>{about}")
+    return EXIT_OK
+
+
+def _add_query(subparsers) -> None:
+    from kg.query import ENGINES
+    from kg.results import RESULT_FORMATS
+
+    parser = subparsers.add_parser(
+        "query",
+        help="run a named SPARQL query (or --file FILE)",
+        description="Run the named query NAME (see kg queries), or the SPARQL SELECT or ASK query in FILE, "
+        "on the ontology and the data (with the OWL 2 RL inferences when the query says it needs them). "
+        "json, csv and tsv are the W3C SPARQL 1.1 result formats; table and md are for reading.",
+    )
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the query's name")
+    parser.add_argument("--file", type=Path, metavar="FILE", help="run the query in this .rq file instead")
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE",
+        help="a parameter value, e.g. --param company=Alibaba --param date=2026-03-20; repeatable",
+    )
+    parser.add_argument("--format", choices=tuple(RESULT_FORMATS), default="table", help="output format (default: table)")
+    parser.add_argument("--engine", choices=ENGINES, default="oxigraph", help="the SPARQL engine (default: oxigraph)")
+    _add_with(parser)
+    parser.set_defaults(run=_run_query)
+
+
+def _query_params(pairs: Sequence[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise KGError(f"--param {pair!r}: write NAME=VALUE, e.g. --param date=2026-03-20")
+        if name.strip() in params:
+            raise KGError(f"--param {name.strip()!r} is given twice")
+        params[name.strip()] = value
+    return params
+
+
+def _query_target(args: argparse.Namespace, query):
+    """What ``kg query`` runs ``query`` on: the project's graph in the chosen engine."""
+    from kg.query import query_graph
+
+    return query_graph(_project(args), inferred="inferred" in query.needs, engine=args.engine)
+
+
+def _run_query(args: argparse.Namespace) -> int:
+    from kg.query import Query, find_query, load_catalogue, run_query
+
+    if (args.name is None) == (args.file is None):
+        raise KGError("give a query NAME or --file FILE (one of them); kg queries lists the names")
+    params = _query_params(args.param)
+    if args.file is not None:
+        query = Query.from_file(args.file)
+    else:
+        query = find_query(args.name, load_catalogue(*_project(args).query_dirs))
+    result = run_query(query, _query_target(args, query), params=params)
+    sys.stdout.write(result.serialize(args.format))
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------
 
 _COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_timeline, _add_template, _add_changes,
-                                   _add_export, _add_load, _add_serve)
+                                   _add_export, _add_load, _add_serve, _add_queries, _add_query)
 
 
 def _parser() -> argparse.ArgumentParser:

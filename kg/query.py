@@ -45,18 +45,24 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
-from kg.errors import ParameterError, QueryError, display_path
-from kg.project import find_project
+from kg.errors import KGError, ParameterError, QueryError, display_path
+from kg.load import load_project
+from kg.project import Project, find_project
+from kg.reason import reason
 from kg.results import QueryResult, sparql_term
 from kg.vocab import PREFIXES
 
 __all__ = [
+    "ENGINES",
     "PARAM_TYPES",
     "Param",
     "Query",
     "bind_query",
+    "find_query",
     "load_catalogue",
+    "query_graph",
     "run_query",
+    "to_store",
 ]
 
 _RKG = "https://w3id.org/restructuring-kg/ontology#"
@@ -90,6 +96,8 @@ _DATE_FORMS = (
     (re.compile(r"\d{4}\Z"), XSD.gYear),
 )
 _PERIODS = ("quarter", "month", "year")
+#: What :func:`query_graph` can build: an rdflib graph or an Oxigraph store.
+ENGINES = ("rdflib", "oxigraph")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 _HEADER_KEYS = ("summary", "description", "params", "needs")
@@ -471,14 +479,65 @@ def run_query(
 ) -> QueryResult:
     """Run a named query (or a :class:`Query`, or SPARQL text) on a graph.
 
-    ``graph`` is an :class:`rdflib.Graph` (or a ``pyoxigraph.Store``) holding the data
-    and the ontology. ``params`` maps parameter names to values (text, numbers,
-    :class:`datetime.date`). Returns a :class:`~kg.results.QueryResult`; iterate it
-    for rows of Python values.
+    ``graph`` is what the query runs on: an :class:`rdflib.Graph` or a
+    ``pyoxigraph.Store`` holding the ontology and the data (see :func:`query_graph`),
+    or any object with a method ``evaluate(text) -> QueryResult``, such as
+    :class:`kg.store.SparqlEndpoint`. ``params`` maps parameter names to values (text,
+    numbers, :class:`datetime.date`, IRIs). Returns a :class:`~kg.results.QueryResult`;
+    iterate it for rows of Python values.
+
+    :raises ParameterError: an unknown parameter or a value of the wrong kind.
+    :raises QueryError: no such query, a SPARQL syntax error, or the query failed.
     """
     query = _lookup(name_or_text, catalogue)
     text = bind_query(query, graph, params)
     return _evaluate(text, graph, where=display_path(query.path) if query.path else query.name)
+
+
+def query_graph(
+    project: Optional[Project] = None, *, inferred: bool = False, engine: str = "rdflib"
+) -> Any:
+    """The graph the named queries run on: the ontology and the asserted data of
+    ``project`` (:func:`~kg.project.find_project` by default), plus the OWL 2 RL
+    inferences of :func:`kg.reason.reason` when ``inferred`` (for a query whose header
+    says ``needs: inferred``).
+
+    ``engine`` is ``"rdflib"`` (an :class:`rdflib.Graph`) or ``"oxigraph"`` (an
+    in-memory ``pyoxigraph.Store``, much faster on the larger queries).
+    """
+    if engine not in ENGINES:
+        raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    graphs = load_project(project if project is not None else find_project())
+    graph = Graph()
+    graph += graphs.ontology
+    graph += graphs.data
+    if inferred:
+        graph += reason(graph)
+    return to_store(graph) if engine == "oxigraph" else graph
+
+
+def to_store(graph: Graph) -> Any:
+    """A new in-memory ``pyoxigraph.Store`` holding the triples of ``graph``."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(
+        graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES
+    )
+    return store
+
+
+def find_query(name: str, catalogue: Optional[Mapping[str, Query]] = None) -> Query:
+    """The query called ``name`` in ``catalogue`` (:func:`load_catalogue` by default).
+
+    :raises QueryError: no query has that name; the message lists close names.
+    """
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    if name in catalogue:
+        return catalogue[name]
+    close = difflib.get_close_matches(name, list(catalogue), n=5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
+    raise QueryError(f"no query is named {name!r}{hint}")
 
 
 def _lookup(name_or_text: Union[str, Query], catalogue: Optional[Mapping[str, Query]]) -> Query:
@@ -486,12 +545,7 @@ def _lookup(name_or_text: Union[str, Query], catalogue: Optional[Mapping[str, Qu
         return name_or_text
     if "{" in name_or_text:
         return Query.from_text(name_or_text)
-    catalogue = load_catalogue() if catalogue is None else catalogue
-    if name_or_text in catalogue:
-        return catalogue[name_or_text]
-    close = difflib.get_close_matches(name_or_text, list(catalogue), n=5)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
-    raise QueryError(f"no query is named {name_or_text!r}{hint}")
+    return find_query(name_or_text, catalogue)
 
 
 def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
@@ -517,6 +571,13 @@ def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
             {n: t for n, t in zip(names, row) if t is not None} for row in answer
         )
         return QueryResult(names, bindings, namespaces=namespaces)
+    if callable(getattr(graph, "evaluate", None)):
+        try:
+            return graph.evaluate(text)
+        except KGError:
+            raise
+        except Exception as error:
+            raise QueryError(f"{where}: query failed: {error}") from None
     return _evaluate_oxigraph(text, graph, where, namespaces)
 
 
@@ -539,17 +600,20 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
     except ImportError:  # pragma: no cover - pyoxigraph is a dependency
         raise QueryError(f"cannot query a {type(store).__name__}") from None
     if not isinstance(store, pyoxigraph.Store):
-        raise QueryError(f"cannot query a {type(store).__name__}; give an rdflib Graph or a pyoxigraph Store")
+        raise QueryError(
+            f"cannot query a {type(store).__name__}; give an rdflib Graph, a pyoxigraph Store "
+            "or an object with an evaluate(text) method"
+        )
     try:
         answer = store.query(text)
-    except (SyntaxError, OSError) as error:
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return QueryResult((), boolean=bool(answer), namespaces=namespaces)
+        names = tuple(v.value for v in answer.variables)
+        bindings = tuple(
+            {n: _from_oxigraph(s[n]) for n in names if s[n] is not None} for s in answer
+        )
+    except (SyntaxError, OSError, ValueError, RuntimeError) as error:
         raise QueryError(f"{where}: query failed: {error}") from None
-    if isinstance(answer, pyoxigraph.QueryBoolean):
-        return QueryResult((), boolean=bool(answer), namespaces=namespaces)
-    names = tuple(v.value for v in answer.variables)
-    bindings = tuple(
-        {n: _from_oxigraph(s[n]) for n in names if s[n] is not None} for s in answer
-    )
     return QueryResult(names, bindings, namespaces=namespaces)
 
 
