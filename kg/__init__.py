@@ -11,6 +11,7 @@ True
 - :mod:`kg.load` — Turtle files into graphs (syntax errors with file and line);
 - :mod:`kg.validate` — SHACL validation into a report;
 - :mod:`kg.reason` — OWL 2 RL inferences;
+- :mod:`kg.query` and :mod:`kg.results` — the named SPARQL queries and their answers;
 - :mod:`kg.export` and :mod:`kg.build` — writing asserted and inferred triples;
 - :mod:`kg.stats` and :mod:`kg.sources` — counts, and citations checked against the sources.
 """
@@ -30,7 +31,9 @@ from kg.errors import (
 from kg.export import export
 from kg.load import ProjectGraphs, files_of, load_dataset, load_graph, load_project, parse
 from kg.project import Project, find_project, shipped_project
+from kg.query import Query, find_query, load_catalogue, query_graph, run_query
 from kg.reason import reason
+from kg.results import QueryResult
 from kg.sources import Citation, CitationReport, check_citations
 from kg.stats import CompanyCounts, SourceCounts, Stats, stats
 from kg.validate import ValidationReport, ValidationResult, validate
@@ -48,7 +51,9 @@ __all__ = [
     "Project",
     "ProjectError",
     "ProjectGraphs",
+    "Query",
     "QueryError",
+    "QueryResult",
     "RDFSyntaxError",
     "ReasoningError",
     "ShapesError",
@@ -63,11 +68,15 @@ __all__ = [
     "export",
     "files_of",
     "find_project",
+    "find_query",
+    "load_catalogue",
     "load_dataset",
     "load_graph",
     "load_project",
     "parse",
+    "query_graph",
     "reason",
+    "run_query",
     "shipped_project",
     "stats",
     "validate",
