@@ -48,7 +48,7 @@ from kg.load import ProjectGraphs
 from kg.validate import ValidationReport, validate
 from kg.vocab import DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, RKG, SKOS, TIME, XSD, bind_prefixes, label, qname
 
-__all__ = ["COLUMNS", "KINDS", "RowError", "TemplateError", "TemplateResult", "apply_template", "write_turtle"]
+__all__ = ["COLUMNS", "ID_BASE", "KINDS", "RowError", "TemplateError", "TemplateResult", "apply_template", "write_turtle"]
 
 #: The columns each kind of row may fill; ``kind`` and the citation columns apply to all.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -80,7 +80,10 @@ _DATES = (
     (re.compile(r"\d{4}-\d{2}\Z"), XSD.gYearMonth, TIME.inXSDgYearMonth, "%Y-%m"),
     (re.compile(r"\d{4}-\d{2}-\d{2}\Z"), XSD.date, TIME.inXSDDate, "%Y-%m-%d"),
 )
-_NS = {name: PREFIXES[name] for name in ("rorg", "rper", "rmem", "rpl", "rev", "rsrc")}
+#: Where the project mints things; ``apply_template(base=...)`` mints under another base.
+ID_BASE = "https://w3id.org/restructuring-kg/id/"
+#: The folder of each kind of thing under a base (``rorg:`` is ``<base>org/``).
+_FOLDERS = {"rorg": "org/", "rper": "person/", "rmem": "membership/", "rpl": "placement/", "rev": "event/"}
 
 
 class TemplateError(KGError):
@@ -141,7 +144,12 @@ class _Context:
 
     graphs: ProjectGraphs
     graph: Graph
+    base: str = ID_BASE
     minted: dict[URIRef, int] = field(default_factory=dict)  # node -> row
+
+    def namespace(self, prefix: str) -> str:
+        """Where things of a kind (``rorg``, ``rper``, ...) are minted."""
+        return self.base + _FOLDERS[prefix]
 
     def known(self, node: URIRef) -> bool:
         return node in self.minted or (node, None, None) in self.graphs.data or (node, None, None) in self.graphs.ontology
@@ -172,28 +180,30 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(f"{display_path(path)}: cannot read ({error})") from None
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
+    lines = text.splitlines(keepends=True)
+    skipped = 0  # comment lines (``# ...``) before the header
+    while skipped < len(lines) and lines[skipped].startswith("#"):
+        skipped += 1
+    reader = csv.reader(lines[skipped:], delimiter=delimiter)
     try:
         header = [cell.strip() for cell in next(reader)]
     except StopIteration:
         raise TemplateError(f"{display_path(path)}: empty; the first line names the columns") from None
+    where = f"{display_path(path)}:{skipped + 1}"
     if "kind" not in header:
-        raise TemplateError(f"{display_path(path)}:1: no 'kind' column (person, unit, role or event)")
+        raise TemplateError(f"{where}: no 'kind' column (person, unit, role or event)")
     for column in header:
         if column not in _ALL:
-            raise TemplateError(
-                f"{display_path(path)}:1: unknown column {column!r}; the columns are {', '.join(_ALL)} "
-                "(see docs/extending.md)"
-            )
+            raise TemplateError(f"{where}: unknown column {column!r}; the columns are {', '.join(_ALL)} (see docs/extending.md)")
     if len(set(header)) != len(header):
-        raise TemplateError(f"{display_path(path)}:1: a column is named twice")
+        raise TemplateError(f"{where}: a column is named twice")
     rows = []
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(header):
-            raise TemplateError(f"{display_path(path)}:{reader.line_num}: more cells than columns")
-        rows.append((reader.line_num, {h: c.strip() for h, c in zip(header, cells)}))
+            raise TemplateError(f"{display_path(path)}:{skipped + reader.line_num}: more cells than columns")
+        rows.append((skipped + reader.line_num, {h: c.strip() for h, c in zip(header, cells)}))
     return header, rows
 
 
@@ -232,8 +242,9 @@ def _reference(ctx: _Context, row: dict[str, str], column: str, text: str, defau
         if prefix not in namespaces:
             raise _RowFailed(column, f"unknown prefix {prefix!r} in {text!r}")
         node = URIRef(str(namespaces[prefix]) + local)
-    else:
-        node = URIRef(PREFIXES[default_prefix] + text)
+    else:  # a bare local name: minted under the base, else the project's
+        candidates = [URIRef(ctx.namespace(default_prefix) + text), URIRef(PREFIXES[default_prefix] + text)]
+        node = next((c for c in candidates if ctx.known(c)), candidates[0])
     if not ctx.known(node):
         raise _RowFailed(column, f"{text!r} ({qname(node)}) is neither in the graph nor minted by an earlier row")
     return node
@@ -256,7 +267,7 @@ def _kebab(node: URIRef) -> str:
 def _mint(ctx: _Context, column: str, prefix: str, local: str) -> URIRef:
     if not _LOCAL.match(local):
         raise _RowFailed(column, f"{local!r} is not a lower-case kebab-case local name (such as 'wu-yongming')")
-    node = URIRef(PREFIXES[prefix] + local)
+    node = URIRef(ctx.namespace(prefix) + local)
     if node in ctx.minted:
         raise _RowFailed(column, f"{qname(node)} is also minted by row {ctx.minted[node]}")
     if (node, None, None) in ctx.graphs.data:
@@ -425,8 +436,13 @@ def _make(ctx: _Context, number: int, row: dict[str, str]) -> tuple[list, list[U
     return triples, nodes
 
 
-def apply_template(path: Union[str, os.PathLike], graphs: ProjectGraphs, *, check_shapes: bool = True) -> TemplateResult:
+def apply_template(
+    path: Union[str, os.PathLike], graphs: ProjectGraphs, *, base: str = ID_BASE, check_shapes: bool = True
+) -> TemplateResult:
     """Turn the rows of the CSV or TSV template ``path`` into triples and check them.
+
+    Things are minted under ``base`` (``<base>org/``, ``<base>person/``, ``<base>membership/``,
+    ``<base>placement/``, ``<base>event/``), the project's ``id/`` namespace by default.
 
     Rows may refer to the project's resources (``graphs``) and to resources earlier
     rows mint. When every row is well formed and ``check_shapes`` is true, the rows are
@@ -437,7 +453,9 @@ def apply_template(path: Union[str, os.PathLike], graphs: ProjectGraphs, *, chec
     """
     path = Path(path)
     _, rows = _read(path)
-    ctx = _Context(graphs=graphs, graph=bind_prefixes(Graph()))
+    if not base.endswith(("/", "#")):
+        raise TemplateError(f"the base {base!r} must end with '/' or '#'")
+    ctx = _Context(graphs=graphs, graph=bind_prefixes(Graph()), base=base)
     errors: list[RowError] = []
     owner: dict[Node, tuple[int, int]] = {}
     for number, (line, row) in enumerate(rows, start=1):
