@@ -1,0 +1,1 @@
+"""The fast path: the same load, reasoning, validation and queries, over an Oxigraph store."""

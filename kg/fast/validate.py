@@ -1,0 +1,695 @@
+"""SHACL validation as store queries: the shapes compiled to SPARQL and run by Oxigraph.
+
+:func:`validate` checks the default graph of a store (ontology and data) against a
+shapes graph and returns the same :class:`~kg.validate.ValidationReport` as
+:func:`kg.validate.validate` (pySHACL): the same results (focus node, path, value,
+source shape, constraint component, severity, message), in the same order.
+
+Each constraint of each shape becomes one query over all its focus nodes at once (a
+shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus nodes;
+SHACL-SPARQL constraints run their own ``SELECT`` once, joined with the focus nodes.
+Checks that only look at one value (datatype well-formedness, patterns, comparisons)
+run in Python over the distinct values, with pySHACL's own rules. Nested shapes
+(``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``) are evaluated as sets of
+failing nodes. A shapes graph that uses a feature this module does not compile
+(``sh:closed``, qualified value shapes, SHACL-JS, SPARQL-based constraint components,
+``$PATH`` or ``$shapesGraph`` in a query, ...) is validated with pySHACL instead.
+
+>>> import pyoxigraph
+>>> from rdflib import Graph
+>>> shapes = Graph().parse(format="turtle", data='''
+...     @prefix sh: <http://www.w3.org/ns/shacl#> .
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     @prefix ex: <https://example.org/> .
+...     ex:UnitShape a sh:NodeShape ; sh:targetClass ex:Unit ;
+...         sh:property [ sh:path rdfs:label ; sh:minCount 1 ; sh:message "A unit has a label." ] .''')
+>>> store = pyoxigraph.Store()
+>>> store.load(b'''@prefix ex: <https://example.org/> .
+...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+...     ex:lab rdfs:subClassOf ex:Unit .
+...     ex:tongyi a ex:lab .''', format=pyoxigraph.RdfFormat.TURTLE)
+>>> report = validate(store, shapes_graph=shapes)
+>>> [(str(r.focus_node), r.message) for r in report.violations]
+[('https://example.org/tongyi', 'A unit has a label.')]
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from datetime import date, datetime, time
+from typing import Iterable, Iterator, Optional
+
+import pyoxigraph
+from pyshacl.rdfutil.compare import compare_literal
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from kg.errors import ShapesError
+from kg.fast.store import graph_of, to_rdflib
+from kg.validate import SH, ValidationReport, _results, format_path, validate as pyshacl_validate
+from kg.vocab import PREFIXES, RDF, RDFS, XSD
+
+__all__ = ["Unsupported", "validate"]
+
+_PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+_ALLOWED = {SH.Warning, SH.Info}  # severities that do not make a shape fail (allow_warnings, allow_infos)
+#: The constraint parameters this module compiles.
+_PARAMETERS = {
+    SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.pattern, SH.flags, SH.languageIn,
+    SH["in"], SH.hasValue, SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive, SH.minLength,
+    SH.maxLength, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.node, SH["or"], SH["and"],
+    SH["not"], SH.xone, SH.property, SH.sparql,
+}
+#: Parameters of constraints this module does not compile (the shapes then go to pySHACL).
+_UNSUPPORTED = {
+    SH.closed, SH.ignoredProperties, SH.qualifiedValueShape, SH.uniqueLang, SH.js, SH.expression, SH.rule,
+    SH.target, SH.shapesGraph,
+}
+
+
+class Unsupported(Exception):
+    """The shapes use a feature :mod:`kg.fast.validate` does not compile."""
+
+
+# -- Shapes -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Sparql:
+    node: Node
+    select: str
+    messages: list[Literal]
+
+
+@dataclass
+class _Shape:
+    node: Node
+    path: Optional[Node]
+    path_text: Optional[str]
+    severity: URIRef
+    messages: list[Literal]
+    deactivated: bool
+    targets: dict[URIRef, list[Node]]
+    params: dict[URIRef, list[Node]]
+    properties: list["_Shape"] = field(default_factory=list)
+    sparql: list[_Sparql] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> bool:
+        """Whether a result of this shape makes a focus node fail (pySHACL with warnings allowed)."""
+        return self.severity not in _ALLOWED
+
+
+class _Shapes:
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.shapes: dict[Node, _Shape] = {}
+        self.prologue = _PROLOGUE + "".join(
+            f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in self._declared().items()
+        )
+        for node in self._shape_nodes():
+            self.get(node)
+
+    def _declared(self) -> dict[str, str]:
+        declared = {}
+        for owner in set(self.graph.objects(None, SH.prefixes)):
+            for declaration in self.graph.objects(owner, SH.declare):
+                prefix = self.graph.value(declaration, SH.prefix)
+                namespace = self.graph.value(declaration, SH.namespace)
+                if prefix is not None and namespace is not None:
+                    declared[str(prefix)] = str(namespace)
+        return declared
+
+    def _shape_nodes(self) -> list[Node]:
+        g = self.graph
+        nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
+        for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path):
+            nodes |= set(g.subjects(target, None))
+        return sorted(nodes, key=lambda n: (isinstance(n, BNode), str(n)))
+
+    def get(self, node: Node) -> _Shape:
+        if node in self.shapes:
+            return self.shapes[node]
+        g = self.graph
+        for parameter in _UNSUPPORTED:
+            if (node, parameter, None) in g:
+                raise Unsupported(f"{parameter} on {node}")
+        path = g.value(node, SH.path)
+        severity = g.value(node, SH.severity) or SH.Violation
+        deactivated = any(bool(v.toPython()) for v in g.objects(node, SH.deactivated) if isinstance(v, Literal))
+        params: dict[URIRef, list[Node]] = {}
+        for p, o in g.predicate_objects(node):
+            if p in _PARAMETERS and p not in (SH.property, SH.sparql):
+                params.setdefault(p, []).append(o)
+        if (node, RDF.type, RDFS.Class) in g:
+            raise Unsupported(f"implicit class target on {node}")
+        targets = {t: sorted(g.objects(node, t)) for t in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)}
+        shape = _Shape(
+            node=node,
+            path=path,
+            path_text=_path(g, path) if path is not None else None,
+            severity=severity,
+            messages=[m for m in g.objects(node, SH.message) if isinstance(m, Literal)],
+            deactivated=deactivated,
+            targets={t: v for t, v in targets.items() if v},
+            params=params,
+        )
+        self.shapes[node] = shape
+        shape.properties = [self.get(p) for p in sorted(g.objects(node, SH.property), key=str)]
+        for constraint in sorted(g.objects(node, SH.sparql), key=str):
+            if any(True for _ in g.objects(constraint, SH.deactivated) if _.toPython() is True):
+                continue
+            select = g.value(constraint, SH.select)
+            if select is None or g.value(constraint, SH.ask) is not None:
+                raise Unsupported(f"SPARQL constraint {constraint} without sh:select")
+            text = str(select)
+            if re.search(r"\$(PATH|shapesGraph|currentShape)\b", text) or re.search(r"(?i)^\s*PREFIX", text, re.M):
+                raise Unsupported(f"SPARQL constraint {constraint} uses $PATH, $shapesGraph or PREFIX")
+            messages = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
+            shape.sparql.append(_Sparql(constraint, text, messages))
+        return shape
+
+    def items(self, node: Node) -> list[Node]:
+        return list(Collection(self.graph, node))
+
+
+def _path(graph: Graph, path: Node) -> str:
+    text = format_path(graph, path)
+    if text.startswith("_:") or "[" in text:
+        raise Unsupported(f"cannot read the path {path}")
+    return text
+
+
+# -- Focus nodes as SPARQL patterns -----------------------------------------------------------
+
+_counter = itertools.count()
+
+
+def _fresh(name: str) -> str:
+    return f"?_{name}{next(_counter)}"
+
+
+class _Focus:
+    """A set of nodes, as a SPARQL group that binds a variable to each (once)."""
+
+    def pattern(self, var: str) -> str:
+        raise NotImplementedError
+
+
+class _TargetFocus(_Focus):
+    def __init__(self, engine: "_Engine", shape: _Shape):
+        self.engine, self.shape = engine, shape
+
+    def pattern(self, var: str) -> str:
+        parts = []
+        for target, values in sorted(self.shape.targets.items()):
+            for value in values:
+                if target == SH.targetClass:
+                    classes = self.engine.subclasses(value)
+                    t = _fresh("t")
+                    parts.append(f"{{ {var} a {t} VALUES {t} {{ {' '.join(classes)} }} }}")
+                elif target == SH.targetSubjectsOf:
+                    parts.append(f"{{ {var} {value.n3()} {_fresh('o')} }}")
+                elif target == SH.targetObjectsOf:
+                    parts.append(f"{{ {_fresh('s')} {value.n3()} {var} }}")
+                else:
+                    parts.append(f"{{ VALUES {var} {{ {_sparql_term(value)} }} }}")
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {' UNION '.join(parts)} }} }}"
+
+
+class _ValueFocus(_Focus):
+    """The value nodes of ``path`` from the nodes of ``parent``."""
+
+    def __init__(self, parent: _Focus, path: Optional[str]):
+        self.parent, self.path = parent, path
+
+    def pattern(self, var: str) -> str:
+        if self.path is None:
+            return self.parent.pattern(var)
+        inner = _fresh("f")
+        return f"{{ SELECT DISTINCT {var} WHERE {{ {self.parent.pattern(inner)} {inner} {self.path} {var} . }} }}"
+
+
+def _sparql_term(term) -> str:
+    if isinstance(term, (URIRef, Literal)):
+        return term.n3()
+    if isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.Literal)):
+        return str(term)
+    raise Unsupported(f"cannot write {term!r} in a query")
+
+
+# -- Results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Hit:
+    shape: _Shape
+    focus: object
+    value: object
+    component: URIRef
+    constraint: Optional[_Sparql] = None
+    path: object = None
+    bindings: tuple = ()
+
+
+_COMPONENT = {
+    SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
+    SH.maxCount: SH.MaxCountConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH.languageIn: SH.LanguageInConstraintComponent, SH["in"]: SH.InConstraintComponent,
+    SH.hasValue: SH.HasValueConstraintComponent, SH.minExclusive: SH.MinExclusiveConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent, SH.maxExclusive: SH.MaxExclusiveConstraintComponent,
+    SH.maxInclusive: SH.MaxInclusiveConstraintComponent, SH.minLength: SH.MinLengthConstraintComponent,
+    SH.maxLength: SH.MaxLengthConstraintComponent, SH.equals: SH.EqualsConstraintComponent,
+    SH.disjoint: SH.DisjointConstraintComponent, SH.lessThan: SH.LessThanConstraintComponent,
+    SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent, SH.node: SH.NodeConstraintComponent,
+    SH["or"]: SH.OrConstraintComponent, SH["and"]: SH.AndConstraintComponent, SH["not"]: SH.NotConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent,
+}
+
+
+class _Engine:
+    def __init__(self, store: pyoxigraph.Store, shapes: _Shapes):
+        self.store = store
+        self.shapes = shapes
+        self._subclasses: dict[Node, list[str]] = {}
+        self._fails: dict[tuple[int, int], set] = {}
+
+    # queries ------------------------------------------------------------------------------
+
+    def select(self, query: str, **options) -> pyoxigraph.QuerySolutions:
+        try:
+            return self.store.query(self.shapes.prologue + query, **options)
+        except SyntaxError as error:
+            raise ShapesError(f"a query compiled from the SHACL shapes is not valid SPARQL: {error}") from None
+
+    def subclasses(self, cls: Node) -> list[str]:
+        """``cls`` and its sub-classes in the data (``rdfs:subClassOf*``), as SPARQL terms."""
+        if cls not in self._subclasses:
+            rows = self.select(f"SELECT DISTINCT ?c WHERE {{ ?c <{RDFS.subClassOf}>* {_sparql_term(cls)} }}")
+            found = {str(row["c"]) for row in rows if not isinstance(row["c"], pyoxigraph.BlankNode)}
+            self._subclasses[cls] = sorted(found | {_sparql_term(cls)})
+        return self._subclasses[cls]
+
+    def pairs(self, query: str) -> list[tuple]:
+        return [(row["this"], row["v"]) for row in self.select(query)]
+
+    def values_pattern(self, shape: _Shape, focus: _Focus, this: str = "?this", value: str = "?v") -> str:
+        if shape.path_text is None:
+            return f"{focus.pattern(this)} BIND ({this} AS {value})"
+        return f"{focus.pattern(this)} {this} {shape.path_text} {value} ."
+
+    def pairs_with_values(self, shape: _Shape, focus: _Focus, bad: set) -> list[tuple]:
+        """The (focus, value) pairs of ``shape`` whose value is in ``bad``."""
+        if not bad:
+            return []
+        pattern = self.values_pattern(shape, focus)
+        named = [v for v in bad if not isinstance(v, pyoxigraph.BlankNode)]
+        blank = [v for v in bad if isinstance(v, pyoxigraph.BlankNode)]
+        found = []
+        for start in range(0, len(named), 500):
+            chunk = " ".join(str(v) for v in named[start:start + 500])
+            found += self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} VALUES ?v {{ {chunk} }} }}")
+        if len(blank) > 200:
+            blank_set = set(blank)
+            found += [p for p in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}") if p[1] in blank_set]
+        else:
+            query = self.shapes.prologue + f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"
+            for node in blank:
+                found += [(row["this"], row["v"]) for row in self.store.query(query, substitutions={pyoxigraph.Variable("v"): node})]
+        return found
+
+    def distinct_values(self, shape: _Shape, focus: _Focus, condition: str = "") -> list:
+        query = f"SELECT DISTINCT ?v WHERE {{ {self.values_pattern(shape, focus)} {condition} }}"
+        return [row["v"] for row in self.select(query)]
+
+    def nodes(self, focus: _Focus) -> set:
+        return {row["this"] for row in self.select(f"SELECT ?this WHERE {{ {focus.pattern('?this')} }}")}
+
+    # shapes -------------------------------------------------------------------------------
+
+    def hits(self, shape: _Shape, focus: _Focus) -> Iterator[_Hit]:
+        """Every result of ``shape`` (and its property shapes) on the nodes of ``focus``."""
+        if shape.deactivated:
+            return
+        for parameter in sorted(shape.params, key=str):
+            if parameter == SH.flags:
+                continue
+            for value in shape.params[parameter]:
+                yield from self.constraint(shape, focus, parameter, value)
+        for sparql in shape.sparql:
+            yield from self.sparql(shape, focus, sparql)
+        values = _ValueFocus(focus, shape.path_text)
+        for prop in shape.properties:
+            yield from self.hits(prop, values)
+
+    def fails(self, shape: _Shape, focus: _Focus) -> set:
+        """The nodes of ``focus`` that do not conform to ``shape``."""
+        if shape.deactivated or not shape.blocks:
+            return set()
+        failing = {hit.focus for hit in self.hits(shape, focus) if hit.shape is shape}
+        values = _ValueFocus(focus, shape.path_text)
+        for prop in shape.properties:
+            failed_values = self.fails(prop, values)
+            if failed_values and shape.path_text is not None:
+                failing |= {this for this, _ in self.pairs_with_values(shape, focus, failed_values)}
+            else:
+                failing |= failed_values
+        return failing
+
+    # constraints ---------------------------------------------------------------------------
+
+    def constraint(self, shape: _Shape, focus: _Focus, parameter: URIRef, value: Node) -> Iterator[_Hit]:
+        component = _COMPONENT[parameter]
+
+        def hit(this, v):
+            return _Hit(shape, this, v, component)
+
+        path = shape.path_text
+        pattern = self.values_pattern(shape, focus)
+        if parameter == SH.minCount:
+            n = int(value)
+            if n <= 0:
+                return
+            if path is None:
+                rows = self.nodes(focus) if n > 1 else set()
+            elif n == 1:
+                rows = {r["this"] for r in self.select(
+                    f"SELECT ?this WHERE {{ {focus.pattern('?this')} FILTER NOT EXISTS {{ ?this {path} ?v }} }}")}
+            else:
+                rows = {r["this"] for r in self.select(
+                    f"SELECT ?this WHERE {{ {focus.pattern('?this')} OPTIONAL {{ ?this {path} ?v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})")}
+            yield from (hit(this, None) for this in rows)
+        elif parameter == SH.maxCount:
+            n = int(value)
+            if path is None:
+                rows = self.nodes(focus) if n < 1 else set()
+            else:
+                rows = {r["this"] for r in self.select(
+                    f"SELECT ?this WHERE {{ {pattern} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n})")}
+            yield from (hit(this, None) for this in rows)
+        elif parameter == SH["class"]:
+            classes = " ".join(self.subclasses(value))
+            query = f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER NOT EXISTS {{ ?v a ?_c VALUES ?_c {{ {classes} }} }} }}"
+            yield from (hit(this, v) for this, v in self.pairs(query))
+        elif parameter == SH.datatype:
+            yield from (hit(this, v) for this, v in self.datatype(shape, focus, value))
+        elif parameter == SH.nodeKind:
+            allowed = {SH.IRI: "isIRI(?v)", SH.BlankNode: "isBLANK(?v)", SH.Literal: "isLITERAL(?v)",
+                       SH.BlankNodeOrIRI: "(isBLANK(?v) || isIRI(?v))", SH.BlankNodeOrLiteral: "(isBLANK(?v) || isLITERAL(?v))",
+                       SH.IRIOrLiteral: "(isIRI(?v) || isLITERAL(?v))"}.get(value, "false")
+            yield from (hit(this, v) for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!{allowed}) }}"))
+        elif parameter == SH.languageIn:
+            tags = [str(t).lower() for t in self.shapes.items(value)]
+            if "*" in tags:
+                ok = 'LANG(?v) != ""'
+            else:
+                listed = ", ".join(Literal(t).n3() for t in tags) or '""'
+                ok = (f'LANG(?v) != "" && (LCASE(LANG(?v)) IN ({listed}) || '
+                      f'(CONTAINS(LANG(?v), "-") && LCASE(STRBEFORE(LANG(?v), "-")) IN ({listed})))')
+            query = f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!(isLITERAL(?v) && {ok})) }}"
+            yield from (hit(this, v) for this, v in self.pairs(query))
+        elif parameter == SH["in"]:
+            members = self.shapes.items(value)
+            if any(isinstance(m, BNode) for m in members):
+                raise Unsupported("blank node in sh:in")
+            ok = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in members) or "false"
+            yield from (hit(this, v) for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!({ok})) }}"))
+        elif parameter == SH.hasValue:
+            term = _sparql_term(value)
+            if path is None:
+                query = f"SELECT ?this WHERE {{ {focus.pattern('?this')} FILTER (!sameTerm(?this, {term})) }}"
+            else:
+                query = (f"SELECT ?this WHERE {{ {focus.pattern('?this')} "
+                         f"FILTER NOT EXISTS {{ ?this {path} ?v FILTER (sameTerm(?v, {term})) }} }}")
+            yield from (hit(r["this"], None) for r in self.select(query))
+        elif parameter in (SH.pattern, SH.minLength, SH.maxLength, SH.minExclusive, SH.minInclusive,
+                           SH.maxExclusive, SH.maxInclusive):
+            check = _value_check(shape, parameter, value)
+            bad = {v for v in self.distinct_values(shape, focus) if not check(v)}
+            yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, bad))
+        elif parameter in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+            yield from self.pair_constraint(shape, focus, parameter, value, hit)
+        elif parameter in (SH.node, SH["not"]):
+            inner = self.shapes.get(value)
+            values = _ValueFocus(focus, path)
+            failed = self.fails(inner, values)
+            if parameter == SH["not"]:
+                failed = self.nodes(values) - failed
+            if path is None:
+                yield from (hit(this, this) for this in failed)
+            else:
+                yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, failed))
+        elif parameter in (SH["or"], SH["and"], SH.xone):
+            members = [self.shapes.get(m) for m in self.shapes.items(value)]
+            values = _ValueFocus(focus, path)
+            failing = [self.fails(m, values) for m in members]
+            if parameter == SH["or"]:
+                failed = set.intersection(*failing) if failing else self.nodes(values)
+            elif parameter == SH["and"]:
+                failed = set.union(set(), *failing)
+            else:
+                candidates = self.nodes(values)
+                failed = {v for v in candidates if sum(v not in f for f in failing) != 1}
+            if path is None:
+                yield from (hit(this, this) for this in failed)
+            else:
+                yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, failed))
+        else:  # pragma: no cover - _PARAMETERS and this dispatch are kept in step
+            raise Unsupported(str(parameter))
+
+    def datatype(self, shape: _Shape, focus: _Focus, datatype: Node) -> list[tuple]:
+        pattern = self.values_pattern(shape, focus)
+        if datatype == RDFS.Literal:
+            return self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!isLITERAL(?v)) }}")
+        if datatype == RDFS.Datatype:
+            raise Unsupported("sh:datatype rdfs:Datatype")
+        term = _sparql_term(datatype)
+        found = self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!isLITERAL(?v) || DATATYPE(?v) != {term}) }}")
+        if datatype not in (XSD.string, RDF.langString):
+            matching = self.distinct_values(shape, focus, f"FILTER (isLITERAL(?v) && DATATYPE(?v) = {term})")
+            bad = {v for v in matching if not _well_typed(to_rdflib(v), datatype)}
+            found += self.pairs_with_values(shape, focus, bad)
+        return found
+
+    def pair_constraint(self, shape, focus, parameter, other, hit) -> Iterator[_Hit]:
+        pattern = self.values_pattern(shape, focus)
+        other_term = _sparql_term(other)
+        if parameter == SH.disjoint:
+            query = f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} ?this {other_term} ?v . }}"
+            yield from (hit(this, v) for this, v in self.pairs(query))
+        elif parameter == SH.equals:
+            missing = f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER NOT EXISTS {{ ?this {other_term} ?v }} }}"
+            yield from (hit(this, v) for this, v in self.pairs(missing))
+            if shape.path_text is None:
+                own = "FILTER (!sameTerm(?v, ?this))"
+            else:
+                own = f"FILTER NOT EXISTS {{ ?this {shape.path_text} ?v }}"
+            extra = f"SELECT DISTINCT ?this ?v WHERE {{ {focus.pattern('?this')} ?this {other_term} ?v {own} }}"
+            yield from (hit(this, v) for this, v in self.pairs(extra))
+        else:
+            if shape.path_text is None:
+                raise ShapesError(f"{parameter} can only be used on a property shape ({shape.node})")
+            query = f"SELECT DISTINCT ?this ?v ?w WHERE {{ {pattern} ?this {other_term} ?w . }}"
+            for row in self.select(query):
+                v, w = to_rdflib(row["v"]), to_rdflib(row["w"])
+                if not _ordered(v, w, strict=parameter == SH.lessThan):
+                    yield hit(row["this"], row["v"])
+
+    def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
+        query = f"SELECT DISTINCT * WHERE {{ {focus.pattern('?this')} {{ {constraint.select} }} }}"
+        seen = set()
+        solutions = self.select(query)
+        names = [variable.value for variable in solutions.variables]
+        for row in solutions:
+            bound = {name: term for name, term in zip(names, row) if term is not None}
+            this = bound.pop("this", None)
+            path = bound.pop("path", None)
+            value = bound.pop("value", None)
+            bound.pop("failure", None)
+            extra = tuple(sorted((k, str(to_rdflib(v))) for k, v in bound.items()))
+            key = (this, path, value, extra)
+            if key in seen:
+                continue
+            seen.add(key)
+            if value is None and shape.path_text is None:
+                value = this
+            yield _Hit(shape, this, value, SH.SPARQLConstraintComponent, constraint, path,
+                       tuple(sorted((k, to_rdflib(v)) for k, v in bound.items())))
+
+
+# -- Value checks, as pySHACL makes them ---------------------------------------------------------
+
+
+def _well_typed(literal: Literal, datatype: Node) -> bool:
+    """pySHACL's test of a literal that has the datatype ``datatype``."""
+    if getattr(literal, "ill_typed", None) is True:
+        return False
+    value = literal.value
+    expected = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+                XSD.date: date, XSD.time: time, XSD.dateTime: datetime}.get(datatype)
+    return expected is None or isinstance(value, expected)
+
+
+def _as_string(term: Node) -> str:
+    if isinstance(term, Literal) and term.value is not None and term.datatype in (None, RDF.langString, XSD.string):
+        return str(term.value)
+    return str(term)
+
+
+def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
+    if parameter == SH.pattern:
+        flags = 0
+        for flag in str(next(iter(shape.params.get(SH.flags, [])), "")):
+            flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(flag, 0)
+        matcher = re.compile(str(rule), flags)
+
+        def check(v) -> bool:
+            if isinstance(v, pyoxigraph.BlankNode):
+                return False
+            text = _as_string(to_rdflib(v))
+            return bool(matcher.match(text) or matcher.search(text))
+        return check
+    if parameter in (SH.minLength, SH.maxLength):
+        limit = int(rule)
+
+        def check(v) -> bool:
+            if parameter == SH.minLength and limit == 0:
+                return True
+            if isinstance(v, pyoxigraph.BlankNode):
+                return False
+            length = len(_as_string(to_rdflib(v)))
+            return length >= limit if parameter == SH.minLength else length <= limit
+        return check
+    bound = rule
+
+    def check(v) -> bool:
+        v = to_rdflib(v)
+        if not isinstance(v, Literal):
+            return False
+        if isinstance(bound.value, str) != isinstance(v.value, str):
+            return False
+        try:
+            order = compare_literal(v, bound)
+        except (TypeError, NotImplementedError):
+            return False
+        return {SH.minExclusive: order > 0, SH.minInclusive: order >= 0,
+                SH.maxExclusive: order < 0, SH.maxInclusive: order <= 0}[parameter]
+    return check
+
+
+def _ordered(v: Node, w: Node, *, strict: bool) -> bool:
+    """pySHACL's sh:lessThan / sh:lessThanOrEquals test of one value against one compared value."""
+    for term in (v, w):
+        if isinstance(term, BNode):
+            raise ShapesError(f"Cannot use sh:lessThan{'' if strict else 'OrEquals'} to compare a BlankNode.")
+
+    def comparable(term):
+        if isinstance(term, URIRef):
+            return str(term), True
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return term.value, True
+        return term, False
+
+    (a, a_text), (b, b_text) = comparable(v), comparable(w)
+    if a_text != b_text:
+        return False
+    try:
+        return bool(a < b) if strict else bool(a <= b)
+    except TypeError:
+        return False
+
+
+# -- The report -----------------------------------------------------------------------------------
+
+
+def _copy(source: Graph, node: Node, target: Graph) -> None:
+    """Copy a blank-node structure (a path, a list) from ``source`` to ``target``."""
+    if isinstance(node, BNode):
+        for p, o in source.predicate_objects(node):
+            target.add((node, p, o))
+            _copy(source, o, target)
+
+
+def _format_message(message: Literal, bound: dict) -> Literal:
+    """pySHACL's substitution of ``{?var}`` and ``{$var}`` in a SPARQL constraint's message."""
+    text = str(message.value)
+    for name, value in bound.items():
+        text = re.sub("{{[?$]{}}}".format(name), str(value), text)
+    return Literal(text)
+
+
+def _messages(hit: _Hit) -> list[Literal]:
+    if hit.constraint is None:
+        return hit.shape.messages or [Literal(_generic(hit))]
+    bound = dict(hit.bindings)
+    for name, term in (("this", hit.focus), ("path", hit.path), ("value", hit.value)):
+        if term is not None:
+            bound[name] = to_rdflib(term)
+    extra = [m for m in hit.constraint.messages if m not in hit.shape.messages]
+    messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
+    return messages or [Literal(_generic(hit))]
+
+
+def _generic(hit: _Hit) -> str:
+    """A message for a result whose shape has none (pySHACL words these differently)."""
+    name = hit.component.split("#")[-1].removesuffix("ConstraintComponent")
+    return f"{name} constraint not met by {to_rdflib(hit.focus).n3()}"
+
+
+def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
+    graph = Graph()
+    graph.bind("sh", str(SH))
+    report = BNode()
+    graph.add((report, RDF.type, SH.ValidationReport))
+    conforms = True
+    for hit in hits:
+        node = BNode()
+        graph.add((report, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, to_rdflib(hit.focus)))
+        graph.add((node, SH.resultSeverity, hit.shape.severity))
+        graph.add((node, SH.sourceShape, hit.shape.node))
+        graph.add((node, SH.sourceConstraintComponent, hit.component))
+        if hit.value is not None:
+            graph.add((node, SH.value, to_rdflib(hit.value)))
+        path = to_rdflib(hit.path) if hit.path is not None else hit.shape.path
+        if path is not None:
+            graph.add((node, SH.resultPath, path))
+            _copy(shapes.graph, path, graph)
+        if hit.constraint is not None:
+            graph.add((node, SH.sourceConstraint, hit.constraint.node))
+        for message in _messages(hit):
+            graph.add((node, SH.resultMessage, message))
+        conforms = conforms and hit.shape.severity in _ALLOWED
+    graph.add((report, SH.conforms, Literal(conforms)))
+    return graph
+
+
+def validate(store: pyoxigraph.Store, *, shapes_graph: Graph) -> ValidationReport:
+    """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
+
+    The store is not changed. Returns the report :func:`kg.validate.validate` returns for
+    the same graph; shapes this module cannot compile are run by pySHACL on a copy of
+    the store's default graph.
+
+    :raises ShapesError: the shapes cannot be used (a malformed shape or query).
+    """
+    try:
+        shapes = _Shapes(shapes_graph)
+        engine = _Engine(store, shapes)
+        hits = []
+        for shape in list(shapes.shapes.values()):
+            if shape.targets and not shape.deactivated:
+                hits.extend(engine.hits(shape, _TargetFocus(engine, shape)))
+    except Unsupported:
+        return pyshacl_validate(graph_of(store), shapes_graph=shapes_graph)
+    graph = _report(hits, shapes)
+    results = _results(graph)
+    conforms = not any(r.severity == SH.Violation for r in results)
+    return ValidationReport(conforms=conforms, results=results, graph=graph, shapes_graph=shapes_graph)
