@@ -25,13 +25,14 @@ from kg.build import build
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
-from kg.timeline import event_timeline, timeline_dot
+from kg.docs import write_docs
 from kg.errors import BuildError, KGError, display_path
 from kg.load import ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
 from kg.sources import check_citations
 from kg.stats import stats
 from kg.template import ID_BASE, apply_template, write_turtle
+from kg.timeline import event_timeline, timeline_dot
 from kg.validate import ValidationReport, format_path, validate
 from kg.vocab import bind_prefixes, label, qname
 
@@ -500,7 +501,7 @@ def _add_load(subparsers) -> None:
     )
     parser.add_argument(
         "--endpoint", required=True, metavar="URL",
-        help="the SPARQL query endpoint (an Oxigraph server's root URL stands for all three endpoints)",
+        help="the SPARQL query endpoint (an Oxigraph server's root or /query URL stands for all three endpoints)",
     )
     parser.add_argument("--update", metavar="URL", help="the SPARQL Update endpoint (default: --endpoint)")
     parser.add_argument("--store", metavar="URL", help="the Graph Store Protocol endpoint (default: --endpoint)")
@@ -671,9 +672,32 @@ def _run_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_docs(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "docs",
+        help="write HTML documentation of the ontology, shapes and queries",
+        description="Write DIR/index.html: the ontology's classes, properties and individuals (labels, comments, "
+        "super-classes and super-properties, domains and ranges), each SHACL shape with its targets and "
+        "messages, and the named queries with their summaries and parameters.",
+    )
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="the folder to write index.html into")
+    parser.set_defaults(run=_run_docs)
+
+
+def _run_docs(args: argparse.Namespace) -> int:
+    from kg.query import load_catalogue
+
+    project = _project(args)
+    graphs = load_project(project)
+    written = write_docs(args.output, ontology=graphs.ontology, shapes=graphs.shapes, catalogue=load_catalogue(*project.query_dirs))
+    for path in written:
+        print(f"wrote {display_path(path)}")
+    return EXIT_OK
+
+
 # -- the parser -------------------------------------------------------------------
 
-_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_timeline, _add_template, _add_changes,
+_COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_timeline, _add_docs, _add_template, _add_changes,
                                    _add_export, _add_load, _add_serve, _add_queries, _add_query)
 
 

@@ -36,6 +36,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def oxigraph_command() -> str:
     """The ``oxigraph`` server command: beside this Python's own scripts, else on ``PATH``.
 
@@ -74,6 +83,9 @@ class OxigraphServer:
         :raises StoreError: it is not installed, exited (the port is taken, say) or did not answer in time.
         """
         command = [oxigraph_command(), "serve", "--bind", f"127.0.0.1:{self.port}"]
+        # Else the server already there would answer our readiness probe, and get our data.
+        if not _port_free(self.port):
+            raise StoreError(f"port {self.port} of 127.0.0.1 is in use; choose another port")
         if self.location is not None:
             command += ["--location", str(self.location)]
         self._log = tempfile.TemporaryFile()
@@ -87,7 +99,7 @@ class OxigraphServer:
                 log = self._output()
                 self.stop()
                 raise StoreError(f"the Oxigraph server on port {self.port} stopped at once: {log or 'no message'}")
-            if self._answers():
+            if self._answers() and self.process.poll() is None:
                 return self
             if time.monotonic() > deadline:
                 self.stop()

@@ -79,8 +79,8 @@ class Credentials:
 class SparqlEndpoint:
     """A SPARQL 1.1 store reached over HTTP.
 
-    :param url: the query endpoint. The root of an Oxigraph server
-        (``http://127.0.0.1:7878``) stands for its ``/query``, ``/update`` and ``/store``.
+    :param url: the query endpoint. An Oxigraph server's root (``http://127.0.0.1:7878``)
+        or ``…/query`` URL stands for its ``/query``, ``/update`` and ``/store`` endpoints.
     :param update_url: the SPARQL Update endpoint (default: ``url``).
     :param store_url: the Graph Store HTTP Protocol endpoint (default: ``url``).
     :param credentials: default: from the environment (:meth:`Credentials.from_environment`).
@@ -88,6 +88,8 @@ class SparqlEndpoint:
 
     >>> SparqlEndpoint("http://127.0.0.1:7878").store_url
     'http://127.0.0.1:7878/store'
+    >>> SparqlEndpoint("http://127.0.0.1:7878/query").update_url
+    'http://127.0.0.1:7878/update'
     >>> SparqlEndpoint("http://localhost:3030/kg").update_url  # Jena Fuseki: one URL for all
     'http://localhost:3030/kg'
     """
@@ -104,8 +106,8 @@ class SparqlEndpoint:
         parts = urllib.parse.urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise StoreError(f"{url!r} is not an http(s) URL of a SPARQL endpoint")
-        if parts.path in ("", "/") and not parts.query:
-            root = url.rstrip("/")
+        if not parts.query and (parts.path in ("", "/") or parts.path.endswith("/query")):
+            root = url.rstrip("/").removesuffix("/query")
             url, update_url, store_url = f"{root}/query", update_url or f"{root}/update", store_url or f"{root}/store"
         self.url = url
         self.update_url = update_url or url

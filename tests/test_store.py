@@ -1,0 +1,373 @@
+"""Triple stores, against a real Oxigraph server on 127.0.0.1: kg load, kg serve, the
+SPARQL endpoint, one answer on every engine, and the faults a store can throw at us.
+
+Oxigraph has no authentication and never fails on purpose, so the fault tests put a
+small HTTP proxy (:class:`Proxy`, test-only) in front of the real server: it forwards
+every request, except those its ``fault`` answers itself (401, 500, garbage).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable, Optional
+
+import pyoxigraph
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from conftest import ROOT, write_project
+from kg.build import build
+from kg.cli import main
+from kg.errors import StoreError
+from kg.export import ntriples
+from kg.query import load_catalogue, run_query
+from kg.serve import free_port
+from kg.store import Credentials, SparqlEndpoint, load
+
+#: What the store held before a load: a load that fails must leave exactly this.
+EARLIER = b"""<urn:earlier:a> <urn:earlier:p> "kept" .
+<urn:earlier:b> <urn:earlier:p> <urn:earlier:a> .
+"""
+Fault = Callable[[str, str, dict, bytes], Optional[tuple[int, bytes]]]
+
+
+class Proxy:
+    """An HTTP proxy on 127.0.0.1 in front of ``upstream``; ``fault`` may answer a request instead."""
+
+    def __init__(self, upstream: str, fault: Optional[Fault] = None):
+        self.fault = fault
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def handle_any(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                answer = proxy.fault(self.command, self.path, dict(self.headers), body) if proxy.fault else None
+                if answer is None:
+                    headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+                    request = urllib.request.Request(
+                        upstream + self.path, data=body if self.command in ("POST", "PUT") else None,
+                        method=self.command, headers=headers,
+                    )
+                    try:
+                        with urllib.request.urlopen(request, timeout=60) as response:
+                            status, kind, data = response.status, response.headers.get("Content-Type"), response.read()
+                    except urllib.error.HTTPError as error:
+                        status, kind, data = error.code, error.headers.get("Content-Type"), error.read()
+                else:
+                    (status, data), kind = answer, "text/html"
+                self.send_response(status)
+                if status == 401:
+                    self.send_header("WWW-Authenticate", 'Basic realm="kg-test"')
+                if kind:
+                    self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def store(oxigraph_server):
+    """The real server, holding EARLIER in its default graph."""
+    SparqlEndpoint(oxigraph_server.url, credentials=Credentials()).put_graph(EARLIER)
+    return oxigraph_server
+
+
+@pytest.fixture
+def proxy(store):
+    proxy = Proxy(store.url)
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A small project, built to its default build folder; the build's counts."""
+    project = write_project(tmp_path_factory.mktemp("store") / "project")
+    return project, build(project, project.default_build_dir).counts
+
+
+def contents(server) -> tuple[set[bytes], list[str]]:
+    """What the real server holds: its default graph's N-Triples lines, and its named graphs."""
+    request = urllib.request.Request(f"{server.url}/store?default", headers={"Accept": "application/n-triples"})
+    with urllib.request.urlopen(request) as response:
+        lines = {line for line in response.read().splitlines() if line.strip()}
+    endpoint = SparqlEndpoint(server.url, credentials=Credentials())
+    graphs = endpoint.evaluate("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+    return lines, [str(row["g"]) for row in graphs.bindings]
+
+
+def kg_load(capsys, project, *argv) -> tuple[int, str, str]:
+    code = main(["--root", str(project.root), "load", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def without_credentials(monkeypatch) -> None:
+    for name in ("KG_ENDPOINT_USER", "KG_ENDPOINT_PASSWORD", "KG_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+# -- kg load ------------------------------------------------------------------------
+
+
+def test_load_twice_holds_what_the_build_reported(store, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, counts = built
+    total = counts["ontology"] + counts["asserted"] + counts["inferred"]
+    for _ in range(2):
+        code, out, err = kg_load(capsys, project, "--endpoint", store.url)
+        assert (code, err) == (0, "")
+        assert f"loaded {total} triples" in out
+        lines, graphs = contents(store)
+        assert len(lines) == total
+        assert graphs == []  # no staging or previous graph left behind
+    assert not any(b"urn:earlier" in line for line in lines)  # replaced, not added to
+
+
+def test_load_into_a_named_graph_leaves_the_rest_of_the_store_alone(store, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, counts = built
+    total = counts["ontology"] + counts["asserted"] + counts["inferred"]
+    graph = "https://example.org/graphs/kg"
+    for _ in range(2):
+        assert kg_load(capsys, project, "--endpoint", f"{store.url}/query", "--graph", graph)[0] == 0
+        endpoint = SparqlEndpoint(store.url, credentials=Credentials())
+        assert endpoint.count(graph) == total
+        assert contents(store) == ({line for line in EARLIER.splitlines()}, [graph])
+
+
+def test_loaded_triples_are_the_built_ones(store, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, _ = built
+    assert kg_load(capsys, project, "--endpoint", store.url)[0] == 0
+    exported = (project.default_build_dir / "asserted.nt").read_bytes().splitlines()
+    lines, _ = contents(store)
+    assert set(exported) <= lines
+
+
+# -- one answer everywhere ------------------------------------------------------------
+
+
+def _key(term) -> tuple:
+    """A term as the engines must agree on it (blank node labels are each engine's own)."""
+    if term is None:
+        return ("unbound",)
+    if isinstance(term, BNode):
+        return ("bnode",)
+    if isinstance(term, Literal):
+        return ("literal", str(term), term.language, str(term.datatype) if term.datatype else None)
+    assert isinstance(term, URIRef)
+    return ("iri", str(term))
+
+
+def _rows(result) -> tuple[tuple[str, ...], list[tuple]]:
+    return result.vars, [tuple(_key(b.get(v)) for v in result.vars) for b in result.bindings]
+
+
+def test_every_named_query_answers_the_same_on_every_engine(shipped_graph, oxigraph_server):
+    """rdflib in memory, pyoxigraph embedded and the Oxigraph server, on the same graph
+    (ontology + asserted + inferred), for every query of the catalogue with its defaults."""
+    data = ntriples(shipped_graph)
+    triples = list(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    embedded = pyoxigraph.Store()
+    embedded.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.DefaultGraph()) for t in triples)
+    server = SparqlEndpoint(oxigraph_server.url, credentials=Credentials())
+    assert load(server, triples) == len(shipped_graph) == len(embedded)
+
+    catalogue = load_catalogue()
+    assert catalogue
+    answered = 0
+    for name, query in sorted(catalogue.items()):
+        expected = _rows(run_query(query, shipped_graph))
+        assert _rows(run_query(query, embedded)) == expected, f"{name}: pyoxigraph differs from rdflib"
+        assert _rows(run_query(query, server)) == expected, f"{name}: the server differs from rdflib"
+        answered += bool(expected[1])
+    assert answered > 0  # the comparison is not between empty answers only
+
+
+# -- faults: each a clear message, exit 2, the earlier data intact -------------------
+
+
+def test_an_unreachable_endpoint(built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, _ = built
+    url = f"http://127.0.0.1:{free_port()}"
+    code, out, err = kg_load(capsys, project, "--endpoint", url)
+    assert code == 2 and out == ""
+    assert f"kg: error: {url}/query: cannot reach the endpoint" in err
+    assert "was not changed" in err and "Traceback" not in err
+
+
+def test_credentials_come_from_the_environment(store, proxy, built, capsys, monkeypatch):
+    expected = "Basic " + base64.b64encode(b"analyst:s3cret").decode()
+    proxy.fault = lambda method, path, headers, body: None if headers.get("Authorization") == expected else (401, b"no")
+    project, counts = built
+    before = contents(store)
+
+    without_credentials(monkeypatch)
+    code, _, err = kg_load(capsys, project, "--endpoint", proxy.url)
+    assert code == 2
+    assert "HTTP 401: the endpoint wants credentials; set KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD" in err
+
+    monkeypatch.setenv("KG_ENDPOINT_USER", "analyst")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "wrong")
+    code, out, err = kg_load(capsys, project, "--endpoint", proxy.url)
+    assert code == 2
+    assert "HTTP 401: the endpoint refused the credentials" in err and "was not changed" in err
+    assert "wrong" not in out + err and "Traceback" not in err
+    assert contents(store) == before
+
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret")
+    code, out, err = kg_load(capsys, project, "--endpoint", proxy.url)
+    assert (code, err) == (0, "")
+    assert len(contents(store)[0]) == sum(counts.values())
+    assert "s3cret" not in out
+
+
+def test_a_bearer_token(store, proxy, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    proxy.fault = lambda method, path, headers, body: None if headers.get("Authorization") == "Bearer t0k3n" else (401, b"")
+    monkeypatch.setenv("KG_ENDPOINT_TOKEN", "t0k3n")
+    project, counts = built
+    assert kg_load(capsys, project, "--endpoint", proxy.url)[0] == 0
+    assert len(contents(store)[0]) == sum(counts.values())
+
+
+def _fail_once(when: Callable[[str, str, bytes], bool], answer: tuple[int, bytes]) -> Fault:
+    """A fault that answers the first request matching ``when`` and forwards the rest."""
+    fired = []
+
+    def fault(method, path, headers, body):
+        if not fired and when(method, path, body):
+            fired.append(path)
+            return answer
+        return None
+
+    fault.fired = fired
+    return fault
+
+
+@pytest.mark.parametrize(
+    "when, answer, message",
+    [
+        # The upload of the triples to the staging graph: a server error.
+        (lambda m, p, b: m == "PUT", (500, b"disk full"), "the upload failed: HTTP 500 Internal Server Error: disk full"),
+        # The count of the staging graph: an answer that is not SPARQL JSON.
+        (lambda m, p, b: b"staging-" in b and m == "POST" and p.startswith("/query"), (200, b"<html>proxy error</html>"),
+         "not SPARQL JSON results (not JSON: <html>proxy error</html>)"),
+        # The swap of the staging graph into place.
+        (lambda m, p, b: p.startswith("/update") and b"MOVE GRAPH" in b, (500, b"busy"), "the update failed: HTTP 500"),
+    ],
+    ids=["upload-500", "staging-count-garbage", "swap-500"],
+)
+def test_a_failure_mid_load_leaves_the_graph_as_it_was(store, proxy, built, capsys, monkeypatch, when, answer, message):
+    without_credentials(monkeypatch)
+    project, _ = built
+    before = contents(store)
+    proxy.fault = _fail_once(when, answer)
+    code, out, err = kg_load(capsys, project, "--endpoint", proxy.url)
+    assert proxy.fault.fired, "the fault was never triggered"
+    assert code == 2 and out == ""
+    assert message in err and "the default graph was not changed" in err and "Traceback" not in err
+    assert contents(store) == before
+
+
+def test_a_wrong_count_after_the_swap_puts_the_previous_graph_back(store, proxy, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, _ = built
+    before = contents(store)
+    counts_of_default = []
+
+    def fault(method, path, headers, body):
+        if path.startswith("/query") and b"COUNT" in body and b"GRAPH" not in body:
+            counts_of_default.append(body)
+            if len(counts_of_default) == 2:  # the first counts before the load, the second after the swap
+                return 200, b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "7"}}]}}'
+        return None
+
+    proxy.fault = fault
+    code, _, err = kg_load(capsys, project, "--endpoint", proxy.url)
+    assert code == 2
+    assert "the default graph holds 7 triples after the load" in err and "the previous content was put back" in err
+    assert contents(store) == before
+
+
+def test_a_malformed_query_answer(store, proxy):
+    proxy.fault = lambda method, path, headers, body: (200, b'{"head": {"vars": ["x"]}, "results": 5}')
+    endpoint = SparqlEndpoint(proxy.url, credentials=Credentials())
+    with pytest.raises(StoreError, match=r"/query: the answer is not SPARQL JSON results"):
+        endpoint.evaluate("SELECT ?x WHERE { ?x ?p ?o }")
+
+
+def test_a_refused_query_names_the_endpoint_and_the_status(store):
+    endpoint = SparqlEndpoint(store.url, credentials=Credentials())
+    with pytest.raises(StoreError, match=r"/query: the query failed: HTTP 400"):
+        endpoint.evaluate("SELECT nonsense")
+
+
+# -- kg serve -------------------------------------------------------------------------
+
+
+def test_serve_answers_until_interrupted(built):
+    project, counts = built
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "--root", str(project.root), "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        first = process.stdout.readline()
+        assert first.startswith(f"serving {sum(counts.values())} triples") and f"http://127.0.0.1:{port}" in first
+        endpoint = SparqlEndpoint(f"http://127.0.0.1:{port}", credentials=Credentials())
+        assert endpoint.count() == sum(counts.values())
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode in (0, 130)
+    assert "Traceback" not in err and "stopped" in err
+    with pytest.raises(StoreError, match="cannot reach"):
+        endpoint.count()
+
+
+def test_serve_on_a_port_in_use_leaves_that_server_alone(built, store):
+    project, _ = built
+    before = contents(store)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "--root", str(project.root), "serve", "--port", str(store.port)],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"kg: error: port {store.port} of 127.0.0.1 is in use" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert contents(store) == before
