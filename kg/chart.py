@@ -169,6 +169,7 @@ def org_chart(
     :param date: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
     :raises ParameterError: an unknown company or a malformed date.
     """
+    date = check_date(date)
     iri, name = resolve_company(graph, company)
     params = {"company": iri, "date": date}
     chart = OrgChart(company=iri, company_name=name, date=str(date), names={iri: name})
