@@ -284,13 +284,13 @@ def _query_store(args: argparse.Namespace):
     return load_project_store(_project(args))
 
 
-def _write_picture(path: Path, data: bytes) -> None:
+def _write_picture(path: Path, data: bytes, *, out: TextIO = sys.stdout) -> None:
     from kg.export import write_file
 
     if not path.parent.is_dir():
         raise KGError(f"{display_path(path.parent)}: no such folder")
     write_file(path, data)
-    print(f"wrote {display_path(path)}")
+    print(f"wrote {display_path(path)}", file=out)
 
 
 def _add_chart(subparsers) -> None:
@@ -382,7 +382,8 @@ def _run_diff(args: argparse.Namespace) -> int:
     picture_format = output_format(args.output) if args.output else None
     changes = diff_charts(_query_store(args), company=args.company, start=args.start, end=args.end)
     if args.output:
-        _write_picture(args.output, render(diff_dot(changes), format=picture_format))
+        # The report is the output; the notice goes to stderr so that it can be redirected.
+        _write_picture(args.output, render(diff_dot(changes), format=picture_format), out=sys.stderr)
     print(diff_report(changes, markdown=args.format == "md"), end="")
     return EXIT_OK
 
