@@ -1,0 +1,107 @@
+"""kg.timeline and ``kg timeline``: restructuring events across companies on one time axis.
+
+Expected events (checked against the sources): Alibaba set up Alibaba Token Hub on
+16 March 2026 (s000 L6; s003 L2); Tencent dissolved its AI Lab on 20 March 2026
+(s001 L43, L45); Meta's layoff of 20% was a reported plan (s000 L7-L8); Alibaba's
+merger into the Qwen C Business Group has no date, only 'before 16 March 2026' (s004 L12).
+"""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import ROOT
+from kg.cli import main
+from kg.errors import ParameterError
+from kg.fast.store import load_project_store
+from kg.project import Project
+from kg.timeline import KIND_COLORS, event_timeline, timeline_dot
+
+needs_graphviz = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz (neato) is not installed")
+
+
+@pytest.fixture(scope="module")
+def store():
+    return load_project_store(Project.at(ROOT))
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(["--root", str(ROOT), *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_events_of_every_company_by_default(store):
+    timeline = event_timeline(store)
+    assert (timeline.start, timeline.end) == ("2025-01-01", "2026-12-31")  # the query's defaults
+    assert {"Alibaba Group", "Baidu", "Tencent", "Meta"} <= set(timeline.companies)
+    by_label = {e.label: e for e in timeline.events}
+    hub = by_label["Alibaba sets up the Alibaba Token Hub business group"]
+    assert (hub.date, hub.kind, hub.not_after, hub.company) == ("2026-03-16", "establishment", False, "Alibaba Group")
+    lab = by_label["Tencent dissolves AI Lab and moves part of its staff into the Large Language Model Division"]
+    assert (lab.date, lab.kind) == ("2026-03-20", "dissolution")
+    merger = by_label["Alibaba merges two business groups into the Qwen C Business Group"]
+    assert (merger.date, merger.not_after) == ("2026-03-16", True)
+
+
+def test_companies_range_and_type_narrow_it(store):
+    timeline = event_timeline(store, companies=["Tencent", "Alibaba"], start="2026-04", end="2026-06", type="Appointment")
+    assert {(e.company, e.kind) for e in timeline.events} == {("Alibaba Group", "appointment")}
+    assert [e.label for e in timeline.events] == ["Lei Yanqun becomes CEO of Taobao Flash Sale"]
+
+
+def test_dot_marks_precision_plans_and_undated_events(store):
+    dot = timeline_dot(event_timeline(store, companies=["Meta", "Alibaba"], start="2026-01", end="2026-06"))
+    assert "2026-03-14  Reported plan for Meta to lay off" in dot and "(reported plan)" in dot
+    assert "\u2264 2026-03-16  Alibaba merges two business groups into the Qwen C Business Group" in dot
+    assert dot.count(KIND_COLORS["establishment"]) >= 2  # the marks and the legend
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"companies": ["Tencnet"]}, "no company is named 'Tencnet'; close matches: .*'Tencent'"),
+     ({"start": "2026-04", "end": "2026-03"}, "--from 2026-04 is after --to 2026-03"),
+     ({"start": "March"}, "--from: 'March' is not a date")],
+)
+def test_bad_input(store, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        event_timeline(store, **kwargs)
+
+
+# -- kg timeline --------------------------------------------------------------------
+
+
+@needs_graphviz
+def test_kg_timeline_writes_svg_with_lanes_and_labels(capsys, tmp_path):
+    code, out, err = run(capsys, "timeline", "-o", tmp_path / "timeline.svg")
+    assert (code, err) == (0, "")
+    assert "events of 7 companies from 2025-01-01 to 2026-12-31" in out
+    root = ET.parse(tmp_path / "timeline.svg").getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = " ".join(" ".join(root.itertext()).split())  # Graphviz writes runs of spaces with &#160;
+    for shown in ("Alibaba Group", "Tencent", "Baidu", "2026-03-16 Alibaba sets up the Alibaba Token Hub business group",
+                  "Event types", "dissolution", "2026"):
+        assert shown in text
+
+
+@needs_graphviz
+def test_kg_timeline_writes_png(capsys, tmp_path):
+    code, out, _ = run(capsys, "timeline", "--companies", "Tencent", "--from", "2026-03", "--to", "2026-04",
+                       "-o", tmp_path / "tencent.png")
+    assert code == 0 and "3 events of 1 company" in out
+    assert (tmp_path / "tencent.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [(["--companies", "Alibabba"], "close matches: 'Alibaba Group'"),
+     (["--from", "2026-13"], "--from: '2026-13' is not a date"),
+     (["--type", "Picnic"], "no event-type is named 'Picnic'")],
+)
+def test_kg_timeline_bad_input_exits_2(capsys, tmp_path, argv, message):
+    code, out, err = run(capsys, "timeline", *argv, "-o", tmp_path / "timeline.svg")
+    assert code == 2 and message in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
