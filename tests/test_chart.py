@@ -159,3 +159,35 @@ def test_kg_chart_missing_graphviz_exits_2(capsys, tmp_path, monkeypatch):
     assert code == 2
     assert "install Graphviz" in err
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the README's pictures ------------------------------------------------------------
+
+
+def readme_picture_commands() -> list[list[str]]:
+    """The ``kg chart|diff|timeline ... -o docs/img/...`` commands of the README's Pictures section."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Pictures\n", 1)[1].split("\n## ", 1)[0]
+    return [line.split()[1:] for line in section.splitlines()
+            if line.startswith("kg ") and " -o docs/img/" in line]
+
+
+def svg_texts(data: bytes) -> list[str]:
+    return sorted(" ".join(t.split()) for t in ET.fromstring(data).itertext() if t.strip())
+
+
+@needs_graphviz
+@pytest.mark.parametrize("argv", readme_picture_commands(), ids=lambda argv: argv[argv.index("-o") + 1])
+def test_readme_pictures_show_what_their_commands_draw_now(capsys, tmp_path, argv):
+    picture = ROOT / argv[argv.index("-o") + 1]
+    fresh = tmp_path / picture.name
+    code, _, err = run(capsys, *[fresh if a == str(picture.relative_to(ROOT)) else a for a in argv])
+    assert code == 0, err
+    # Layout coordinates may differ between Graphviz versions; the text (every name,
+    # date and label) must not. Regenerate with the command in the README if this fails.
+    assert svg_texts(picture.read_bytes()) == svg_texts(fresh.read_bytes())
+
+
+def test_readme_shows_every_kind_of_picture():
+    kinds = {argv[0] for argv in readme_picture_commands()}
+    assert kinds == {"chart", "diff", "timeline"}
