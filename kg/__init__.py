@@ -17,6 +17,7 @@ True
 """
 
 from kg.build import BuildResult, build
+from kg.changes import Changes, compare, load_version
 from kg.errors import (
     BuildError,
     KGError,
@@ -30,12 +31,13 @@ from kg.errors import (
 )
 from kg.export import export
 from kg.load import ProjectGraphs, files_of, load_dataset, load_graph, load_project, parse
-from kg.project import Project, find_project, shipped_project
+from kg.project import Extension, Project, find_project, shipped_project
 from kg.query import Query, find_query, load_catalogue, query_graph, run_query
 from kg.reason import reason
 from kg.results import QueryResult
 from kg.sources import Citation, CitationReport, check_citations
 from kg.stats import CompanyCounts, SourceCounts, Stats, stats
+from kg.template import TemplateError, TemplateResult, apply_template
 from kg.validate import ValidationReport, ValidationResult, validate
 
 __version__ = "0.1.0"
@@ -43,9 +45,11 @@ __version__ = "0.1.0"
 __all__ = [
     "BuildError",
     "BuildResult",
+    "Changes",
     "Citation",
     "CitationReport",
     "CompanyCounts",
+    "Extension",
     "KGError",
     "ParameterError",
     "Project",
@@ -60,11 +64,15 @@ __all__ = [
     "SourceCounts",
     "SourcesError",
     "Stats",
+    "TemplateError",
+    "TemplateResult",
     "ValidationReport",
     "ValidationResult",
     "__version__",
+    "apply_template",
     "build",
     "check_citations",
+    "compare",
     "export",
     "files_of",
     "find_project",
@@ -73,6 +81,7 @@ __all__ = [
     "load_dataset",
     "load_graph",
     "load_project",
+    "load_version",
     "parse",
     "query_graph",
     "reason",

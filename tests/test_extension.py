@@ -96,6 +96,16 @@ def test_example_query_joins_the_catalogue_and_runs(example_graphs):
     ]
 
 
+def test_cli_query_with_example(capsys):
+    assert main(["--root", str(ROOT), "query", "team-priorities", "--with", str(EXAMPLE), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "teamName,priorityName,source,locator,team,statement"
+    assert [line.split(",")[:2] for line in lines[1:]] == [
+        ["Qwen product team", "multimodal capability"], ["Qwen team", "open-source influence"]]
+    # Without --with the query is not in the catalogue.
+    assert main(["--root", str(ROOT), "query", "team-priorities"]) == 2
+
+
 def test_cli_sources_check_with_example(capsys):
     sources = ROOT.parent / "shared" / "sources"
     if not sources.is_dir():
