@@ -133,21 +133,12 @@ class _Classes:
     """The class hierarchy of both versions (and an ontology), to sort entities into sections."""
 
     def __init__(self, graphs: Iterable[Graph]):
-        self.parents: dict[Node, set[Node]] = {}
+        self.hierarchy = Graph()
         for graph in graphs:
-            for sub, sup in graph.subject_objects(RDFS.subClassOf):
-                self.parents.setdefault(sub, set()).add(sup)
+            self.hierarchy += graph.triples((None, RDFS.subClassOf, None))
 
     def is_a(self, cls: Node, *tops: URIRef) -> bool:
-        seen, todo = set(), [cls]
-        while todo:
-            current = todo.pop()
-            if current in tops:
-                return True
-            if current not in seen:
-                seen.add(current)
-                todo.extend(self.parents.get(current, ()))
-        return False
+        return any(c in tops for c in self.hierarchy.transitive_objects(cls, RDFS.subClassOf))
 
 
 def _position(graph: Graph, instant: Node) -> Optional[str]:

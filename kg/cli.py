@@ -337,7 +337,8 @@ def _add_template(subparsers) -> None:
     apply.add_argument("-o", "--output", type=Path, metavar="OUT.ttl", help="write the Turtle here (default: standard output)")
     apply.add_argument(
         "--base", default=ID_BASE, metavar="IRI",
-        help=f"mint things under this base: IRI/org/, IRI/person/, ... (default: {ID_BASE}, the project's)",
+        help=f"mint things under this base IRI, in IRI + org/, person/, membership/, placement/, event/ "
+        f"(default: the project's, {ID_BASE})",
     )
     _add_with(apply)
     apply.set_defaults(run=_run_template)

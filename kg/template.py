@@ -158,15 +158,7 @@ class _Context:
         return set(self.graph.objects(node, RDF.type)) | set(self.graphs.data.objects(node, RDF.type))
 
     def is_subclass(self, cls: Node, *tops: URIRef) -> bool:
-        seen, todo = set(), [cls]
-        while todo:
-            current = todo.pop()
-            if current in tops:
-                return True
-            if current not in seen:
-                seen.add(current)
-                todo.extend(self.graphs.ontology.objects(current, RDFS.subClassOf))
-        return False
+        return any(c in tops for c in self.graphs.ontology.transitive_objects(cls, RDFS.subClassOf))
 
     def name(self, node: URIRef) -> str:
         return label(self.graph, node) or label(self.graphs.data, node) or qname(node)
@@ -320,6 +312,13 @@ def _interval(row: dict[str, str], base: URIRef, label_text: str, triples: list)
     return interval
 
 
+def _time_bound(row: dict[str, str], node: URIRef, cls: URIRef, text: str, links: list, during: URIRef, triples: list) -> None:
+    """A time-bound n-ary fact (a placement, a membership): its type, label, links and interval."""
+    interval = _interval(row, node, text, triples)
+    triples += [(node, RDF.type, cls), (node, RDFS.label, Literal(text, lang="en")), (node, during, interval)]
+    triples += [(node, prop, value) for prop, value in links]
+
+
 def _person(ctx: _Context, number: int, row: dict[str, str], triples: list) -> list[URIRef]:
     node = _mint(ctx, "id", "rper", row["id"])
     triples.append((node, RDF.type, FOAF.Person))
@@ -342,15 +341,8 @@ def _unit(ctx: _Context, number: int, row: dict[str, str], triples: list) -> lis
     _names(row, node, triples)
     _cite(ctx, row, node, triples)
     placement = _mint(ctx, "parent", "rpl", f"{row['id']}-in-{_kebab(parent)}")
-    placement_label = f"{row['label']} under {ctx.name(parent)}"
-    interval = _interval(row, placement, placement_label, triples)
-    triples += [
-        (placement, RDF.type, RKG.Placement),
-        (placement, RDFS.label, Literal(placement_label, lang="en")),
-        (placement, RKG.placedUnit, node),
-        (placement, RKG.parentOrganization, parent),
-        (placement, RKG.placedDuring, interval),
-    ]
+    links = [(RKG.placedUnit, node), (RKG.parentOrganization, parent)]
+    _time_bound(row, placement, RKG.Placement, f"{row['label']} under {ctx.name(parent)}", links, RKG.placedDuring, triples)
     _cite(ctx, row, placement, triples)
     return [node, placement]
 
@@ -365,15 +357,8 @@ def _role(ctx: _Context, number: int, row: dict[str, str], triples: list) -> lis
     local = row.get("id") or "-".join(_kebab(n) for n in (person, role, organization))
     node = _mint(ctx, "id", "rmem", local)
     text = row.get("label") or f"{ctx.name(person)}, {label(ctx.graphs.ontology, role) or qname(role)} of {ctx.name(organization)}"
-    interval = _interval(row, node, text, triples)
-    triples += [
-        (node, RDF.type, RKG.RoleMembership),
-        (node, RDFS.label, Literal(text, lang="en")),
-        (node, ORG.member, person),
-        (node, ORG.organization, organization),
-        (node, ORG.role, role),
-        (node, ORG.memberDuring, interval),
-    ]
+    links = [(ORG.member, person), (ORG.organization, organization), (ORG.role, role)]
+    _time_bound(row, node, RKG.RoleMembership, text, links, ORG.memberDuring, triples)
     if row.get("responsibility"):
         triples.append((node, RKG.responsibility, Literal(row["responsibility"], lang="en")))
     _cite(ctx, row, node, triples)
