@@ -284,12 +284,14 @@ def _query_store(args: argparse.Namespace):
     return load_project_store(_project(args))
 
 
-def _write_picture(path: Path, data: bytes, *, out: TextIO = sys.stdout) -> None:
+def _draw(path: Path, dot: str, *, engine: str = "dot", options: Sequence[str] = (), out: TextIO = sys.stdout) -> None:
+    """Draw the DOT text ``dot`` into ``path``, in the format its suffix names."""
     from kg.export import write_file
 
+    picture_format = output_format(path)
     if not path.parent.is_dir():
         raise KGError(f"{display_path(path.parent)}: no such folder")
-    write_file(path, data)
+    write_file(path, render(dot, format=picture_format, engine=engine, options=options))
     print(f"wrote {display_path(path)}", file=out)
 
 
@@ -308,9 +310,8 @@ def _add_chart(subparsers) -> None:
 
 
 def _run_chart(args: argparse.Namespace) -> int:
-    picture_format = output_format(args.output)
     chart = org_chart(_query_store(args), company=args.company, date=check_date(args.as_of, option="--as-of"))
-    _write_picture(args.output, render(chart_dot(chart), format=picture_format))
+    _draw(args.output, chart_dot(chart))
     print(f"{chart.company_name} on {chart.date}: {_plural(len(chart.units), 'unit')}, "
           f"{_plural(len(chart.lines), 'reporting line')}")
     return EXIT_OK
@@ -380,11 +381,10 @@ def _add_diff(subparsers) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
-    picture_format = output_format(args.output) if args.output else None
     changes = diff_charts(_query_store(args), company=args.company, start=args.start, end=args.end)
     if args.output:
         # The report is the output; the notice goes to stderr so that it can be redirected.
-        _write_picture(args.output, render(diff_dot(changes), format=picture_format), out=sys.stderr)
+        _draw(args.output, diff_dot(changes), out=sys.stderr)
     print(diff_report(changes, markdown=args.format == "md"), end="")
     return EXIT_OK
 
@@ -581,9 +581,8 @@ def _add_timeline(subparsers) -> None:
 
 
 def _run_timeline(args: argparse.Namespace) -> int:
-    picture_format = output_format(args.output)
     timeline = event_timeline(_query_store(args), companies=args.companies, start=args.start, end=args.end, type=args.type)
-    _write_picture(args.output, render(timeline_dot(timeline), format=picture_format, engine="neato", options=("-n2",)))
+    _draw(args.output, timeline_dot(timeline), engine="neato", options=("-n2",))
     companies = len(timeline.companies)
     print(f"{_plural(len(timeline.events), 'event')} of {companies} compan{'y' if companies == 1 else 'ies'} "
           f"from {timeline.start} to {timeline.end}")

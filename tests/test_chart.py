@@ -15,25 +15,13 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import ROOT
+from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import OrgChart, RenderError, Unit, chart_dot, org_chart, render
-from kg.cli import main
 from kg.errors import ParameterError
-from kg.fast.store import load_project_store
-from kg.project import Project
 
-needs_graphviz = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
 ATH_UNITS = {"Tongyi Lab", "MaaS business line", "Qianwen Business Unit", "Wukong Business Unit", "AI Innovation Business Unit"}
 
 
-@pytest.fixture(scope="module")
-def store():
-    return load_project_store(Project.at(ROOT))
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main(["--root", str(ROOT), *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def svg_text(path) -> str:

@@ -13,27 +13,18 @@ Group at a date s004 (L12) gives only as before 16 March.
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
+from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import COLORS
-from kg.cli import main
 from kg.diff import diff_charts, diff_report
 from kg.errors import ParameterError
-from kg.fast.store import load_project_store
-from kg.project import Project
 
-needs_graphviz = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) is not installed")
 SVG = "{http://www.w3.org/2000/svg}"
 RORG = "https://w3id.org/restructuring-kg/id/org/"
 
-
-@pytest.fixture(scope="module")
-def store():
-    return load_project_store(Project.at(ROOT))
 
 
 def texts(changes, what, kind) -> list[str]:
@@ -107,9 +98,7 @@ def node_stroke(svg_root, iri: str) -> set[str]:
 
 @needs_graphviz
 def test_kg_diff_prints_the_report_and_colors_the_picture(capsys, tmp_path):
-    code = main(["--root", str(ROOT), "diff", "Alibaba", "--from", "2026-03-15", "--to", "2026-03-20",
-                 "-o", str(tmp_path / "diff.svg")])
-    out, err = capsys.readouterr()
+    code, out, err = run(capsys, "diff", "Alibaba", "--from", "2026-03-15", "--to", "2026-03-20", "-o", tmp_path / "diff.svg")
     assert code == 0 and "wrote" in err
     assert out.startswith("Alibaba Group: changes from 2026-03-15 to 2026-03-20\n")
     assert "Units added (" in out and "+ Wu Jia, head of Qianwen Business Unit" in out
@@ -124,9 +113,8 @@ def test_kg_diff_prints_the_report_and_colors_the_picture(capsys, tmp_path):
 
 @needs_graphviz
 def test_kg_diff_marks_removed_units_and_changed_heads(capsys, tmp_path):
-    code = main(["--root", str(ROOT), "diff", "Alibaba", "--from", "2026-03-20", "--to", "2026-06-30",
-                 "--format", "md", "-o", str(tmp_path / "diff.svg")])
-    out, _ = capsys.readouterr()
+    code, out, _ = run(capsys, "diff", "Alibaba", "--from", "2026-03-20", "--to", "2026-06-30",
+                       "--format", "md", "-o", tmp_path / "diff.svg")
     assert code == 0 and out.startswith("# Alibaba Group: changes")
     root = ET.parse(tmp_path / "diff.svg").getroot()
     assert node_stroke(root, RORG + "tongyi-lab") == {COLORS["removed"][0]}
@@ -141,7 +129,6 @@ def test_kg_diff_marks_removed_units_and_changed_heads(capsys, tmp_path):
      (["Alibaba", "--from", "2026-03-15", "--to", "2026-02-30"], "--to: '2026-02-30' is not a date")],
 )
 def test_kg_diff_bad_input_exits_2(capsys, tmp_path, argv, message):
-    code = main(["--root", str(ROOT), "diff", *argv, "-o", str(tmp_path / "diff.svg")])
-    out, err = capsys.readouterr()
+    code, out, err = run(capsys, "diff", *argv, "-o", tmp_path / "diff.svg")
     assert code == 2 and message in err and out == ""
     assert list(tmp_path.iterdir()) == []

@@ -8,30 +8,16 @@ merger into the Qwen C Business Group has no date, only 'before 16 March 2026' (
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
-from kg.cli import main
+from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.errors import ParameterError
-from kg.fast.store import load_project_store
-from kg.project import Project
 from kg.timeline import KIND_COLORS, event_timeline, timeline_dot
 
-needs_graphviz = pytest.mark.skipif(shutil.which("neato") is None, reason="Graphviz (neato) is not installed")
 
 
-@pytest.fixture(scope="module")
-def store():
-    return load_project_store(Project.at(ROOT))
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main(["--root", str(ROOT), *map(str, argv)])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_events_of_every_company_by_default(store):
