@@ -771,6 +771,9 @@ BAD_CASES = [
          ("DisagreementShape-claims", "MinCount", "rdis:acme-ai-group-kind")),
     case("claim-uncited", delete_citation_form("rdis:acme-ai-group-kind-t001", "source"),
          ("CitedSourceProperty", "MinCount", "rdis:acme-ai-group-kind-t001")),
+    # -- the typo guard (ontology/typo-guard-shapes.ttl; more cases in tests/test_extension.py)
+    case("undeclared-term", "INSERT DATA { rorg:acme-lab rkg:reportsTooo rorg:acme }",
+         ("DeclaredTermShape", "SPARQL", "<https://w3id.org/restructuring-kg/ontology>")),
 ]
 
 #: Legal graphs that must produce no result at all.
