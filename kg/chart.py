@@ -320,13 +320,19 @@ def chart_dot(chart: OrgChart) -> str:
 
 
 def compare_dot(
-    before: OrgChart, after: OrgChart, *, title: str, legend: Iterable[tuple[str, str]] = ()
+    before: OrgChart,
+    after: OrgChart,
+    *,
+    title: str,
+    legend: Iterable[tuple[str, str]] = (),
+    notes: Mapping[str, Sequence[str]] = {},
 ) -> str:
     """The DOT text of the union of two charts of one company, changes colored.
 
     A unit only in ``after`` is drawn as added (green), only in ``before`` as removed
     (red, dashed), in both under other parents as moved (amber); heads, placements and
-    reporting lines likewise. Given the same chart twice, nothing is colored.
+    reporting lines likewise. Given the same chart twice, nothing is colored. ``notes``
+    adds lines in italics to a unit's box (by IRI), such as what a removed unit became.
     """
     out = _header(title, legend)
     out.append(_node(after.company, dot_label(("b", after.company_name), ("i", "company")), "company"))
@@ -348,6 +354,7 @@ def compare_dot(
                 sign = "+ " if head_status == "added" else "\u2212 "
                 text, style = sign + text, COLORS[head_status][0]
             lines.append((style, text))
+        lines += [("i", note) for note in notes.get(iri, ())]
         out.append(_node(iri, dot_label(*lines), status, dashed=status == "removed", tooltip=iri))
         shown.add(iri)
     for person in sorted(before.people | after.people, key=lambda i: names.get(i, i)):

@@ -1,11 +1,12 @@
 """What changed in a company's organization between two dates.
 
 Both charts come from :func:`kg.chart.org_chart` (the ``org-chart`` and
-``reporting-lines`` queries) and the events between the dates from the
-``restructuring-timeline`` query; this module compares what they return. A unit only
-in the later chart was added (created or moved in from outside the company's chart),
-only in the earlier one removed (merged, dissolved or upgraded into another unit; the
-events say which), and in both under other parents moved.
+``reporting-lines`` queries), the events between the dates from the
+``restructuring-timeline`` query, and where an added unit came from or what a removed
+one became from the ``unit-lineage`` query; this module compares what they return. A
+unit only in the later chart was added, only in the earlier one removed (merged,
+dissolved or upgraded into another unit: its lineage says which), and in both under
+other parents moved.
 
 >>> from kg.fast.store import load_project_store
 >>> from kg.project import find_project
@@ -24,7 +25,7 @@ from kg.chart import OrgChart, check_date, compare_dot, interval_text, org_chart
 from kg.errors import ParameterError
 from kg.query import Query, run_query
 
-__all__ = ["Change", "ChartDiff", "diff_charts", "diff_dot", "diff_report"]
+__all__ = ["Change", "ChartDiff", "diff_charts", "diff_dot", "diff_report", "lineage"]
 
 _SIGNS = {"added": "+", "removed": "-", "moved": "~"}
 _SECTIONS = (
@@ -56,6 +57,8 @@ class ChartDiff:
     after: OrgChart
     changes: list[Change] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: unit IRI -> where an added unit came from, or what a removed one became (``unit-lineage``)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def _parents(chart: OrgChart, iri: str) -> str:
@@ -65,17 +68,43 @@ def _parents(chart: OrgChart, iri: str) -> str:
     )
 
 
-def _compare(before: OrgChart, after: OrgChart) -> list[Change]:
+def lineage(graph: Any, unit: str, *, direction: str, catalogue: Optional[Mapping[str, Query]] = None) -> str:
+    """What ``unit`` (an IRI) became (``direction="successor"``) or came from
+    (``"predecessor"``), as the ``unit-lineage`` query says, for people; ``""`` if nothing.
+
+    A successor chain reads ``became B (merger, 2026-06), then C (...)``; predecessors
+    one step back read ``from A and B (merger, 2026-06)``.
+    """
+    rows = [r for r in run_query("unit-lineage", graph, params={"unit": unit}, catalogue=catalogue)
+            if r["direction"] == direction]
+    if not rows:
+        return ""
+
+    def when(row: dict[str, Any]) -> str:
+        return ("not after " if row["dateIsUpperBound"] else "") + str(row["date"] or "undated")
+
+    if direction == "predecessor":
+        first = sorted((r for r in rows if r["step"] == 1), key=lambda r: str(r["fromName"]))
+        names = " and ".join(dict.fromkeys(str(r["fromName"]) for r in first))
+        return f"from {names} ({first[0]['eventType']}, {when(first[0])})" if first else ""
+    steps = []
+    for row in sorted(rows, key=lambda r: (r["step"], str(r["toName"]))):
+        steps.append(f"{row['toName']} ({row['eventType']}, {when(row)})")
+    return "became " + ", then ".join(dict.fromkeys(steps))
+
+
+def _compare(before: OrgChart, after: OrgChart, notes: Mapping[str, str]) -> list[Change]:
     changes: list[Change] = []
     names = {**before.names, **after.names}
     for iri in sorted(set(before.units) | set(after.units), key=lambda i: names[i]):
         old, new = before.units.get(iri), after.units.get(iri)
         unit = new or old
         kind = f" ({unit.kind})" if unit.kind else ""
+        note = f"; {notes[iri]}" if notes.get(iri) else ""
         if old is None:
-            changes.append(Change("unit", "added", f"{unit.name}{kind} under {_parents(after, iri)}"))
+            changes.append(Change("unit", "added", f"{unit.name}{kind} under {_parents(after, iri)}{note}"))
         elif new is None:
-            changes.append(Change("unit", "removed", f"{unit.name}{kind}, was under {_parents(before, iri)}"))
+            changes.append(Change("unit", "removed", f"{unit.name}{kind}, was under {_parents(before, iri)}{note}"))
         elif set(old.parents) != set(new.parents):
             changes.append(Change("unit", "moved", f"{unit.name}: from {_parents(before, iri)} to {_parents(after, iri)}"))
         old_heads, new_heads = (old.heads if old else set()), (new.heads if new else set())
@@ -117,7 +146,12 @@ def diff_charts(
         params={"company": before.company, "from": start, "to": end},
         catalogue=catalogue,
     ).rows
-    return ChartDiff(before=before, after=after, changes=_compare(before, after), events=events)
+    notes = {iri: lineage(graph, iri, direction="predecessor", catalogue=catalogue)
+             for iri in set(after.units) - set(before.units)}
+    notes.update({iri: lineage(graph, iri, direction="successor", catalogue=catalogue)
+                  for iri in set(before.units) - set(after.units)})
+    return ChartDiff(before=before, after=after, changes=_compare(before, after, notes), events=events,
+                     notes={iri: note for iri, note in notes.items() if note})
 
 
 def diff_report(diff: ChartDiff, *, markdown: bool = False) -> str:
@@ -156,6 +190,7 @@ def diff_dot(diff: ChartDiff) -> str:
     return compare_dot(
         diff.before,
         diff.after,
+        notes={iri: note.replace(", then ", "\nthen ").splitlines() for iri, note in diff.notes.items()},
         title=f"{diff.after.company_name}: changes from {diff.before.date} to {diff.after.date}",
         legend=[
             ("added", f"added by {diff.after.date}"),

@@ -43,8 +43,10 @@ def test_token_hub_reorganization(store):
     assert "to Wukong Business Unit" in moved["DingTalk"]
     assert set(texts(changes, "head", "added")) >= {"Wu Yongming, head of Alibaba Token Hub", "Wu Jia, head of Qianwen Business Unit"}
     # The two groups merged into the Qwen C Business Group no later than 16 March (s004 L12).
-    assert [t.split(" (")[0] for t in texts(changes, "unit", "removed")] == [
+    removed = texts(changes, "unit", "removed")
+    assert [t.split(" (")[0] for t in removed] == [
         "Intelligent Connectivity Business Group", "Intelligent Information Business Group"]
+    assert all(t.endswith("; became Qwen C Business Group (merger, not after 2026-03-16)") for t in removed)
     assert "Alibaba sets up the Alibaba Token Hub business group" in {e["label"] for e in changes.events}
 
 
@@ -52,7 +54,12 @@ def test_april_and_june_changes(store):
     changes = diff_charts(store, company="Alibaba", start="2026-03-20", end="2026-06-30")
     added = " | ".join(texts(changes, "unit", "added"))
     assert "Technical Committee" in added and "Token Foundry Division" in added
-    assert any(t.startswith("Tongyi Lab ") for t in texts(changes, "unit", "removed"))
+    # What a removed unit became, and where an added one came from (the unit-lineage query).
+    assert "Tongyi Lab (lab), was under Alibaba Token Hub (2026-03-16 to 2026-04-08); became Tongyi Large Model " \
+           "Division (upgrade or renaming, 2026-04-08), then Token Foundry Division (merger, 2026-06)" \
+           in texts(changes, "unit", "removed")
+    assert "Token Foundry Division (business unit) under Alibaba Group (since 2026-06); from Future Life Laboratory " \
+           "and Tongyi Large Model Division (merger, 2026-06)" in texts(changes, "unit", "added")
     assert "Lei Yanqun, chief executive officer of Taobao Flash Sale" in texts(changes, "head", "added")
     assert "Wu Zeming, chief executive officer of Taobao Flash Sale" in texts(changes, "head", "removed")
 
