@@ -18,6 +18,9 @@ True
 
 from kg.build import BuildResult, build
 from kg.changes import Changes, compare, load_version
+from kg.chart import OrgChart, RenderError, chart_dot, org_chart, render
+from kg.diff import ChartDiff, diff_charts, diff_dot, diff_report
+from kg.docs import docs_html, write_docs
 from kg.errors import (
     BuildError,
     KGError,
@@ -38,6 +41,7 @@ from kg.results import QueryResult
 from kg.sources import Citation, CitationReport, check_citations
 from kg.stats import CompanyCounts, SourceCounts, Stats, stats
 from kg.template import TemplateError, TemplateResult, apply_template
+from kg.timeline import Timeline, event_timeline, timeline_dot
 from kg.validate import ValidationReport, ValidationResult, validate
 
 __version__ = "0.1.0"
@@ -46,11 +50,13 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "Changes",
+    "ChartDiff",
     "Citation",
     "CitationReport",
     "CompanyCounts",
     "Extension",
     "KGError",
+    "OrgChart",
     "ParameterError",
     "Project",
     "ProjectError",
@@ -60,19 +66,27 @@ __all__ = [
     "QueryResult",
     "RDFSyntaxError",
     "ReasoningError",
+    "RenderError",
     "ShapesError",
     "SourceCounts",
     "SourcesError",
     "Stats",
     "TemplateError",
     "TemplateResult",
+    "Timeline",
     "ValidationReport",
     "ValidationResult",
     "__version__",
     "apply_template",
     "build",
+    "chart_dot",
     "check_citations",
     "compare",
+    "diff_charts",
+    "diff_dot",
+    "diff_report",
+    "docs_html",
+    "event_timeline",
     "export",
     "files_of",
     "find_project",
@@ -82,11 +96,15 @@ __all__ = [
     "load_graph",
     "load_project",
     "load_version",
+    "org_chart",
     "parse",
     "query_graph",
     "reason",
+    "render",
     "run_query",
     "shipped_project",
     "stats",
+    "timeline_dot",
     "validate",
+    "write_docs",
 ]

@@ -6,9 +6,8 @@ the date), run with :func:`kg.query.run_query`; this module only draws what they
 return. Graphviz's ``dot`` program lays the chart out (Debian: ``apt-get install
 graphviz``); :func:`render` runs it with the DOT text on its standard input.
 
->>> from kg.fast.store import load_project_store
->>> from kg.project import find_project
->>> store = load_project_store(find_project())
+>>> from kg.query import query_graph
+>>> store = query_graph(engine="oxigraph")
 >>> chart = org_chart(store, company="Alibaba", date="2026-03-20")
 >>> chart.company_name, "Alibaba Token Hub" in {u.name for u in chart.units.values()}
 ('Alibaba Group', True)

@@ -8,9 +8,8 @@ unit only in the later chart was added, only in the earlier one removed (merged,
 dissolved or upgraded into another unit: its lineage says which), and in both under
 other parents moved.
 
->>> from kg.fast.store import load_project_store
->>> from kg.project import find_project
->>> changes = diff_charts(load_project_store(find_project()), company="Alibaba",
+>>> from kg.query import query_graph
+>>> changes = diff_charts(query_graph(engine="oxigraph"), company="Alibaba",
 ...                       start="2026-03-15", end="2026-03-20")
 >>> [c.text for c in changes.changes if c.what == "unit" and c.kind == "added"][0]
 'AI Innovation Business Unit (business unit) under Alibaba Token Hub (since 2026-03-16)'

@@ -8,9 +8,8 @@ drawn hollow with a dashed lead-in, ending at the latest date it can have. The p
 is DOT with every position fixed, drawn by Graphviz (``neato -n2``), so SVG and PNG
 come from the same text.
 
->>> from kg.fast.store import load_project_store
->>> from kg.project import find_project
->>> timeline = event_timeline(load_project_store(find_project()), companies=["Tencent"],
+>>> from kg.query import query_graph
+>>> timeline = event_timeline(query_graph(engine="oxigraph"), companies=["Tencent"],
 ...                           start="2026-03", end="2026-04")
 >>> [(e.date, e.kind) for e in timeline.events]
 [('2026-03', 'reorganization'), ('2026-03-20', 'dissolution'), ('2026-03-23', 'split or spin-off')]

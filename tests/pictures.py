@@ -9,8 +9,8 @@ import pytest
 
 from conftest import ROOT
 from kg.cli import main
-from kg.fast.store import load_project_store
 from kg.project import Project
+from kg.query import query_graph
 
 needs_graphviz = pytest.mark.skipif(
     shutil.which("dot") is None or shutil.which("neato") is None, reason="Graphviz (dot, neato) is not installed"
@@ -20,7 +20,7 @@ needs_graphviz = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def store():
     """The shipped ontology and data in an Oxigraph store, as the picture commands query them."""
-    return load_project_store(Project.at(ROOT))
+    return query_graph(Project.at(ROOT), engine="oxigraph")
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
