@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.query import load_catalogue, run_query
+from kg.query import load_catalogue, run_query, to_store
 from tests.conftest import PROLOGUE, ROOT
 
 CATALOGUE = load_catalogue(ROOT / "queries")
@@ -156,19 +156,28 @@ def _pairs(result) -> set[tuple[str, str]]:
     }
 
 
+@pytest.fixture(scope="module")
+def asserted_store(asserted_graph):
+    return to_store(asserted_graph)
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("name", VIOLATION_QUERIES)
-def test_violation_query_is_silent_on_the_shipped_data(name, asserted_graph):
-    result = run_query(name, asserted_graph, catalogue=CATALOGUE)
+def test_violation_query_is_silent_on_the_shipped_data(name, engine, asserted_graph, asserted_store):
+    graph = asserted_graph if engine == "rdflib" else asserted_store
+    result = run_query(name, graph, catalogue=CATALOGUE)
     assert not result.bindings, result.serialize("table")
 
 
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 @pytest.mark.parametrize("name", sorted(BAD_GRAPHS))
-def test_violation_query_reports_exactly_the_defects_of_a_bad_graph(name, ontology):
+def test_violation_query_reports_exactly_the_defects_of_a_bad_graph(name, engine, ontology):
     data, expected = BAD_GRAPHS[name]
     graph = Graph()
     graph += ontology
     graph.parse(data=data, format="turtle")
-    result = run_query(name, graph, catalogue=CATALOGUE)
+    store = graph if engine == "rdflib" else to_store(graph)
+    result = run_query(name, store, catalogue=CATALOGUE)
     assert _pairs(result) == expected
     assert all(row.get("message") for row in result.bindings)
 
