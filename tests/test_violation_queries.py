@@ -143,10 +143,7 @@ def ontology(shipped_graphs) -> Graph:
 @pytest.fixture(scope="module")
 def asserted_graph(shipped_graphs) -> Graph:
     """The shipped ontology and data as an analyst loads them, before reasoning."""
-    graph = Graph()
-    graph += shipped_graphs.ontology
-    graph += shipped_graphs.data
-    return graph
+    return shipped_graphs.ontology + shipped_graphs.data
 
 
 def _pairs(result) -> set[tuple[str, str]]:
@@ -173,9 +170,7 @@ def test_violation_query_is_silent_on_the_shipped_data(name, engine, asserted_gr
 @pytest.mark.parametrize("name", sorted(BAD_GRAPHS))
 def test_violation_query_reports_exactly_the_defects_of_a_bad_graph(name, engine, ontology):
     data, expected = BAD_GRAPHS[name]
-    graph = Graph()
-    graph += ontology
-    graph.parse(data=data, format="turtle")
+    graph = ontology + Graph().parse(data=data, format="turtle")
     store = graph if engine == "rdflib" else to_store(graph)
     result = run_query(name, store, catalogue=CATALOGUE)
     assert _pairs(result) == expected
