@@ -18,6 +18,7 @@ come from the same text.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
@@ -58,7 +59,8 @@ _CHARS = 82  # label characters that fit in the label column at 10 pt
 
 @dataclass(frozen=True)
 class Event:
-    """An event as the ``restructuring-timeline`` query returns it."""
+    """An event as the ``restructuring-timeline`` query returns it; ``kind`` is its type's
+    label (types joined by ``" / "`` when it has several)."""
 
     iri: str
     date: str
@@ -136,7 +138,7 @@ def event_timeline(
         raise ParameterError(f"--from {first} is after --to {last}")
     wanted = [resolve_company(graph, name)[0] for name in companies] or [None]
     timeline = Timeline(start=first, end=last)
-    seen = set()
+    seen: dict[str, int] = {}
     for company in wanted:
         run = dict(params, **({"company": company} if company else {}))
         for row in run_query(query, graph, params=run):
@@ -150,8 +152,12 @@ def event_timeline(
                 status=str(row["status"] or ""),
                 sources=str(row["sources"] or ""),
             )
-            if (event.iri, event.kind) not in seen:
-                seen.add((event.iri, event.kind))
+            if event.iri in seen:  # an event of two types: one row, both types
+                earlier = timeline.events[seen[event.iri]]
+                kinds = sorted(set(earlier.kind.split(" / ")) | {event.kind})
+                timeline.events[seen[event.iri]] = dataclasses.replace(earlier, kind=" / ".join(kinds))
+            else:
+                seen[event.iri] = len(timeline.events)
                 timeline.events.append(event)
     if len(wanted) > 1:
         timeline.events.sort(key=lambda e: (e.date, e.company, e.iri))
@@ -216,7 +222,8 @@ def timeline_dot(timeline: Timeline, *, title: Optional[str] = None) -> str:
         day = min(max(day, first), last)
         return x0 + ((day - first).days + (1 if end else 0)) / span * _AXIS_W
 
-    kinds = list(dict.fromkeys(e.kind for e in timeline.events))
+    # An event of several types is colored by the first (they are sorted).
+    kinds = list(dict.fromkeys(e.kind.split(" / ")[0] for e in timeline.events))
     others = [kind for kind in kinds if kind not in KIND_COLORS]
     colors = {kind: KIND_COLORS.get(kind) or PALETTE[others.index(kind) % len(PALETTE)] for kind in kinds}
     lanes = {company: [e for e in timeline.events if e.company == company] for company in timeline.companies}
@@ -266,7 +273,7 @@ def timeline_dot(timeline: Timeline, *, title: Optional[str] = None) -> str:
             tooltip = f"{event.date if not event.not_after else 'not after ' + event.date}: {event.label} " \
                       f"[{event.kind}; {event.status}] sources: {event.sources}"
             out.append(_text_node("label " + event.iri + event.kind, _MARGIN + _LABEL_W / 2, y, _LABEL_W, text, tooltip=tooltip))
-            color = colors[event.kind]
+            color = colors[event.kind.split(" / ")[0]]
             fill = "white" if event.not_after else color
             if event.not_after:
                 out += _rule("lead " + event.iri + event.kind, x0, y, x(begin), y, color=color, dashed=True)

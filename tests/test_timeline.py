@@ -11,9 +11,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from rdflib import Graph
 
+from conftest import ROOT, TINY_DATA
 from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
+from kg.chart import render
 from kg.errors import ParameterError
+from kg.load import load_graph
+from kg.project import Project
 from kg.timeline import KIND_COLORS, event_timeline, timeline_dot
 
 
@@ -91,3 +96,26 @@ def test_kg_timeline_bad_input_exits_2(capsys, tmp_path, argv, message):
     code, out, err = run(capsys, "timeline", *argv, "-o", tmp_path / "timeline.svg")
     assert code == 2 and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def tiny_graph(extra: str) -> Graph:
+    """The ontology, the conftest's tiny company and ``extra`` Turtle, in one rdflib graph."""
+    graph = load_graph(Project.at(ROOT).ontology_files)
+    graph.parse(data=TINY_DATA + extra, format="turtle")
+    return graph
+
+
+def test_an_event_of_two_types_is_one_row():
+    graph = tiny_graph("rev:2026-03-16-acme-lab-established a rkg:Transfer .")
+    timeline = event_timeline(graph, start="2026", end="2026")
+    assert [(e.label, e.kind) for e in timeline.events] == [("Acme sets up Acme Lab", "establishment / transfer")]
+
+
+@needs_graphviz
+def test_labels_are_escaped_in_the_picture():
+    graph = tiny_graph('rev:odd a rkg:Establishment ; rdfs:label "Acme <R&D> \\"lab\\" {x}"@en ; '
+                       'dcterms:date "2026-03-20"^^xsd:date ; rkg:company rorg:acme .')
+    timeline = event_timeline(graph, start="2026-03", end="2026-04")
+    svg = render(timeline_dot(timeline), format="svg", engine="neato", options=("-n2",))
+    text = " ".join(" ".join(ET.fromstring(svg).itertext()).split())
+    assert 'Acme <R&D> "lab" {x}' in text
