@@ -441,6 +441,11 @@ def apply_template(
     if not base.endswith(("/", "#")):
         raise TemplateError(f"the base {base!r} must end with '/' or '#'")
     ctx = _Context(graphs=graphs, graph=bind_prefixes(Graph()), base=base)
+    known = set(PREFIXES) | {str(ns) for ns in PREFIXES.values()}
+    for prefix, namespace in (*graphs.ontology.namespaces(), *graphs.data.namespaces()):
+        if prefix not in known and str(namespace) not in known:  # an extension's prefixes, for the output
+            ctx.graph.bind(prefix, namespace, override=False)
+            known |= {prefix, str(namespace)}
     errors: list[RowError] = []
     owner: dict[Node, tuple[int, int]] = {}
     for number, (line, row) in enumerate(rows, start=1):
