@@ -218,15 +218,33 @@ def test_guide_snippets_cover_every_step():
     } <= paths
 
 
+def _write_guide(folder: Path) -> Path:
+    """Write the guide's snippets under ``folder``; return the extension (the template goes beside it)."""
+    for name, body in _guide_snippets().items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(body, encoding="utf-8")
+    extension = folder / "my-extension"
+    (extension / "robotics-team.csv").rename(folder / "robotics-team.csv")  # not part of the extension's layout
+    return extension
+
+
+def test_build_with_an_extension(tmp_path, capsys):
+    shapes = (ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8")
+    project = write_project(tmp_path / "p", shapes=shapes)
+    extension = _write_guide(tmp_path)
+    out = tmp_path / "build"
+    assert main(["--root", str(project.root), "build", "--with", str(extension), "--out", str(out)]) == 0, capsys.readouterr()
+    asserted, inferred = Graph().parse(out / "asserted.nt"), Graph().parse(out / "inferred.nt")
+    event = URIRef("https://example.org/my-extension/id/event/2026-03-02-li-ming-joins-example-robotics")
+    assert (event, RDF.type, URIRef(MYX + "Acquihire")) in asserted
+    # Reasoning uses the extension's ontology: an acquihire is an appointment.
+    assert (event, RDF.type, URIRef("https://w3id.org/restructuring-kg/ontology#Appointment")) in inferred
+
+
 def test_following_the_guide_gives_a_valid_extension(tmp_path, capsys):
     """A newcomer writes the guide's snippets: a company with a unit, a person, a role, an
     event of a new type, shapes, a query, then bulk rows from a template; kg accepts it."""
-    for name, body in _guide_snippets().items():
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text(body, encoding="utf-8")
-    extension = tmp_path / "my-extension"
-    template = extension / "robotics-team.csv"
-    template.rename(tmp_path / "robotics-team.csv")  # not part of the extension's layout
+    extension = _write_guide(tmp_path)
 
     graphs = load_project(Project.at(ROOT).with_extensions([extension]), require_shapes=True)
     rows = run_query("acquihires", graphs.ontology + graphs.data, catalogue=load_catalogue(*graphs.project.query_dirs)).rows
