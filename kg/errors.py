@@ -27,6 +27,7 @@ __all__ = [
     "ShapesError",
     "SourcesError",
     "StoreError",
+    "TemplateError",
     "display_path",
 ]
 
@@ -111,3 +112,7 @@ class StoreError(KGError):
     The message names the endpoint and the step that failed, and says what became of
     the data already in the store.
     """
+
+
+class TemplateError(KGError):
+    """A template file cannot be used at all (unreadable, no ``kind`` column, an unknown column)."""

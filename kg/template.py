@@ -43,7 +43,7 @@ from typing import Callable, Optional, Union
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import KGError, display_path
+from kg.errors import TemplateError, display_path
 from kg.load import ProjectGraphs
 from kg.validate import ValidationReport, validate
 from kg.vocab import DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, RKG, SKOS, TIME, XSD, bind_prefixes, label, qname
@@ -84,10 +84,6 @@ _DATES = (
 ID_BASE = "https://w3id.org/restructuring-kg/id/"
 #: The folder of each kind of thing under a base (``rorg:`` is ``<base>org/``).
 _FOLDERS = {"rorg": "org/", "rper": "person/", "rmem": "membership/", "rpl": "placement/", "rev": "event/"}
-
-
-class TemplateError(KGError):
-    """A template file cannot be used at all (unreadable, no ``kind`` column, an unknown column)."""
 
 
 @dataclass(frozen=True)
