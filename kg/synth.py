@@ -852,7 +852,8 @@ def _sources_differ(c: _Cluster) -> _Expected:
     cited = c.objects(derivation, ENTITY)[0]
     other = next(_source_iri(n) for n in range(_SOURCES) if _source_iri(n) != cited)
     c.set(derivation, ENTITY, other)
-    return [(m, "CitationShape")]
+    # One result per source named in only one of the two forms: the cited one and the other.
+    return [(m, "CitationShape"), (m, "CitationShape")]
 
 
 def _blank_node(c: _Cluster) -> _Expected:
@@ -1405,6 +1406,13 @@ def _scheme_member(c: _Cluster, cls: str, shape: str) -> _Expected:
     return [(s, shape)]
 
 
+def _undeclared_term(c: _Cluster) -> _Expected:
+    p = c.person()
+    c.t(p, f"<{_RKG}synthUndeclared{c.key.replace('x', 'X')}>", c.iri)
+    # The typo guard reports the term on the ontology that owns the namespace.
+    return [(_RKG.rstrip("#"), "DeclaredTermShape")]
+
+
 def _status_outside_scheme(c: _Cluster) -> _Expected:
     return _scheme_member(c, "rkg:EventStatus", "EventStatusShape-scheme")
 
@@ -1507,6 +1515,7 @@ _KINDS: dict[str, Callable[[_Cluster], _Expected]] = {
     "status-outside-scheme": _status_outside_scheme,
     "measure-outside-scheme": _measure_outside_scheme,
     "token-function-outside-scheme": _token_function_outside_scheme,
+    "undeclared-term": _undeclared_term,
 }
 #: The names of the kinds of defects ``violations=K`` injects, K of each.
 VIOLATION_KINDS: tuple[str, ...] = tuple(_KINDS)
@@ -1572,17 +1581,20 @@ def companies_for(triples: int) -> int:
     return max(1, round(triples / TRIPLES_PER_COMPANY))
 
 
-def sample_params(*, seed: int = 0) -> dict[str, str]:
+def sample_params(*, companies: int, seed: int = 0) -> dict[str, str]:
     """Values for the named queries' parameters that name things of a synthetic graph.
 
-    By parameter type: the first company; the person heading its deepest unit (the
-    longest reporting chain); a date on which much of the company is in place.
+    By parameter name, then type: the first company; the person heading its deepest
+    unit (the longest reporting chain); a date on which much of the company is in place;
+    ``from`` and ``to`` two years apart.
 
-    >>> sample_params()["company"]
+    >>> sample_params(companies=2)["company"]
     'Synthco 0000'
     """
-    company = _Company(0, seed, 1, lambda s, p, o: None)
+    company = _Company(0, seed, companies, lambda s, p, o: None)
     company.build()
     deepest = max(company.units, key=lambda unit: (company.units[unit]["depth"], unit))
     person = company.heads[deepest][-1]["person"]
-    return {"company": company.name, "person": company.names[person], "date": "2025-12-31"}
+    return {"company": company.name, "person": company.names[person], "unit": _bare(deepest),
+            "date": "2025-12-31", "from": "2024-01-01", "to": "2025-12-31", "period": "quarter",
+            "currency": "USD", "role": "head", "event-type": "Merger", "source": _bare(_source_iri(0))}

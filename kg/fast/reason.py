@@ -168,9 +168,9 @@ def _check_literals(store: pyoxigraph.Store) -> None:
         raise ReasoningError(f"OWL 2 RL reasoning found the graph inconsistent: {shown}")
 
 
-def _with_owlrl(store: pyoxigraph.Store) -> int:
+def _with_owlrl(store: pyoxigraph.Store, graph) -> int:
     inferred = owlrl_reason(graph_of(store))
-    store.extend(pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), INFERRED) for s, p, o in inferred)
+    store.extend(pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph) for s, p, o in inferred)
     return len(inferred)
 
 
@@ -239,7 +239,7 @@ def _close_properties(relations: _Relations, rules: Rules) -> None:
                 delta[q] = new
 
 
-def reason(store: pyoxigraph.Store, *, rules: Optional[Rules] = None) -> int:
+def reason(store: pyoxigraph.Store, *, rules: Optional[Rules] = None, into=INFERRED) -> int:
     """Add the OWL 2 RL inferences of the default graph to the graph ``GRAPH.inferred``.
 
     The store is changed in place (that is the point: nothing is copied); whatever the
@@ -248,23 +248,27 @@ def reason(store: pyoxigraph.Store, *, rules: Optional[Rules] = None) -> int:
 
     :param rules: rules compiled beforehand with :func:`compile_rules` (by default, from
         the store's own schema).
+    :param into: the graph to write to: ``INFERRED`` (emptied first), or
+        ``pyoxigraph.DefaultGraph()`` to add the inferences to what was loaded, as owlrl
+        does to an rdflib graph, so that any query of the default graph sees them.
     :raises ReasoningError: a literal does not match its datatype (owlrl's inconsistency).
     """
-    store.update(f"CLEAR SILENT GRAPH <{INFERRED.value}>")
+    if into == INFERRED:
+        store.update(f"CLEAR SILENT GRAPH <{INFERRED.value}>")
     _check_literals(store)
     rules = compile_rules(_schema(store)) if rules is None else rules
     if rules.unsupported:
-        return _with_owlrl(store)
+        return _with_owlrl(store, into)
     frozen = gc.isenabled()
     gc.disable()
     try:
-        return _reason(store, rules)
+        return _reason(store, rules, into)
     finally:
         if frozen:
             gc.enable()
 
 
-def _reason(store: pyoxigraph.Store, rules: Rules) -> int:
+def _reason(store: pyoxigraph.Store, rules: Rules, graph) -> int:
     # 1. Property rules over the predicates they read and write.
     indexed = set(rules.transitive) | {step for _, chain in rules.chains for step in chain}
     involved = set(indexed) | rules.symmetric | rules.functional | rules.inverse_functional
@@ -280,9 +284,9 @@ def _reason(store: pyoxigraph.Store, rules: Rules) -> int:
         for x, y in relations.pairs.get(p, ()):
             key, value = (x, y) if p in rules.functional else (y, x)
             if seen.setdefault(key, value) != value:
-                return _with_owlrl(store)
+                return _with_owlrl(store, graph)
     if any(True for _ in store.quads_for_pattern(None, _node(OWL.sameAs), None)):
-        return _with_owlrl(store)
+        return _with_owlrl(store, graph)
 
     # 2. Types: asserted, from domains and ranges, then every super-class.
     rdf_type = _node(RDF.type)
@@ -314,7 +318,6 @@ def _reason(store: pyoxigraph.Store, rules: Rules) -> int:
         return closure[key]
 
     # 3. What is new, without the by-products kg.reason drops.
-    graph = INFERRED
     top = {_node(t) for t in _TOP}
     quads = []
     for x, classes in base.items():
@@ -333,6 +336,6 @@ def _reason(store: pyoxigraph.Store, rules: Rules) -> int:
         s, p, o = map(from_rdflib, triple)
         if pyoxigraph.Quad(s, p, o, pyoxigraph.DefaultGraph()) not in store:
             quads.append(pyoxigraph.Quad(s, p, o, graph))
-    store.bulk_extend(quads)
-    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"
-    return int(next(iter(store.query(count)))["n"].value)
+    unique = set(quads)
+    store.bulk_extend(unique)
+    return len(unique)

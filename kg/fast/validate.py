@@ -53,7 +53,7 @@ from kg.fast.store import graph_of, to_rdflib
 from kg.validate import SH, ValidationReport, _results, format_path, validate as pyshacl_validate
 from kg.vocab import PREFIXES, RDF, RDFS, XSD
 
-__all__ = ["Unsupported", "validate"]
+__all__ = ["Unsupported", "unsupported", "validate"]
 
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 _ALLOWED = {SH.Warning, SH.Info}  # severities that do not make a shape fail (allow_warnings, allow_infos)
@@ -671,14 +671,31 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
     return graph
 
 
-def validate(store: pyoxigraph.Store, *, shapes_graph: Graph) -> ValidationReport:
+def unsupported(shapes_graph: Graph) -> Optional[str]:
+    """What in ``shapes_graph`` this module does not compile, or ``None`` if it compiles it all.
+
+    >>> unsupported(Graph().parse(format="turtle", data='''
+    ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
+    ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:closed true .'''))
+    'http://www.w3.org/ns/shacl#closed on urn:s'
+    """
+    try:
+        _Shapes(shapes_graph)
+    except Unsupported as error:
+        return str(error)
+    return None
+
+
+def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
     The store is not changed. Returns the report :func:`kg.validate.validate` returns for
-    the same graph; shapes this module cannot compile are run by pySHACL on a copy of
-    the store's default graph.
+    the same graph. When the shapes use a feature this module does not compile (see
+    :func:`unsupported`), the whole shapes graph is run by pySHACL on a copy of the
+    store's default graph, or, with ``fallback=False``, :class:`Unsupported` is raised.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape or query).
+    :raises Unsupported: ``fallback`` is false and the shapes need pySHACL.
     """
     try:
         shapes = _Shapes(shapes_graph)
@@ -688,6 +705,8 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph) -> ValidationRepor
             if shape.targets and not shape.deactivated:
                 hits.extend(engine.hits(shape, _TargetFocus(engine, shape)))
     except Unsupported:
+        if not fallback:
+            raise
         return pyshacl_validate(graph_of(store), shapes_graph=shapes_graph)
     graph = _report(hits, shapes)
     results = _results(graph)

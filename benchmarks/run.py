@@ -1,0 +1,445 @@
+"""The scale benchmark: the baseline stack against the project's fast path, stage by stage.
+
+For each size, a synthetic graph (:mod:`kg.synth`) is loaded, validated against the
+project's shapes, reasoned over with the ontology, and queried with every named query of
+the catalogue (read when the benchmark runs), by two stacks:
+
+- ``baseline``: what a user of the libraries would write: ``rdflib.Graph().parse`` of the
+  ontology and the data, ``pyshacl.validate`` of that graph (SHACL-SPARQL on, no
+  inference), ``owlrl.DeductiveClosure(OWLRL_Semantics).expand`` of it, then
+  :func:`kg.query.run_query` on the rdflib graph;
+- ``fast``: :mod:`kg.fast`: a pyoxigraph store (bulk load), :func:`kg.fast.validate.validate`,
+  :func:`kg.fast.reason.reason` (into the default graph), :func:`kg.query.run_query` on the store.
+
+Every stage runs in a worker process under a time cap; a stage that passes it is killed
+and reported as ``> cap``; the worker is restarted for the remaining stages, whose inputs
+it then prepares untimed (a baseline query stage whose reasoning was capped gets the
+inferred triples from :mod:`kg.fast.reason`, which the parity tests show to be owlrl's).
+A stage the baseline could not finish at one size is not tried at the larger ones.
+Peak memory is the resident-set high-water mark of the worker during the stage
+(``VmHWM``, reset at the start of each stage): it includes the graph already loaded.
+A query's time is the median of several runs (parameters bound and query evaluated,
+as :func:`kg.query.run_query` does for a user).
+
+Run from the repository root::
+
+    python benchmarks/run.py                       # 10k, 100k, 1m and 5m triples
+    python benchmarks/run.py --sizes 10k,100k --cap 120
+
+Results go to ``benchmarks/results/<UTC time>.{json,csv,md}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import select
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.synth import SIZES, sample_params, write_synthetic  # noqa: E402
+
+STACKS = ("baseline", "fast")
+DATA_DIR = Path(__file__).resolve().parent / ".data"
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+# -- Worker: runs stages of one stack in this process and reports each as a JSON line ----------
+
+
+def _peak_reset() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def _peak_mb() -> float:
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _report(stage: str, seconds: float, **detail) -> None:
+    print(json.dumps({"stage": stage, "seconds": seconds, "peak_mb": round(_peak_mb(), 1), **detail}), flush=True)
+
+
+class _Worker:
+    def __init__(self, stack: str, data: Path, companies: int, seed: int, repeat: int):
+        from kg.load import load_graph
+        from kg.project import find_project
+        from kg.query import load_catalogue
+
+        self.stack, self.data, self.repeat = stack, data, repeat
+        self.project = find_project(ROOT)
+        self.shapes = load_graph(self.project.shapes_files)
+        self.catalogue = load_catalogue(self.project.queries_dir)
+        self.params = sample_params(companies=companies, seed=seed)
+        self.graph = None
+        self.reasoned = False
+
+    # stages ---------------------------------------------------------------------------
+
+    def load(self):
+        if self.stack == "fast":
+            from kg.fast.store import load_store
+
+            self.graph = load_store([*self.project.ontology_files, self.data])
+            return {"triples": len(self.graph)}
+        from rdflib import Graph
+
+        graph = Graph()
+        for path in self.project.ontology_files:
+            graph.parse(path, format="turtle")
+        graph.parse(self.data, format="nt")
+        self.graph = graph
+        return {"triples": len(graph)}
+
+    def validate(self):
+        if self.stack == "fast":
+            from kg.fast.validate import unsupported, validate
+
+            report = validate(self.graph, shapes_graph=self.shapes)
+            return {"results": len(report.results), "violations": len(report.violations),
+                    "compiled": unsupported(self.shapes) is None}
+        import pyshacl
+
+        conforms, report_graph, _ = pyshacl.validate(
+            self.graph, shacl_graph=self.shapes, inference="none", advanced=True,
+            allow_warnings=True, allow_infos=True,
+        )
+        from kg.validate import SH
+
+        return {"results": len(set(report_graph.objects(None, SH.result)))}
+
+    def reason(self):
+        before = len(self.graph)
+        if self.stack == "fast":
+            import pyoxigraph
+
+            from kg.fast.reason import compile_rules, reason
+
+            inferred = reason(self.graph, into=pyoxigraph.DefaultGraph())
+            self.reasoned = True
+            return {"inferred": inferred, "triples": len(self.graph)}
+        import owlrl
+
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(self.graph)
+        self.reasoned = True
+        return {"inferred": len(self.graph) - before}
+
+    def query(self, name: str):
+        """``run_query`` as a user calls it (parameters resolved and bound, query parsed and
+        run, rows converted), and the engine alone on the bound text (``engine``)."""
+        from kg.query import bind_query, run_query
+
+        query = self.catalogue[name]
+        params = {p.name: self.params.get(p.name, self.params.get(p.type)) for p in query.params}
+        params = {k: v for k, v in params.items() if v is not None}
+        times, rows = [], 0
+        for _ in range(self.repeat):
+            start = time.perf_counter()
+            result = run_query(query, self.graph, params=params)
+            rows = len(result.rows) if result.boolean is None else int(result.boolean)
+            times.append(time.perf_counter() - start)
+            if times[-1] > 10:
+                break
+        text = bind_query(query, self.graph, params)
+        engine = []
+        for _ in range(len(times)):
+            start = time.perf_counter()
+            answer = self.graph.query(text)
+            if not isinstance(answer, bool) and getattr(answer, "type", None) != "ASK":
+                for _ in answer:
+                    pass
+            engine.append(time.perf_counter() - start)
+        return {"rows": rows, "runs": len(times), "median": statistics.median(times),
+                "engine": round(statistics.median(engine), 4)}
+
+    # prerequisites, prepared untimed -----------------------------------------------------
+
+    def prepare_reasoned(self) -> None:
+        """The inferred triples, for queries whose stack's reasoning was not run or was capped."""
+        if self.reasoned:
+            return
+        import pyoxigraph
+
+        from kg.fast.reason import reason
+
+        if self.stack == "fast":
+            reason(self.graph, into=pyoxigraph.DefaultGraph())
+        else:
+            from kg.fast.store import INFERRED, load_store, to_rdflib
+
+            store = load_store([*self.project.ontology_files, self.data])
+            reason(store)
+            for quad in store.quads_for_pattern(None, None, None, INFERRED):
+                self.graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        self.reasoned = True
+
+
+def _work(args: argparse.Namespace) -> int:
+    worker = _Worker(args.worker, Path(args.data), args.companies, args.seed, args.repeat)
+    stages = args.stages.split(",")
+    if stages[0] != "load":
+        worker.load()
+    for stage in stages:
+        if stage.startswith("query:"):
+            worker.prepare_reasoned()
+        _peak_reset()
+        start = time.perf_counter()
+        if stage.startswith("query:"):
+            detail = worker.query(stage[len("query:"):])
+            seconds = detail.pop("median")
+        else:
+            detail = getattr(worker, stage)()
+            seconds = time.perf_counter() - start
+        _report(stage, seconds, **detail)
+    return 0
+
+
+# -- Parent: runs workers under the cap ------------------------------------------------------------
+
+
+def _run_stack(stack: str, data: Path, companies: int, stages: list[str], *, cap: float, seed: int,
+               repeat: int) -> dict[str, dict]:
+    """Run ``stages`` of ``stack`` on ``data``; a stage over ``cap`` seconds is recorded as capped."""
+    results: dict[str, dict] = {}
+    todo = list(stages)
+    while todo:
+        command = [sys.executable, __file__, "--worker", stack, "--data", str(data), "--companies", str(companies),
+                   "--seed", str(seed), "--repeat", str(repeat), "--stages", ",".join(todo)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        # Setup (imports, and an untimed load when the first stage is not "load") gets the cap too.
+        deadline = time.monotonic() + cap * (1 if todo[0] == "load" else 2)
+        current = todo[0]
+        while True:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([process.stdout], [], [], max(0.0, remaining))
+            if not ready:
+                process.kill()
+                process.wait()
+                results[current] = {"capped": True, "seconds": None, "cap": cap}
+                print(f"  {stack:8} {current:40} > {cap:.0f} s (cap)", flush=True)
+                todo.remove(current)
+                if current == "load":  # nothing else can run
+                    for stage in todo:
+                        results[stage] = {"skipped": "load capped"}
+                    todo = []
+                break
+            line = process.stdout.readline()
+            if not line:
+                process.wait()
+                error = process.stderr.read().strip().splitlines()
+                results[current] = {"error": error[-1] if error else f"exit {process.returncode}"}
+                print(f"  {stack:8} {current:40} failed: {results[current]['error']}", flush=True)
+                todo.remove(current)
+                break
+            record = json.loads(line)
+            stage = record.pop("stage")
+            results[stage] = record
+            print(f"  {stack:8} {stage:40} {record['seconds']:9.3f} s {record['peak_mb']:9.0f} MB  "
+                  + " ".join(f"{k}={v}" for k, v in record.items() if k not in ("seconds", "peak_mb")), flush=True)
+            todo.remove(stage)
+            if not todo:
+                process.wait()
+                break
+            current = todo[0]
+            deadline = time.monotonic() + cap
+    return results
+
+
+def _machine() -> dict:
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    try:
+        import owlrl
+
+        owlrl_version = getattr(owlrl, "__version__", "?")
+    except ImportError:  # pragma: no cover
+        owlrl_version = "?"
+    cpu = platform.processor() or "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "?"
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
+    except OSError:
+        pass
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory": memory, "os": platform.platform(),
+        "python": platform.python_version(), "rdflib": rdflib.__version__, "owlrl": owlrl_version,
+        "pyshacl": pyshacl.__version__, "pyoxigraph": pyoxigraph.__version__,
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def _fmt_seconds(record: Optional[dict]) -> str:
+    if not record:
+        return "-"
+    if record.get("capped"):
+        return f"> {record['cap']:.0f}"
+    if "skipped" in record:
+        return "not run"
+    if "error" in record:
+        return "failed"
+    seconds = record["seconds"]
+    return f"{seconds:.3f}" if seconds < 1 else f"{seconds:.1f}"
+
+
+def _fmt_mb(record: Optional[dict]) -> str:
+    return f"{record['peak_mb']:.0f}" if record and "peak_mb" in record else "-"
+
+
+def _ratio(base: Optional[dict], fast: Optional[dict]) -> str:
+    if not base or not fast or fast.get("seconds") is None:
+        return "-"
+    if base.get("capped"):
+        return f"> {base['cap'] / max(fast['seconds'], 1e-6):.0f}x"
+    if base.get("seconds") is None:
+        return "-"
+    return f"{base['seconds'] / max(fast['seconds'], 1e-6):.0f}x"
+
+
+def _total(results: dict[str, dict]) -> Optional[dict]:
+    records = list(results.values())
+    if not records:
+        return None
+    if any(r.get("capped") for r in records):
+        return {"capped": True, "cap": sum(r["seconds"] if r.get("seconds") is not None else r.get("cap", 0) for r in records),
+                "seconds": None}
+    if any(r.get("seconds") is None for r in records):
+        return {"error": "incomplete", "seconds": None}
+    return {"seconds": sum(r["seconds"] for r in records), "peak_mb": max(r["peak_mb"] for r in records)}
+
+
+def table(run: dict) -> str:
+    """The results as a Markdown table: one row per size and stage."""
+    lines = ["| size | triples | stage | baseline s | baseline MB | fast s | fast MB | speed-up | fast engine s |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
+    for size in run["sizes"]:
+        base, fast = size["results"].get("baseline", {}), size["results"].get("fast", {})
+        stages = list(dict.fromkeys([*fast, *base]))
+        for stage in [*stages, "total"]:
+            b = _total(base) if stage == "total" else base.get(stage)
+            f = _total(fast) if stage == "total" else fast.get(stage)
+            name = f"**{stage}**" if stage == "total" else stage
+            engine = f"{f['engine']:.3f}" if f and "engine" in f else ""
+            lines.append(f"| {size['size']} | {size['triples']:,} | {name} | {_fmt_seconds(b)} | {_fmt_mb(b)} | "
+                         f"{_fmt_seconds(f)} | {_fmt_mb(f)} | {_ratio(b, f)} | {engine} |")
+    return "\n".join(lines)
+
+
+def _write(run: dict, stamp: str) -> Path:
+    RESULTS_DIR.mkdir(exist_ok=True)
+    base = RESULTS_DIR / stamp
+    base.with_suffix(".json").write_text(json.dumps(run, indent=2) + "\n")
+    with open(base.with_suffix(".csv"), "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["size", "companies", "triples", "stack", "stage", "seconds", "peak_mb", "status", "detail"])
+        for size in run["sizes"]:
+            for stack, stages in size["results"].items():
+                for stage, record in stages.items():
+                    status = ("capped" if record.get("capped") else "not run" if "skipped" in record
+                              else "failed" if "error" in record else "ok")
+                    detail = {k: v for k, v in record.items() if k not in ("seconds", "peak_mb", "capped")}
+                    writer.writerow([size["size"], size["companies"], size["triples"], stack, stage,
+                                     record.get("seconds"), record.get("peak_mb"), status, json.dumps(detail)])
+    machine = run["machine"]
+    base.with_suffix(".md").write_text(
+        f"Run {run['started']} on {machine['cpu']}, {machine['cores']} cores, {machine['memory']} "
+        f"(load average at start {', '.join(f'{x:.1f}' for x in machine['load_average_at_start'])}); "
+        f"Python {machine['python']}, rdflib {machine['rdflib']}, owlrl {machine['owlrl']}, "
+        f"pySHACL {machine['pyshacl']}, pyoxigraph {machine['pyoxigraph']}; cap {run['cap']:.0f} s per stage.\n\n"
+        + table(run) + "\n")
+    return base
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(SIZES), help=f"sizes to run (default: {','.join(SIZES)})")
+    parser.add_argument("--stacks", default=",".join(STACKS), help="stacks to run (default: baseline,fast)")
+    parser.add_argument("--cap", type=float, default=600, help="time cap per stage in seconds (default: 600)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each query; the median is kept (default: 5)")
+    parser.add_argument("--worker", choices=STACKS, help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
+    parser.add_argument("--companies", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--stages", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return _work(args)
+
+    from kg.query import load_catalogue
+
+    sizes = args.sizes.split(",")
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown size {unknown[0]!r}; the sizes are {', '.join(SIZES)}")
+    stacks = args.stacks.split(",")
+    started = datetime.datetime.now(datetime.timezone.utc)
+    run = {"started": started.isoformat(timespec="seconds"), "cap": args.cap, "seed": args.seed,
+           "machine": _machine(), "sizes": []}
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    capped_before: set[str] = set()  # baseline stages capped at a smaller size
+    DATA_DIR.mkdir(exist_ok=True)
+    for size in sizes:
+        companies = SIZES[size]
+        data = DATA_DIR / f"synth-{size}-seed{args.seed}.nt"
+        if not data.is_file():
+            print(f"writing {data.name} ({companies} companies)", flush=True)
+            result = write_synthetic(data, companies=companies, seed=args.seed)
+            triples = result.triples
+        else:
+            triples = sum(1 for _ in open(data, "rb"))
+        print(f"{size}: {companies} companies, {triples:,} triples", flush=True)
+        queries = [f"query:{name}" for name in load_catalogue(ROOT / "queries")]
+        stages = ["load", "validate", "reason", *queries]
+        entry = {"size": size, "companies": companies, "triples": triples, "results": {}}
+        for stack in stacks:
+            todo = [s for s in stages if not (stack == "baseline" and s in capped_before)]
+            results = _run_stack(stack, data, companies, todo, cap=args.cap, seed=args.seed, repeat=args.repeat)
+            for stage in stages:
+                if stage not in todo:
+                    results[stage] = {"capped": True, "seconds": None, "cap": args.cap, "at_smaller_size": True}
+            entry["results"][stack] = {s: results[s] for s in stages if s in results}
+            if stack == "baseline":
+                capped_before |= {s for s, r in results.items() if r.get("capped")}
+        run["sizes"].append(entry)
+        base = _write(run, stamp)  # after every size, so that a long run keeps what it has
+    print()
+    print(table(run))
+    print(f"\nwrote {base.with_suffix('.json').relative_to(ROOT)}, .csv and .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""kg.synth: deterministic synthetic graphs that conform to the shapes, with known defects."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph
+
+from kg.cli import main
+from kg.synth import VIOLATION_KINDS, sample_params, synthesize, write_synthetic
+from kg.validate import SH, validate
+
+
+def focus_key(node) -> str:
+    """A focus node as text; any blank node as ``_:`` (parsers rename blank nodes)."""
+    return "_:" if isinstance(node, BNode) else str(node)
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory, shipped_graphs):
+    """Two companies with one defect of each kind, and pySHACL's report on them."""
+    path = tmp_path_factory.mktemp("synth") / "defective.nt"
+    result = write_synthetic(path, companies=2, seed=3, violations=1)
+    data = Graph().parse(path, format="nt")
+    report = validate(data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
+    return result, data, report
+
+
+def test_same_arguments_give_the_same_bytes(tmp_path: Path):
+    first = write_synthetic(tmp_path / "a.nt", companies=2, seed=5, violations=1)
+    second = write_synthetic(tmp_path / "b.nt", companies=2, seed=5, violations=1)
+    assert (tmp_path / "a.nt").read_bytes() == (tmp_path / "b.nt").read_bytes()
+    assert first.injections == second.injections
+    other = write_synthetic(tmp_path / "c.nt", companies=2, seed=6)
+    assert (tmp_path / "c.nt").read_bytes() != (tmp_path / "a.nt").read_bytes()
+    assert other.triples == len(Graph().parse(tmp_path / "c.nt", format="nt"))
+
+
+def test_a_larger_graph_extends_a_smaller_one():
+    small = set(synthesize(companies=2, seed=0))
+    large = set(synthesize(companies=3, seed=0))
+    # Company i is the same whatever the size, apart from whom it names as "another company"
+    # and how many sources the pool has.
+    company0 = {line for line in small if "/synthco-0000" in line.split(" ", 1)[0] or "c0000-" in line.split(" ", 1)[0]}
+    assert len(company0 & large) > 0.9 * len(company0)
+
+
+def test_the_graph_conforms_to_the_shapes(tmp_path: Path, shipped_graphs):
+    path = tmp_path / "clean.nt"
+    write_synthetic(path, companies=2, seed=1)
+    data = Graph().parse(path, format="nt")
+    report = validate(data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
+    assert [(str(r.focus_node), report.rule(r)) for r in report.results] == []
+
+
+def test_each_injected_defect_is_reported_where_expected_and_nothing_else(defective):
+    result, data, report = defective
+    assert Counter(i.kind for i in result.injections) == Counter({kind: 1 for kind in VIOLATION_KINDS})
+    expected = Counter()
+    for injection in result.injections:
+        for focus, shape in injection.expected:
+            expected[("_:" if focus.startswith("_:") else focus, shape)] += 1
+    found = Counter((focus_key(r.focus_node), str(r.source_shape)) for r in report.results)
+    assert found == expected
+
+
+def test_every_shape_that_can_report_is_broken_by_some_kind(defective, shipped_graphs):
+    """The kinds of defects cover every shape that has a constraint and a way to reach a focus node."""
+    _, _, report = defective
+    reported = {str(r.source_shape) for r in report.results}
+    shapes = shipped_graphs.shapes
+    sh = str(SH)
+    structural = {f"{sh}{name}" for name in ("property", "severity", "message", "path", "name", "description",
+                                             "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf",
+                                             "deactivated", "order", "group")}
+    reachable = set()
+    targeted = [s for s in set(shapes.subjects()) if any(str(p).startswith(sh + "target") for p in shapes.predicates(s))]
+    frontier = list(targeted)
+    while frontier:
+        shape = frontier.pop()
+        if shape in reachable:
+            continue
+        reachable.add(shape)
+        frontier.extend(shapes.objects(shape, SH.property))
+    constrained = {
+        str(s) for s in reachable
+        if any(str(p).startswith(sh) and str(p) not in structural for p in shapes.predicates(s))
+    }
+    assert constrained - reported == set()
+
+
+def test_sample_params_name_things_of_the_graph():
+    params = sample_params(companies=2, seed=0)
+    assert params["company"] == "Synthco 0000"
+    assert any(params["person"] in line for line in synthesize(companies=2, seed=0))
+
+
+def test_bad_arguments_are_refused(tmp_path: Path):
+    with pytest.raises(ValueError, match="unknown kind"):
+        write_synthetic(tmp_path / "x.nt", companies=1, violations=1, kinds=("no-such-kind",))
+    with pytest.raises(ValueError, match="at least 1"):
+        write_synthetic(tmp_path / "x.nt", companies=0)
+    assert not (tmp_path / "x.nt").exists()
+
+
+def test_cli_writes_the_graph_and_says_what_it_injected(tmp_path: Path, capsys):
+    out = tmp_path / "g.nt"
+    assert main(["synth", "--companies", "1", "--seed", "2", "--violations", "1", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert out.is_file()
+    triples = sum(1 for _ in out.open())
+    assert f"{triples:,} triples" in printed
+    assert f"{len(VIOLATION_KINDS)} kinds" in printed
+
+
+def test_cli_refuses_a_bad_count(tmp_path: Path, capsys):
+    assert main(["synth", "--companies", "0", "-o", str(tmp_path / "g.nt")]) == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "g.nt").exists()
