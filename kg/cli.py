@@ -558,6 +558,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         try:
             code = server.wait()
         except KeyboardInterrupt:
+            code = -signal.SIGINT
+        if code < 0 or code == 130:  # Ctrl-C reaches the server too; it may stop before we notice
             print("kg: server stopped", file=sys.stderr)
             return EXIT_OK
     raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
@@ -635,6 +637,11 @@ def _add_query(subparsers) -> None:
     )
     parser.add_argument("--format", choices=tuple(RESULT_FORMATS), default="table", help="output format (default: table)")
     parser.add_argument("--engine", choices=ENGINES, default="oxigraph", help="the SPARQL engine (default: oxigraph)")
+    parser.add_argument(
+        "--endpoint", metavar="URL",
+        help="run on this SPARQL 1.1 query endpoint instead (a store filled by kg load or kg serve); credentials "
+        "from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN",
+    )
     _add_with(parser)
     parser.set_defaults(run=_run_query)
 
@@ -652,8 +659,13 @@ def _query_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _query_target(args: argparse.Namespace, query):
-    """What ``kg query`` runs ``query`` on: the project's graph in the chosen engine."""
+    """What ``kg query`` runs ``query`` on: the project's graph in the chosen engine, or --endpoint."""
     from kg.query import query_graph
+
+    if args.endpoint:
+        from kg.store import SparqlEndpoint
+
+        return SparqlEndpoint(args.endpoint)
 
     return query_graph(_project(args), inferred="inferred" in query.needs, engine=args.engine)
 

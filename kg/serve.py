@@ -38,6 +38,8 @@ def free_port() -> int:
 
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        # As servers bind: a port closed a moment ago (TIME_WAIT) is free, one listened on is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -89,10 +91,8 @@ class OxigraphServer:
         if self.location is not None:
             command += ["--location", str(self.location)]
         self._log = tempfile.TemporaryFile()
-        # A session of its own: Ctrl-C reaches only us, and we stop the server (see stop).
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        # In our process group: whatever stops the group (Ctrl-C, a job control kill) stops the server too.
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + self.startup
         while True:
             if self.process.poll() is not None:
