@@ -13,6 +13,7 @@ True
 - :mod:`kg.reason` — OWL 2 RL inferences;
 - :mod:`kg.query` and :mod:`kg.results` — the named SPARQL queries and their answers;
 - :mod:`kg.export` and :mod:`kg.build` — writing asserted and inferred triples;
+- :mod:`kg.store` and :mod:`kg.serve` — SPARQL 1.1 stores over HTTP: queries, loading, a local Oxigraph server;
 - :mod:`kg.stats` and :mod:`kg.sources` — counts, and citations checked against the sources.
 """
 
@@ -31,6 +32,7 @@ from kg.errors import (
     ReasoningError,
     ShapesError,
     SourcesError,
+    StoreError,
 )
 from kg.export import export
 from kg.load import ProjectGraphs, files_of, load_dataset, load_graph, load_project, parse
@@ -38,8 +40,10 @@ from kg.project import Extension, Project, find_project, shipped_project
 from kg.query import Query, find_query, load_catalogue, query_graph, run_query
 from kg.reason import reason
 from kg.results import QueryResult
+from kg.serve import OxigraphServer
 from kg.sources import Citation, CitationReport, check_citations
 from kg.stats import CompanyCounts, SourceCounts, Stats, stats
+from kg.store import SparqlEndpoint, replace_graph
 from kg.template import TemplateError, TemplateResult, apply_template
 from kg.timeline import Timeline, event_timeline, timeline_dot
 from kg.validate import ValidationReport, ValidationResult, validate
@@ -57,6 +61,7 @@ __all__ = [
     "Extension",
     "KGError",
     "OrgChart",
+    "OxigraphServer",
     "ParameterError",
     "Project",
     "ProjectError",
@@ -70,7 +75,9 @@ __all__ = [
     "ShapesError",
     "SourceCounts",
     "SourcesError",
+    "SparqlEndpoint",
     "Stats",
+    "StoreError",
     "TemplateError",
     "TemplateResult",
     "Timeline",
@@ -101,6 +108,7 @@ __all__ = [
     "query_graph",
     "reason",
     "render",
+    "replace_graph",
     "run_query",
     "shipped_project",
     "stats",

@@ -513,11 +513,11 @@ def _add_load(subparsers) -> None:
 
 
 def _run_load(args: argparse.Namespace) -> int:
-    from kg.store import SparqlEndpoint, load
+    from kg.store import SparqlEndpoint, replace_graph
 
     graphs = _built_graphs(args)
     endpoint = SparqlEndpoint(args.endpoint, update_url=args.update, store_url=args.store)
-    count = load(endpoint, [t for triples in graphs.values() for t in triples], graph=args.graph)
+    count = replace_graph(endpoint, [t for triples in graphs.values() for t in triples], graph=args.graph)
     where = f"graph <{args.graph}>" if args.graph else "the default graph"
     print(f"loaded {_plural(count, 'triple')} ({_counts(graphs)}) into {where} of {endpoint.url}; counted after loading")
     return EXIT_OK
@@ -541,7 +541,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     from kg.errors import StoreError
     from kg.serve import OxigraphServer
-    from kg.store import Credentials, SparqlEndpoint, load
+    from kg.store import Credentials, SparqlEndpoint, replace_graph
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -550,7 +550,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, interrupt)  # `kill` stops the server as Ctrl-C does
     with OxigraphServer(port=args.port) as server:
         endpoint = SparqlEndpoint(server.url, credentials=Credentials())
-        count = load(endpoint, [t for triples in graphs.values() for t in triples])
+        count = replace_graph(endpoint, [t for triples in graphs.values() for t in triples])
         print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url}")
         print(f"  SPARQL query endpoint: {endpoint.url}")
         print(f"  named queries:         kg query NAME --endpoint {server.url}")

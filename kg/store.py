@@ -6,7 +6,7 @@ SPARQL JSON results format), updates, and the Graph Store HTTP Protocol. Its
 :meth:`~SparqlEndpoint.evaluate` answers like the in-memory engines, so
 :func:`kg.query.run_query` runs the named queries on a server too.
 
-:func:`load` replaces one graph of a store with new triples so that nothing is ever
+:func:`replace_graph` replaces one graph of a store with new triples so that nothing is ever
 half-replaced: it uploads them to a staging graph, counts them there, swaps the
 staging graph in (one update request), counts again, and puts the previous content
 back if anything is off.
@@ -44,7 +44,7 @@ from kg.errors import StoreError
 from kg.results import QueryResult, sparql_term
 from kg.vocab import GRAPH, PREFIXES
 
-__all__ = ["Credentials", "ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "SparqlEndpoint", "load", "parse_results"]
+__all__ = ["Credentials", "ENV_PASSWORD", "ENV_TOKEN", "ENV_USER", "SparqlEndpoint", "parse_results", "replace_graph"]
 
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_ENDPOINT_USER", "KG_ENDPOINT_PASSWORD", "KG_ENDPOINT_TOKEN"
 _RESULTS_JSON = "application/sparql-results+json"
@@ -270,7 +270,7 @@ def _term(value: Mapping[str, str]) -> Identifier:
 # -- Loading ------------------------------------------------------------------------
 
 
-def load(endpoint: SparqlEndpoint, triples: Iterable[pyoxigraph.Triple], *, graph: Optional[str] = None) -> int:
+def replace_graph(endpoint: SparqlEndpoint, triples: Iterable[pyoxigraph.Triple], *, graph: Optional[str] = None) -> int:
     """Replace a graph of ``endpoint`` with ``triples``; return the triples it then holds.
 
     ``graph`` is the IRI of a named graph, or ``None`` for the default graph. The

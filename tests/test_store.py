@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -30,7 +31,7 @@ from kg.errors import StoreError
 from kg.export import ntriples
 from kg.query import load_catalogue, run_query
 from kg.serve import free_port
-from kg.store import Credentials, SparqlEndpoint, load
+from kg.store import Credentials, SparqlEndpoint, replace_graph
 
 #: What the store held before a load: a load that fails must leave exactly this.
 EARLIER = b"""<urn:earlier:a> <urn:earlier:p> "kept" .
@@ -107,8 +108,10 @@ def proxy(store):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """A small project, built to its default build folder; the build's counts."""
+    """A small project with the shipped queries, built to its default build folder; the build's counts."""
     project = write_project(tmp_path_factory.mktemp("store") / "project")
+    for query in (ROOT / "queries").glob("*.rq"):
+        shutil.copy(query, project.queries_dir)
     return project, build(project, project.default_build_dir).counts
 
 
@@ -208,7 +211,7 @@ def test_every_named_query_answers_the_same_on_every_engine(shipped_graph, oxigr
     triples = _oxigraph_triples(shipped_graph)
     embedded = _embedded(shipped_graph)
     server = SparqlEndpoint(oxigraph_server.url, credentials=Credentials())
-    assert load(server, triples) == len(shipped_graph) == len(embedded)
+    assert replace_graph(server, triples) == len(shipped_graph) == len(embedded)
 
     catalogue = load_catalogue()
     assert catalogue
@@ -230,6 +233,31 @@ def test_a_query_without_needs_inferred_answers_the_same_without_the_inferences(
             assert _rows(run_query(query, bare)) == _rows(run_query(query, full)), (
                 f"{name} needs the inferred triples: its header should say `#+ needs: inferred`"
             )
+
+
+def test_kg_query_on_an_endpoint_prints_what_the_local_engines_print(store, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, _ = built
+    assert kg_load(capsys, project, "--endpoint", store.url)[0] == 0
+    examples = {"company": "Acme", "person": "Bo Chen"}
+    for name, query in sorted(load_catalogue(project.queries_dir).items()):
+        params = [f"--param={p.name}={examples[p.type]}" for p in query.params if p.type in examples]
+        answers = []
+        for engine in (["--engine", "rdflib"], ["--endpoint", f"{store.url}/query"]):
+            code = main(["--root", str(project.root), "query", name, "--format", "tsv", *params, *engine])
+            answers.append((code, *capsys.readouterr()))
+        assert answers[0] == answers[1], name
+        assert answers[0][0] == 0, answers[0][2]
+
+
+def test_kg_query_on_an_endpoint_that_answers_nonsense(store, proxy, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, _ = built
+    proxy.fault = lambda method, path, headers, body: (200, b"Service Unavailable")
+    code = main(["--root", str(project.root), "query", "org-chart", "--param", "company=Acme", "--endpoint", proxy.url])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert err.startswith(f"kg: error: {proxy.url}/query: the answer is not SPARQL JSON results")
 
 
 # -- faults: each a clear message, exit 2, the earlier data intact -------------------
