@@ -9,6 +9,10 @@ Each ``.rq`` file starts with a header of ``#+`` lines (YAML-shaped, documented 
     #+     type: date
     #+     default: 2026-03-20
 
+A header line ``#+ needs: inferred`` says the query reads triples that OWL 2 RL
+reasoning adds (:func:`query_graph` with ``inferred=True``); without it the query runs
+on the ontology and the asserted data.
+
 A parameter ``date`` is the variable ``?date`` of the query. Values are checked and
 turned into RDF terms (a date into an ``xsd:date`` literal, a company name into the
 company's IRI), then bound with a ``VALUES`` block at the top of the query's ``WHERE``
