@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -411,9 +412,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     capped_before: set[str] = set()  # baseline stages capped at a smaller size
     DATA_DIR.mkdir(exist_ok=True)
+    # Cached graphs are named after the generator's source, so that a changed generator writes anew.
+    generator = hashlib.sha256((ROOT / "kg" / "synth.py").read_bytes()).hexdigest()[:8]
     for size in sizes:
         companies = SIZES[size]
-        data = DATA_DIR / f"synth-{size}-seed{args.seed}.nt"
+        data = DATA_DIR / f"synth-{size}-seed{args.seed}-{generator}.nt"
         if not data.is_file():
             print(f"writing {data.name} ({companies} companies)", flush=True)
             result = write_synthetic(data, companies=companies, seed=args.seed)

@@ -484,7 +484,10 @@ class _Company:
         # Vice presidents and researchers: roles many hold at once.
         for k in range(rng.randrange(2, 5)):
             self.membership(self.person(), self.iri, _u("rkg:vicePresident"), rng.randrange(0, 3000), None)
-        labs = [u for u, info in self.units.items() if info["class"] in ("rkg:Lab", "rkg:ResearchInstitute")] or list(self.units)[:1]
+        # Only units that exist throughout (no creating or ending event) hold open-ended research roles.
+        lasting = [u for u, info in self.units.items()
+                   if all(p["begin"] is None and p["end"] is None for p in info["placements"])]
+        labs = [u for u in lasting if self.units[u]["class"] in ("rkg:Lab", "rkg:ResearchInstitute")] or [self.iri]
         for k in range(rng.randrange(2, 6)):
             lab = rng.choice(labs)
             begin = rng.randrange(0, 3000)
