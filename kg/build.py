@@ -27,12 +27,21 @@ from typing import Union
 
 from kg.errors import BuildError, display_path
 from kg.export import export
+from kg.fast.reason import reason as fast_reason
+from kg.fast.store import graph_of, store_of
+from kg.fast.validate import validate as fast_validate
 from kg.load import load_project
 from kg.project import Project
 from kg.reason import reason
 from kg.validate import ValidationReport, validate
 
-__all__ = ["BuildResult", "build"]
+#: How :func:`build` validates and reasons: ``fast`` runs the shapes and the OWL 2 RL
+#: rules as queries in an Oxigraph store (:mod:`kg.fast`); ``reference`` runs pySHACL
+#: and owlrl. Both give the same report and the same inferred triples
+#: (``tests/test_fast.py`` proves it); the reference is there to check the fast one.
+ENGINES = ("fast", "reference")
+
+__all__ = ["BuildResult", "ENGINES", "build"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,9 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def build(project: Project, out_dir: Union[str, os.PathLike], *, force: bool = False) -> BuildResult:
+def build(
+    project: Project, out_dir: Union[str, os.PathLike], *, force: bool = False, engine: str = "fast"
+) -> BuildResult:
     """Load ``project``, validate its data, reason, and write the result to ``out_dir``.
 
     ``out_dir`` receives ``asserted.{ttl,nt,jsonld}``, ``inferred.{ttl,nt,jsonld}`` and
@@ -59,19 +70,29 @@ def build(project: Project, out_dir: Union[str, os.PathLike], *, force: bool = F
     has been written.
 
     :param force: write even when the data has SHACL violations.
+    :param engine: ``fast`` (Oxigraph, the default) or ``reference`` (pySHACL and owlrl);
+        see :data:`ENGINES`.
     :raises BuildError: the data has violations and ``force`` is false (the error's
         ``report`` holds them), or the folder cannot be written.
     :raises ProjectError: the project has no shapes file.
     :raises RDFSyntaxError: a file is not valid Turtle.
     :raises ReasoningError: OWL 2 RL reasoning found the graph inconsistent.
     """
+    if engine not in ENGINES:
+        raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     seconds = {}
     start = time.perf_counter()
     graphs = load_project(project, require_shapes=True)
+    # The fast engine's store is made from the parsed graphs, not from the files again, so
+    # that the inferred triples name the data's own blank nodes (export skolemizes them).
+    store = store_of(graphs.ontology, graphs.data) if engine == "fast" else None
     seconds["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+    if store is not None:
+        report = fast_validate(store, shapes_graph=graphs.shapes)
+    else:
+        report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
     seconds["validate"] = time.perf_counter() - start
     if not report.conforms and not force:
         count = len(report.violations)
@@ -82,7 +103,11 @@ def build(project: Project, out_dir: Union[str, os.PathLike], *, force: bool = F
         )
 
     start = time.perf_counter()
-    inferred = reason(graphs.ontology + graphs.data)
+    if store is not None:
+        fast_reason(store)
+        inferred = graph_of(store, inferred=True)
+    else:
+        inferred = reason(graphs.ontology + graphs.data)
     seconds["reason"] = time.perf_counter() - start
 
     start = time.perf_counter()

@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence, TextIO
 from rdflib.term import Node
 
 from kg import __version__
-from kg.build import build
+from kg.build import ENGINES, build
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
@@ -164,6 +164,13 @@ def _add_build(subparsers) -> None:
     )
     parser.add_argument("--out", type=Path, help="output folder (default: build/ in the project, or ./build)")
     parser.add_argument("--force", action="store_true", help="write even when the data has SHACL violations")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="fast",
+        help="fast: shapes and OWL 2 RL rules run in Oxigraph (default); reference: pySHACL and owlrl, "
+        "the same answers, slower",
+    )
     _add_with(parser)
     parser.set_defaults(run=_run_build)
 
@@ -172,7 +179,7 @@ def _run_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out_dir = args.out if args.out is not None else project.default_build_dir
     try:
-        result = build(project, out_dir, force=args.force)
+        result = build(project, out_dir, force=args.force, engine=args.engine)
     except BuildError as error:
         if error.report is None:
             raise

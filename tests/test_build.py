@@ -84,6 +84,25 @@ def test_n_triples_are_sorted_and_builds_are_byte_identical(make_project, tmp_pa
     assert lines == sorted(lines)
 
 
+@pytest.mark.parametrize("extra", ["", "\nrorg:nameless a rkg:Lab .\n"], ids=["conforming", "violating"])
+def test_both_engines_write_the_same_files_and_report_the_same_violations(make_project, tmp_path, extra):
+    project = make_project(data={"acme.ttl": TINY_DATA + extra})
+    fast = build(project, tmp_path / "fast", force=True)
+    reference = build(project, tmp_path / "reference", force=True, engine="reference")
+    for name in BUILD_FILES:
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
+    assert fast.counts == reference.counts
+    assert sorted((r.severity_name, str(r.focus_node)) for r in fast.report.results) == sorted(
+        (r.severity_name, str(r.focus_node)) for r in reference.report.results
+    )
+
+
+def test_an_unknown_engine_is_an_error_and_nothing_is_written(make_project, tmp_path):
+    with pytest.raises(BuildError, match="unknown engine 'jena'; use one of fast, reference"):
+        build(make_project(), tmp_path / "out", engine="jena")
+    assert not (tmp_path / "out").exists()
+
+
 def test_refuses_to_write_when_the_data_has_violations(make_project, tmp_path):
     project = make_project(data={"acme.ttl": TINY_DATA + "\nrorg:nameless a rkg:Lab .\n"})
     out = tmp_path / "out"

@@ -142,6 +142,15 @@ def test_build_force_writes_and_says_so(make_project, capsys, tmp_path):
     assert (tmp_path / "out" / "asserted.nt").is_file()
 
 
+def test_build_engine_reference_writes_what_the_default_writes(make_project, capsys, tmp_path):
+    project = make_project()
+    assert run(capsys, "--root", project.root, "build", "--out", tmp_path / "fast")[0] == 0
+    code, out, err = run(capsys, "--root", project.root, "build", "--engine", "reference", "--out", tmp_path / "ref")
+    assert code == 0, err
+    assert out.startswith(f"wrote {tmp_path / 'ref'}: {TINY_TRIPLES} asserted triples, ")
+    assert (tmp_path / "ref" / "graph.trig").read_bytes() == (tmp_path / "fast" / "graph.trig").read_bytes()
+
+
 def test_build_into_a_folder_of_other_files_is_an_error(make_project, capsys, tmp_path):
     project = make_project()
     (tmp_path / "out").mkdir()

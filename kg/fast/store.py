@@ -28,7 +28,16 @@ from kg.project import Project
 from kg.query import _from_oxigraph
 from kg.vocab import GRAPH, XSD
 
-__all__ = ["INFERRED", "from_rdflib", "graph_of", "load_project_store", "load_store", "to_rdflib", "union"]
+__all__ = [
+    "INFERRED",
+    "from_rdflib",
+    "graph_of",
+    "load_project_store",
+    "load_store",
+    "store_of",
+    "to_rdflib",
+    "union",
+]
 
 PathLike = Union[str, os.PathLike]
 #: The named graph :func:`kg.fast.reason` writes to.
@@ -64,6 +73,26 @@ def load_project_store(project: Project, *, data: Optional[Iterable[PathLike]] =
     if not project.ontology_files:
         raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
     return load_store([*project.ontology_files, *files])
+
+
+def store_of(*graphs: Graph) -> pyoxigraph.Store:
+    """A new in-memory store whose default graph holds the triples of ``graphs``.
+
+    Blank nodes keep their identity: a blank node of ``graphs`` is the same blank node in
+    the store, so what is read back (:func:`graph_of`) joins the rdflib graphs.
+
+    >>> from rdflib import Graph
+    >>> data = Graph().parse(format="turtle", data="<https://example.org/a> <https://example.org/b> [] .")
+    >>> set(graph_of(store_of(data)).all_nodes()) == set(data.all_nodes())
+    True
+    """
+    store = pyoxigraph.Store()
+    for graph in graphs:
+        store.extend(
+            pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), pyoxigraph.DefaultGraph())
+            for s, p, o in graph
+        )
+    return store
 
 
 def union(store: pyoxigraph.Store, query: str, **options) -> pyoxigraph.QuerySolutions:
