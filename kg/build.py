@@ -23,14 +23,16 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
+
+import pyoxigraph
 
 from kg.errors import BuildError, display_path
 from kg.export import export
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import graph_of, store_of
 from kg.fast.validate import validate as fast_validate
-from kg.load import load_project
+from kg.load import ProjectGraphs, load_project
 from kg.project import Project
 from kg.reason import reason
 from kg.validate import ValidationReport, validate
@@ -41,7 +43,7 @@ from kg.validate import ValidationReport, validate
 #: (``tests/test_fast.py`` proves it); the reference is there to check the fast one.
 ENGINES = ("fast", "reference")
 
-__all__ = ["BuildResult", "ENGINES", "build"]
+__all__ = ["BuildResult", "ENGINES", "build", "validate_project"]
 
 
 @dataclass(frozen=True)
@@ -83,16 +85,11 @@ def build(
     seconds = {}
     start = time.perf_counter()
     graphs = load_project(project, require_shapes=True)
-    # The fast engine's store is made from the parsed graphs, not from the files again, so
-    # that the inferred triples name the data's own blank nodes (export skolemizes them).
-    store = store_of(graphs.ontology, graphs.data) if engine == "fast" else None
+    store = _store(graphs, engine)
     seconds["load"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    if store is not None:
-        report = fast_validate(store, shapes_graph=graphs.shapes)
-    else:
-        report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+    report = _validate(graphs, store)
     seconds["validate"] = time.perf_counter() - start
     if not report.conforms and not force:
         count = len(report.violations)
@@ -114,3 +111,35 @@ def build(
     counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred)
     seconds["write"] = time.perf_counter() - start
     return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds)
+
+
+def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> ValidationReport:
+    """Validate the data of ``graphs`` (with its ontology) against its shapes.
+
+    ``engine`` is ``fast`` (the shapes as queries in Oxigraph) or ``reference``
+    (pySHACL); both return the same report (see :data:`ENGINES`).
+
+    >>> from kg.project import find_project
+    >>> from kg.load import ProjectGraphs, load_project
+    >>> validate_project(load_project(find_project())).conforms
+    True
+    """
+    if engine not in ENGINES:
+        raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    return _validate(graphs, _store(graphs, engine))
+
+
+def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
+    """For the fast engine, a store of the ontology and the data; ``None`` for the reference.
+
+    The store is made from the parsed graphs, not from the files again, so that its
+    blank nodes are the graphs' own: the report's focus nodes and the inferred triples
+    name the data's blank nodes (which the export skolemizes).
+    """
+    return store_of(graphs.ontology, graphs.data) if engine == "fast" else None
+
+
+def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> ValidationReport:
+    if store is not None:
+        return fast_validate(store, shapes_graph=graphs.shapes)
+    return validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)

@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence, TextIO
 from rdflib.term import Node
 
 from kg import __version__
-from kg.build import ENGINES, build
+from kg.build import ENGINES, build, validate_project
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
@@ -33,7 +33,7 @@ from kg.sources import check_citations
 from kg.stats import stats
 from kg.template import ID_BASE, apply_template, write_turtle
 from kg.timeline import event_timeline, timeline_dot
-from kg.validate import ValidationReport, format_path, validate
+from kg.validate import ValidationReport, format_path
 from kg.vocab import bind_prefixes, label, qname
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -72,13 +72,24 @@ def _add_validate(subparsers) -> None:
         "Exit 0 when it conforms, 1 when it has violations (warnings do not fail it), 2 on error.",
     )
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
+    _add_engine(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_validate)
 
 
+def _add_engine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="fast",
+        help="fast: shapes (and OWL 2 RL rules) run as queries in Oxigraph (default); reference: pySHACL "
+        "(and owlrl), the same answers, slower",
+    )
+
+
 def _run_validate(args: argparse.Namespace) -> int:
     graphs = load_project(_project(args), require_shapes=True)
-    report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+    report = validate_project(graphs, engine=args.engine)
     if args.format == "json":
         print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
@@ -109,7 +120,7 @@ def _report_json(report: ValidationReport, graphs: ProjectGraphs) -> dict:
                 "path": format_path(report.graph, result.result_path) if result.result_path is not None else None,
                 "value": str(result.value) if result.value is not None else None,
                 "message": result.message,
-                "source_shape": str(result.source_shape),
+                "source_shape": str(report.named_shape(result)),
                 "source_constraint_component": str(result.source_constraint_component),
             }
         )
@@ -164,13 +175,7 @@ def _add_build(subparsers) -> None:
     )
     parser.add_argument("--out", type=Path, help="output folder (default: build/ in the project, or ./build)")
     parser.add_argument("--force", action="store_true", help="write even when the data has SHACL violations")
-    parser.add_argument(
-        "--engine",
-        choices=ENGINES,
-        default="fast",
-        help="fast: shapes and OWL 2 RL rules run in Oxigraph (default); reference: pySHACL and owlrl, "
-        "the same answers, slower",
-    )
+    _add_engine(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_build)
 
@@ -554,7 +559,10 @@ def _run_serve(args: argparse.Namespace) -> int:
         raise KeyboardInterrupt
 
     graphs = _built_graphs(args)
-    signal.signal(signal.SIGTERM, interrupt)  # `kill` stops the server as Ctrl-C does
+    # `kill` stops the server as Ctrl-C does; and Ctrl-C (SIGINT) does even when a shell
+    # started us in the background, which would have us ignore it.
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     with OxigraphServer(port=args.port) as server:
         endpoint = SparqlEndpoint(server.url, credentials=Credentials())
         count = replace_graph(endpoint, [t for triples in graphs.values() for t in triples])

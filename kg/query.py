@@ -47,6 +47,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
 from kg.errors import KGError, ParameterError, QueryError, display_path
@@ -370,6 +371,7 @@ _TOKEN = re.compile(
       |'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)
+  | (?P<pname>(?:[A-Za-z][A-Za-z0-9_\-.]*)?:(?:[A-Za-z0-9_\-:%]|\.(?=[A-Za-z0-9_\-:%]))*)
   | (?P<word>[A-Za-z_][A-Za-z0-9_\-]*)
   | (?P<punct>[{}()])
   | (?P<other>.)
@@ -553,36 +555,83 @@ def _lookup(name_or_text: Union[str, Query], catalogue: Optional[Mapping[str, Qu
 
 
 def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
-    try:
-        parsed = parseQuery(text)
-        algebra = translateQuery(parsed)
+    endpoint = callable(getattr(graph, "evaluate", None))
+    if not isinstance(graph, Graph) and not endpoint:
+        # Oxigraph parses the query itself; rdflib's parser would cost more than running it.
+        _refuse_remote_words(text, where)
+        return _evaluate_oxigraph(text, graph, where, _declared_prefixes(text))
+    try:  # for an endpoint too: a syntax error is reported here, before anything is sent
+        algebra = translateQuery(parseQuery(text))
     except Exception as error:  # pyparsing and rdflib raise many kinds
         raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
     _refuse_remote(algebra.algebra, where)
-    namespaces = dict(PREFIXES)
-    namespaces.update(
-        (str(d.get("prefix", "")), str(d["iri"])) for d in parsed[0] if d.name == "PrefixDecl"
-    )
-    if isinstance(graph, Graph):
-        try:
-            answer = graph.query(algebra)
-        except Exception as error:
-            raise QueryError(f"{where}: query failed: {error}") from None
-        if answer.type == "ASK":
-            return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
-        names = tuple(str(v) for v in answer.vars)
-        bindings = tuple(
-            {n: t for n, t in zip(names, row) if t is not None} for row in answer
-        )
-        return QueryResult(names, bindings, namespaces=namespaces)
-    if callable(getattr(graph, "evaluate", None)):
+    if endpoint:
         try:
             return graph.evaluate(text)
         except KGError:
             raise
         except Exception as error:
             raise QueryError(f"{where}: query failed: {error}") from None
-    return _evaluate_oxigraph(text, graph, where, namespaces)
+    _join_bgps_lazily(algebra.algebra)
+    try:
+        answer = graph.query(algebra)
+    except Exception as error:
+        raise QueryError(f"{where}: query failed: {error}") from None
+    namespaces = _declared_prefixes(text)
+    if answer.type == "ASK":
+        return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
+    names = tuple(str(v) for v in answer.vars)
+    bindings = tuple({n: t for n, t in zip(names, row) if t is not None} for row in answer)
+    return QueryResult(names, bindings, namespaces=namespaces)
+
+
+def _join_bgps_lazily(part: Any) -> None:
+    """Mark every join whose right side is a basic graph pattern as lazy.
+
+    rdflib evaluates a join lazily (the right side once per solution of the left, with
+    its bindings) only when no join lies below it; otherwise it evaluates the right side
+    on its own. A parameter's ``VALUES`` block adds a join below every later one, and a
+    basic graph pattern such as ``?a rdfs:label ?x . ?b rdfs:label ?y`` evaluated on its
+    own is the cross product of all labels. For a basic graph pattern the lazy join is
+    the same join, so this changes the cost, never the answer.
+    """
+    if isinstance(part, CompValue):
+        if part.name == "Join" and getattr(part.get("p2"), "name", None) == "BGP":
+            part["lazy"] = True
+        children: Iterable[Any] = part.values()
+    elif isinstance(part, (list, tuple)):
+        children = part
+    else:
+        return
+    for child in children:
+        _join_bgps_lazily(child)
+
+
+def _declared_prefixes(text: str) -> dict[str, str]:
+    """The project's prefixes, updated with the query's own ``PREFIX`` declarations."""
+    namespaces = dict(PREFIXES)
+    tokens = list(_tokens(text))
+    for keyword, name, iri in zip(tokens, tokens[1:], tokens[2:]):
+        if keyword.group().upper() == "PREFIX" and name.lastgroup == "pname" and iri.lastgroup == "iri":
+            namespaces[name.group()[:-1]] = iri.group()[1:-1]
+    return namespaces
+
+
+def _refuse_remote_words(text: str, where: str) -> None:
+    """:func:`_refuse_remote` for a query not parsed by rdflib: the keywords themselves.
+
+    >>> _refuse_remote_words("SELECT ?from WHERE { ?s ex:service <urn:from> }", "q")
+    >>> _refuse_remote_words("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "q")
+    Traceback (most recent call last):
+    kg.errors.QueryError: q: FROM and FROM NAMED are not supported; load the data instead
+    """
+    for token in _tokens(text):
+        if token.lastgroup == "word":
+            word = token.group().upper()
+            if word == "FROM":
+                raise QueryError(f"{where}: FROM and FROM NAMED are not supported; load the data instead")
+            if word == "SERVICE":
+                raise QueryError(f"{where}: SERVICE is not supported; this tool never fetches anything")
 
 
 def _refuse_remote(part: Any, where: str) -> None:
@@ -610,6 +659,11 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
         )
     try:
         answer = store.query(text)
+    except SyntaxError as error:
+        raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
+    except (OSError, ValueError, RuntimeError) as error:
+        raise QueryError(f"{where}: query failed: {error}") from None
+    try:
         if isinstance(answer, pyoxigraph.QueryBoolean):
             return QueryResult((), boolean=bool(answer), namespaces=namespaces)
         names = tuple(v.value for v in answer.variables)

@@ -105,6 +105,16 @@ class ValidationReport:
     def infos(self) -> list[ValidationResult]:
         return [r for r in self.results if r.severity == SH.Info]
 
+    def named_shape(self, result: ValidationResult) -> Node:
+        """The shape of ``result`` by a name that lasts: its own IRI, or for a property
+        shape that is a blank node, the node shape holding it (the blank node itself if
+        none does)."""
+        shape = result.source_shape
+        if isinstance(shape, BNode):
+            shapes = self.shapes_graph if self.shapes_graph is not None else self.graph
+            return next(iter(shapes.subjects(SH.property, shape)), shape)
+        return shape
+
     def rule(self, result: ValidationResult) -> str:
         """A short name for the rule ``result`` breaks: its shape, path and constraint.
 

@@ -69,6 +69,15 @@ def test_validate_json(make_project, capsys):
     assert violation["message"] == "An organization has a label."
 
 
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_validate_engines_print_the_same_report(make_project, capsys, form):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    fast = run(capsys, "--root", project.root, "validate", "--format", form)
+    reference = run(capsys, "--root", project.root, "validate", "--format", form, "--engine", "reference")
+    assert fast[0] == reference[0] == 1
+    assert fast[1] == reference[1]
+
+
 def test_validate_turtle_is_the_shacl_report(make_project, capsys):
     project = make_project(data={"acme.ttl": VIOLATING})
     code, out, _ = run(capsys, "--root", project.root, "validate", "--format", "turtle")

@@ -257,11 +257,24 @@ def test_any_object_with_evaluate_is_a_target(tiny):
     assert "VALUES (?company ?date)" in endpoint.texts[-1]
 
 
-def test_remote_data_is_refused(tiny):
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_remote_data_is_refused(tiny, engine):
+    graph = tiny if engine == "rdflib" else to_store(tiny)
     for text in ("SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }",
-                 "SELECT * FROM <https://example.org/data> WHERE { ?s ?p ?o }"):
+                 "select * from <https://example.org/data> WHERE { ?s ?p ?o }",
+                 "SELECT * FROM NAMED <https://example.org/data> WHERE { GRAPH ?g { ?s ?p ?o } }"):
         with pytest.raises(QueryError, match="not supported"):
-            run_query(text, tiny)
+            run_query(text, graph)
+
+
+def test_names_that_spell_keywords_are_not_refused(tiny):
+    text = "PREFIX ex: <https://example.org/> SELECT ?from WHERE { ?from ex:service ?o } LIMIT 1"
+    assert run_query(text, to_store(tiny)).rows == run_query(text, tiny).rows
+
+
+def test_a_syntax_error_on_oxigraph_is_reported_as_one(tiny):
+    with pytest.raises(QueryError, match="SPARQL syntax error"):
+        run_query("SELECT ?s WHERE { ?s ?p }", to_store(tiny))
 
 
 def test_rows_have_typed_python_values(stores):
