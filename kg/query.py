@@ -83,9 +83,11 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 _NAMES = {
     "company": "SELECT ?x ?name WHERE { ?x a rkg:Company ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
     "person": "SELECT ?x ?name WHERE { ?x a foaf:Person ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
+    # The units first, each once (a unit is placed many times), then their names.
     "unit": """SELECT ?x ?name WHERE {
-        { ?x a ?class . ?class rdfs:subClassOf* org:Organization }
-        UNION { ?x rkg:company [] } UNION { [] rkg:placedUnit ?x } UNION { ?x a rkg:Company }
+        { SELECT DISTINCT ?x WHERE {
+            { ?class rdfs:subClassOf* org:Organization . ?x a ?class }
+            UNION { ?x rkg:company ?company } UNION { ?placement rkg:placedUnit ?x } UNION { ?x a rkg:Company } } }
         ?x rdfs:label|skos:prefLabel|skos:altLabel ?name }""",
     "role": "SELECT ?x ?name WHERE { ?x a org:Role ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
     "event-type": """SELECT ?x ?name WHERE {
