@@ -557,16 +557,15 @@ def _lookup(name_or_text: Union[str, Query], catalogue: Optional[Mapping[str, Qu
 
 
 def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
+    namespaces = _scan(text, where)
     endpoint = callable(getattr(graph, "evaluate", None))
     if not isinstance(graph, Graph) and not endpoint:
         # Oxigraph parses the query itself; rdflib's parser would cost more than running it.
-        _refuse_remote_words(text, where)
-        return _evaluate_oxigraph(text, graph, where, _declared_prefixes(text))
+        return _evaluate_oxigraph(text, graph, where, namespaces)
     try:  # for an endpoint too: a syntax error is reported here, before anything is sent
         algebra = translateQuery(parseQuery(text))
     except Exception as error:  # pyparsing and rdflib raise many kinds
         raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
-    _refuse_remote(algebra.algebra, where)
     if endpoint:
         try:
             return graph.evaluate(text)
@@ -579,7 +578,6 @@ def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
         answer = graph.query(algebra)
     except Exception as error:
         raise QueryError(f"{where}: query failed: {error}") from None
-    namespaces = _declared_prefixes(text)
     if answer.type == "ASK":
         return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
     names = tuple(str(v) for v in answer.vars)
@@ -609,44 +607,35 @@ def _join_bgps_lazily(part: Any) -> None:
         _join_bgps_lazily(child)
 
 
-def _declared_prefixes(text: str) -> dict[str, str]:
-    """The project's prefixes, updated with the query's own ``PREFIX`` declarations."""
+#: Keywords that would fetch data from elsewhere, and why they are refused.
+_REMOTE = {
+    "FROM": "FROM and FROM NAMED are not supported; load the data instead",
+    "SERVICE": "SERVICE is not supported; this tool never fetches anything",
+}
+
+
+def _scan(text: str, where: str) -> dict[str, str]:
+    """Refuse ``FROM`` and ``SERVICE`` (running a query never fetches anything), and
+    return the project's prefixes updated with the query's own ``PREFIX`` declarations.
+
+    One pass over the query's tokens, whatever engine runs it: keywords in strings,
+    IRIs, comments, variables and prefixed names (``?from``, ``ex:service``) do not count.
+
+    >>> _scan("PREFIX ex: <urn:ex:> SELECT ?from WHERE { ?s ex:service <urn:from> }", "q")["ex"]
+    'urn:ex:'
+    >>> _scan("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "q")
+    Traceback (most recent call last):
+    kg.errors.QueryError: q: FROM and FROM NAMED are not supported; load the data instead
+    """
     namespaces = dict(PREFIXES)
-    tokens = list(_tokens(text))
+    tokens = [token for token in _tokens(text) if not token.group().isspace()]
+    for token in tokens:
+        if token.lastgroup == "word" and token.group().upper() in _REMOTE:
+            raise QueryError(f"{where}: {_REMOTE[token.group().upper()]}")
     for keyword, name, iri in zip(tokens, tokens[1:], tokens[2:]):
         if keyword.group().upper() == "PREFIX" and name.lastgroup == "pname" and iri.lastgroup == "iri":
             namespaces[name.group()[:-1]] = iri.group()[1:-1]
     return namespaces
-
-
-def _refuse_remote_words(text: str, where: str) -> None:
-    """:func:`_refuse_remote` for a query not parsed by rdflib: the keywords themselves.
-
-    >>> _refuse_remote_words("SELECT ?from WHERE { ?s ex:service <urn:from> }", "q")
-    >>> _refuse_remote_words("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "q")
-    Traceback (most recent call last):
-    kg.errors.QueryError: q: FROM and FROM NAMED are not supported; load the data instead
-    """
-    for token in _tokens(text):
-        if token.lastgroup == "word":
-            word = token.group().upper()
-            if word == "FROM":
-                raise QueryError(f"{where}: FROM and FROM NAMED are not supported; load the data instead")
-            if word == "SERVICE":
-                raise QueryError(f"{where}: SERVICE is not supported; this tool never fetches anything")
-
-
-def _refuse_remote(part: Any, where: str) -> None:
-    """Refuse SERVICE and FROM: running a query never fetches anything."""
-    if getattr(part, "datasetClause", None):
-        raise QueryError(f"{where}: FROM and FROM NAMED are not supported; load the data instead")
-    if getattr(part, "name", None) == "ServiceGraphPattern":
-        raise QueryError(f"{where}: SERVICE is not supported; this tool never fetches anything")
-    children: Iterable[Any] = part.values() if isinstance(part, dict) else (
-        part if isinstance(part, (list, tuple)) else ()
-    )
-    for child in children:
-        _refuse_remote(child, where)
 
 
 def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, str]) -> QueryResult:

@@ -272,6 +272,14 @@ def test_names_that_spell_keywords_are_not_refused(tiny):
     assert run_query(text, to_store(tiny)).rows == run_query(text, tiny).rows
 
 
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_the_query_s_own_prefixes_shorten_its_answers(tiny, engine):
+    graph = tiny if engine == "rdflib" else to_store(tiny)
+    text = "PREFIX zz:   <https://example.org/zz/>\nSELECT ?x WHERE { VALUES ?x { zz:a } }"
+    result = run_query(text, graph)
+    assert result.compact(result.bindings[0]["x"]) == "zz:a"
+
+
 def test_a_syntax_error_on_oxigraph_is_reported_as_one(tiny):
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         run_query("SELECT ?s WHERE { ?s ?p }", to_store(tiny))
