@@ -30,10 +30,11 @@ import pyoxigraph
 from kg.errors import BuildError, display_path
 from kg.export import export
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import graph_of, store_of
+from kg.fast.store import graph_of
 from kg.fast.validate import validate as fast_validate
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
+from kg.query import to_store
 from kg.reason import reason
 from kg.validate import ValidationReport, validate
 
@@ -80,8 +81,6 @@ def build(
     :raises RDFSyntaxError: a file is not valid Turtle.
     :raises ReasoningError: OWL 2 RL reasoning found the graph inconsistent.
     """
-    if engine not in ENGINES:
-        raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     seconds = {}
     start = time.perf_counter()
     graphs = load_project(project, require_shapes=True)
@@ -120,12 +119,10 @@ def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> Validati
     (pySHACL); both return the same report (see :data:`ENGINES`).
 
     >>> from kg.project import find_project
-    >>> from kg.load import ProjectGraphs, load_project
+    >>> from kg.load import load_project
     >>> validate_project(load_project(find_project())).conforms
     True
     """
-    if engine not in ENGINES:
-        raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     return _validate(graphs, _store(graphs, engine))
 
 
@@ -135,8 +132,12 @@ def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
     The store is made from the parsed graphs, not from the files again, so that its
     blank nodes are the graphs' own: the report's focus nodes and the inferred triples
     name the data's blank nodes (which the export skolemizes).
+
+    :raises BuildError: ``engine`` is not one of :data:`ENGINES`.
     """
-    return store_of(graphs.ontology, graphs.data) if engine == "fast" else None
+    if engine not in ENGINES:
+        raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    return to_store(graphs.ontology, graphs.data) if engine == "fast" else None
 
 
 def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> ValidationReport:

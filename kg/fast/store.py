@@ -24,7 +24,6 @@ from rdflib.term import Node
 
 from kg.errors import ProjectError, display_path
 from kg.load import _check_syntax
-from kg.project import Project
 from kg.query import _from_oxigraph
 from kg.vocab import GRAPH, XSD
 
@@ -32,9 +31,7 @@ __all__ = [
     "INFERRED",
     "from_rdflib",
     "graph_of",
-    "load_project_store",
     "load_store",
-    "store_of",
     "to_rdflib",
     "union",
 ]
@@ -64,34 +61,6 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
             raise
         except OSError as error:
             raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
-    return store
-
-
-def load_project_store(project: Project, *, data: Optional[Iterable[PathLike]] = None) -> pyoxigraph.Store:
-    """A store holding ``project``'s ontology and its data files (or the files in ``data``)."""
-    files = project.data_files if data is None else list(data)
-    if not project.ontology_files:
-        raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
-    return load_store([*project.ontology_files, *files])
-
-
-def store_of(*graphs: Graph) -> pyoxigraph.Store:
-    """A new in-memory store whose default graph holds the triples of ``graphs``.
-
-    Blank nodes keep their identity: a blank node of ``graphs`` is the same blank node in
-    the store, so what is read back (:func:`graph_of`) joins the rdflib graphs.
-
-    >>> from rdflib import Graph
-    >>> data = Graph().parse(format="turtle", data="<https://example.org/a> <https://example.org/b> [] .")
-    >>> set(graph_of(store_of(data)).all_nodes()) == set(data.all_nodes())
-    True
-    """
-    store = pyoxigraph.Store()
-    for graph in graphs:
-        store.extend(
-            pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), pyoxigraph.DefaultGraph())
-            for s, p, o in graph
-        )
     return store
 
 
