@@ -111,30 +111,29 @@ class ValidationReport:
         none does)."""
         shape = result.source_shape
         if isinstance(shape, BNode):
-            shapes = self.shapes_graph if self.shapes_graph is not None else self.graph
-            return next(iter(shapes.subjects(SH.property, shape)), shape)
+            return next(iter(self._shapes.subjects(SH.property, shape)), shape)
         return shape
+
+    @property
+    def _shapes(self) -> Graph:
+        return self.shapes_graph if self.shapes_graph is not None else self.graph
 
     def rule(self, result: ValidationResult) -> str:
         """A short name for the rule ``result`` breaks: its shape, path and constraint.
 
         For example ``rkgsh:MembershipShape, org:member: MinCount``.
         """
-        shapes = self.shapes_graph if self.shapes_graph is not None else self.graph
-        shape = result.source_shape
-        parts = []
+        shapes = self._shapes
+        shape, named = result.source_shape, self.named_shape(result)
+        # A property shape is named by the node shape holding it, then by its name or path.
+        parts = [] if named == shape and isinstance(shape, BNode) else [_name(shapes, named)]
         if isinstance(shape, BNode):
-            parent = next(iter(shapes.subjects(SH.property, shape)), None)
-            if parent is not None:
-                parts.append(_name(shapes, parent))
             name = next(iter(shapes.objects(shape, SH.name)), None)
             path = next(iter(shapes.objects(shape, SH.path)), None)
             if name is not None:
                 parts.append(str(name))
             elif path is not None:
                 parts.append(format_path(shapes, path))
-        else:
-            parts.append(_name(shapes, shape))
         component = result.source_constraint_component.split("#")[-1].removesuffix("ConstraintComponent")
         if result.source_constraint is not None:
             name = _name(shapes, result.source_constraint, blank=None)
