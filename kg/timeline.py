@@ -71,6 +71,11 @@ class Event:
     status: str = ""
     sources: str = ""
 
+    @property
+    def color_kind(self) -> str:
+        """The type that colors the event: the first of its types (they are sorted)."""
+        return self.kind.split(" / ")[0]
+
 
 @dataclass
 class Timeline:
@@ -222,8 +227,7 @@ def timeline_dot(timeline: Timeline, *, title: Optional[str] = None) -> str:
         day = min(max(day, first), last)
         return x0 + ((day - first).days + (1 if end else 0)) / span * _AXIS_W
 
-    # An event of several types is colored by the first (they are sorted).
-    kinds = list(dict.fromkeys(e.kind.split(" / ")[0] for e in timeline.events))
+    kinds = list(dict.fromkeys(e.color_kind for e in timeline.events))
     others = [kind for kind in kinds if kind not in KIND_COLORS]
     colors = {kind: KIND_COLORS.get(kind) or PALETTE[others.index(kind) % len(PALETTE)] for kind in kinds}
     lanes = {company: [e for e in timeline.events if e.company == company] for company in timeline.companies}
@@ -273,7 +277,7 @@ def timeline_dot(timeline: Timeline, *, title: Optional[str] = None) -> str:
             tooltip = f"{event.date if not event.not_after else 'not after ' + event.date}: {event.label} " \
                       f"[{event.kind}; {event.status}] sources: {event.sources}"
             out.append(_text_node("label " + event.iri + event.kind, _MARGIN + _LABEL_W / 2, y, _LABEL_W, text, tooltip=tooltip))
-            color = colors[event.kind.split(" / ")[0]]
+            color = colors[event.color_kind]
             fill = "white" if event.not_after else color
             if event.not_after:
                 out += _rule("lead " + event.iri + event.kind, x0, y, x(begin), y, color=color, dashed=True)
