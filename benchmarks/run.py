@@ -137,7 +137,7 @@ class _Worker:
         if self.stack == "fast":
             import pyoxigraph
 
-            from kg.fast.reason import compile_rules, reason
+            from kg.fast.reason import reason
 
             inferred = reason(self.graph, into=pyoxigraph.DefaultGraph())
             self.reasoned = True
