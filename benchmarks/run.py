@@ -181,56 +181,64 @@ class _Worker:
 
     # prerequisites, prepared untimed -----------------------------------------------------
 
-    @property
-    def reasoned_file(self) -> Path:
-        """Where the fast stack keeps the reasoned graph for a restarted worker."""
-        return self.data.with_name(f"{self.data.stem}-reasoned.nt")
-
-    def save_reasoned(self) -> None:
-        """Keep the reasoned store (fast stack) for workers restarted after a capped query."""
-        if self.stack != "fast" or not self.reasoned or self.reasoned_file.exists():
-            return
-        import pyoxigraph
-
-        partial = self.reasoned_file.with_suffix(".part")
-        self.graph.dump(partial, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
-        partial.replace(self.reasoned_file)
+    def prepare(self, stage: str) -> None:
+        """Make, untimed, what ``stage`` needs and this worker has not made yet: the loaded
+        graph, and for a query the inferred triples."""
+        if stage.startswith("query:"):
+            self.prepare_reasoned()
+        elif stage != "load" and self.graph is None:
+            self.load()
 
     def prepare_reasoned(self) -> None:
-        """The inferred triples, for queries whose stack's reasoning was not run or was capped."""
+        """The inferred triples, for queries whose stack's reasoning was not run or was capped.
+
+        A fast worker loads the reasoned graph an earlier worker saved, if there is one."""
         if self.reasoned:
             return
         import pyoxigraph
 
         from kg.fast.reason import reason
 
-        if self.stack == "fast":
-            if self.reasoned_file.exists():
-                self.graph = pyoxigraph.Store()
-                self.graph.bulk_load(path=str(self.reasoned_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            else:
-                reason(self.graph, into=pyoxigraph.DefaultGraph())
-            self.reasoned = True
-            self.save_reasoned()
+        saved = _reasoned_file(self.data)
+        if self.stack == "fast" and saved.exists():
+            self.graph = pyoxigraph.Store()
+            self.graph.bulk_load(path=str(saved), format=pyoxigraph.RdfFormat.N_TRIPLES)
         else:
-            from kg.fast.store import INFERRED, load_store, to_rdflib
+            if self.graph is None:
+                self.load()
+            if self.stack == "fast":
+                reason(self.graph, into=pyoxigraph.DefaultGraph())
+            else:
+                from kg.fast.store import INFERRED, load_store, to_rdflib
 
-            store = load_store([*self.project.ontology_files, self.data])
-            reason(store)
-            for quad in store.quads_for_pattern(None, None, None, INFERRED):
-                self.graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+                store = load_store([*self.project.ontology_files, self.data])
+                reason(store)
+                for quad in store.quads_for_pattern(None, None, None, INFERRED):
+                    self.graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         self.reasoned = True
+        self.save_reasoned()
+
+    def save_reasoned(self) -> None:
+        """Keep the reasoned store (fast stack) for workers restarted after a capped query."""
+        saved = _reasoned_file(self.data)
+        if self.stack != "fast" or not self.reasoned or saved.exists():
+            return
+        import pyoxigraph
+
+        partial = saved.with_suffix(".part")
+        self.graph.dump(partial, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph())
+        partial.replace(saved)
+
+
+def _reasoned_file(data: Path) -> Path:
+    """Where a fast worker keeps the reasoned graph of ``data`` for a restarted one."""
+    return data.with_name(f"{data.stem}-reasoned.nt")
 
 
 def _work(args: argparse.Namespace) -> int:
     worker = _Worker(args.worker, Path(args.data), args.companies, args.seed, args.repeat)
-    stages = args.stages.split(",")
-    if stages[0] != "load" and not (stages[0].startswith("query:") and worker.stack == "fast"
-                                    and worker.reasoned_file.exists()):
-        worker.load()
-    for stage in stages:
-        if stage.startswith("query:"):
-            worker.prepare_reasoned()
+    for stage in args.stages.split(","):
+        worker.prepare(stage)
         print(json.dumps({"start": stage}), flush=True)
         _peak_reset()
         start = time.perf_counter()
@@ -276,14 +284,15 @@ def _run_stack(stack: str, data: Path, companies: int, stages: list[str], *, cap
     """Run ``stages`` of ``stack`` on ``data``; a stage over ``cap`` seconds is recorded as capped."""
     results: dict[str, dict] = {}
     todo = list(stages)
+    # Untimed preparation (imports, loading, saved inferences) before a stage starts has a
+    # deadline of its own; the cap counts from the stage's start.
+    preparing = max(10 * cap, 600)
     while todo:
         command = [sys.executable, __file__, "--worker", stack, "--data", str(data), "--companies", str(companies),
                    "--seed", str(seed), "--repeat", str(repeat), "--stages", ",".join(todo)]
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
         lines = _Lines(process.stdout)
-        # Untimed preparation (imports, loading, saved inferences) before a stage starts
-        # has a deadline of its own; the cap counts from the stage's start.
-        deadline = time.monotonic() + max(10 * cap, 600)
+        deadline = time.monotonic() + preparing
         current = todo[0]
         while True:
             line = lines.next(deadline - time.monotonic())
@@ -319,7 +328,7 @@ def _run_stack(stack: str, data: Path, companies: int, stages: list[str], *, cap
                 process.wait()
                 break
             current = todo[0]
-            deadline = time.monotonic() + max(10 * cap, 600)
+            deadline = time.monotonic() + preparing
     return results
 
 
@@ -479,7 +488,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             triples = sum(1 for _ in open(data, "rb"))
         print(f"{size}: {companies} companies, {triples:,} triples", flush=True)
         # The reasoned graph a fast worker saves is this run's own (the reasoner may have changed).
-        data.with_name(f"{data.stem}-reasoned.nt").unlink(missing_ok=True)
+        _reasoned_file(data).unlink(missing_ok=True)
         queries = [f"query:{name}" for name in load_catalogue(ROOT / "queries")]
         stages = ["load", "validate", "reason", *queries]
         entry = {"size": size, "companies": companies, "triples": triples, "results": {}}
