@@ -79,22 +79,30 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-#: Fixed queries that list each kind of named thing with its names.
+#: Each kind of named thing: the properties that name it, and a fixed pattern that
+#: holds for ``?x`` when ?x is of that kind.
+_KINDS = {
+    "company": ("rdfs:label|skos:prefLabel|skos:altLabel", "?x a rkg:Company"),
+    "person": ("rdfs:label|skos:prefLabel|skos:altLabel", "?x a foaf:Person"),
+    "unit": ("rdfs:label|skos:prefLabel|skos:altLabel", """
+        { ?class rdfs:subClassOf* org:Organization . ?x a ?class }
+        UNION { ?x rkg:company ?company } UNION { ?placement rkg:placedUnit ?x } UNION { ?x a rkg:Company }"""),
+    "role": ("rdfs:label|skos:prefLabel|skos:altLabel", "?x a org:Role"),
+    "event-type": ("rdfs:label|skos:prefLabel|skos:altLabel", """
+        VALUES ?top { rkg:RestructuringEvent rkg:BusinessActivity } ?x rdfs:subClassOf* ?top"""),
+    "source": ("rdfs:label|dcterms:title|dcterms:identifier", "?x a rkg:SourceDocument"),
+}
+#: Fixed queries that list each kind of named thing with its names (each thing once,
+#: then its names: a unit, say, is placed many times).
 _NAMES = {
-    "company": "SELECT ?x ?name WHERE { ?x a rkg:Company ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
-    "person": "SELECT ?x ?name WHERE { ?x a foaf:Person ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
-    # The units first, each once (a unit is placed many times), then their names.
-    "unit": """SELECT ?x ?name WHERE {
-        { SELECT DISTINCT ?x WHERE {
-            { ?class rdfs:subClassOf* org:Organization . ?x a ?class }
-            UNION { ?x rkg:company ?company } UNION { ?placement rkg:placedUnit ?x } UNION { ?x a rkg:Company } } }
-        ?x rdfs:label|skos:prefLabel|skos:altLabel ?name }""",
-    "role": "SELECT ?x ?name WHERE { ?x a org:Role ; rdfs:label|skos:prefLabel|skos:altLabel ?name }",
-    "event-type": """SELECT ?x ?name WHERE {
-        VALUES ?top { rkg:RestructuringEvent rkg:BusinessActivity }
-        ?x rdfs:subClassOf* ?top ; rdfs:label|skos:prefLabel|skos:altLabel ?name }""",
-    "source": """SELECT ?x ?name WHERE {
-        ?x a rkg:SourceDocument ; rdfs:label|dcterms:title|dcterms:identifier ?name }""",
+    kind: f"SELECT ?x ?name WHERE {{ {{ SELECT DISTINCT ?x WHERE {{ {test} }} }} ?x {names} ?name }}"
+    for kind, (names, test) in _KINDS.items()
+}
+#: Fixed queries for the things of each kind that bear one of the names ``?name`` or
+#: are ``?x`` (bound by a VALUES block): lookups in the store's indexes.
+_NAMED = {
+    kind: f"SELECT DISTINCT ?x ?name WHERE {{ ?x {names} ?name . {test} }}"
+    for kind, (names, test) in _KINDS.items()
 }
 
 _DATE_FORMS = (
@@ -157,15 +165,33 @@ def _iri(value: str, graph: Any) -> Identifier:
 
 
 def _named(kind: str) -> Callable[[str, Any], Identifier]:
-    def resolve(value: str, graph: Any) -> Identifier:
+    def names_of(text: str, graph: Any) -> dict[str, set[URIRef]]:
         names: dict[str, set[URIRef]] = {}
-        for row in _evaluate(_PREFIXES + _NAMES[kind], graph).bindings:
+        for row in _evaluate(text, graph).bindings:
             thing = row["x"]
             if isinstance(thing, URIRef):
                 for name in (str(row["name"]), str(thing), _local_name(thing)):
                     names.setdefault(name.casefold(), set()).add(thing)
+        return names
+
+    def resolve(value: str, graph: Any) -> Identifier:
         wanted = value.strip().casefold()
-        found = names.get(wanted, set())
+        # A name or IRI as given is looked up; only if nothing bears it are all names
+        # compared (in any case, and by the IRI's last segment), which at a million
+        # triples takes the better part of a second.
+        given = value.strip()
+        found: set[URIRef] = set()
+        if given:
+            try:
+                bound = f"VALUES ?x {{ {sparql_term(_iri(given, graph))} }}"
+            except ValueError:
+                forms = (Literal(given), Literal(given, lang="en"))
+                bound = f"VALUES ?name {{ {' '.join(sparql_term(form) for form in forms)} }}"
+            bound = f"WHERE {{ {bound}"
+            found = names_of(_PREFIXES + _NAMED[kind].replace("WHERE {", bound, 1), graph).get(wanted, set())
+        if not found:
+            names = names_of(_PREFIXES + _NAMES[kind], graph)
+            found = names.get(wanted, set())
         if len(found) == 1:
             return next(iter(found))
         if found:
@@ -587,6 +613,7 @@ def _evaluate(text: str, graph: Any, *, where: str = "query") -> QueryResult:
         except Exception as error:
             raise QueryError(f"{where}: query failed: {error}") from None
     _join_bgps_lazily(algebra.algebra)
+    _scope_values(algebra.algebra)
     try:
         answer = graph.query(algebra)
     except Exception as error:
@@ -619,6 +646,31 @@ def _join_bgps_lazily(part: Any) -> None:
     for child in children:
         _join_bgps_lazily(child)
 
+
+
+def _scope_values(part: Any) -> set:
+    """Add the variables of ``VALUES`` blocks to the scopes rdflib keeps (``_vars``).
+
+    rdflib leaves them out. When no row of an OPTIONAL passes its filter, rdflib checks
+    the OPTIONAL once more with only the left side's scope bound, so a parameter's
+    ``VALUES`` binding (such as ``?date``) is dropped there: a filter such as
+    ``NOT EXISTS { ... FILTER (?since > ?date) }`` then passes, and the left row is
+    wrongly left out. Returns the ``VALUES`` variables within ``part``.
+    """
+    if isinstance(part, CompValue):
+        if part.name == "values":
+            found = {variable for row in part["res"] for variable in row}
+        else:
+            found = set()
+            for key, child in part.items():
+                if key != "expr":  # expressions bind nothing
+                    found |= _scope_values(child)
+        if found and isinstance(part.get("_vars"), set):
+            part["_vars"] |= found
+        return found
+    if isinstance(part, (list, tuple)):
+        return set().union(*(_scope_values(child) for child in part))
+    return set()
 
 #: Keywords that would fetch data from elsewhere, and why they are refused.
 _REMOTE = {

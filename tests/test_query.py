@@ -240,6 +240,26 @@ def test_oxigraph_gives_the_rdflib_answer(tiny):
         assert run_query(OF_COMPANY, to_store(tiny), params=params).rows == run_query(OF_COMPANY, tiny, params=params).rows
 
 
+def test_an_optional_whose_filter_fails_keeps_its_row_with_a_parameter():
+    """rdflib re-checks an OPTIONAL none of whose rows pass without the VALUES bindings;
+    the line below begins after the date, so the person stays, with no superior."""
+    data = Graph().parse(format="turtle", data="""
+        @prefix ex: <https://example.org/> .
+        ex:ann ex:line ex:l1 . ex:l1 ex:superior ex:bo ; ex:since "2026-05-01" .""")
+    query = Query.from_text("""#+ summary: superior as of a date
+#+ params:
+#+   - name: date
+#+     type: date
+PREFIX ex: <https://example.org/>
+SELECT ?person ?superior WHERE {
+  ?person ex:line ?line .
+  OPTIONAL { ?line ex:superior ?superior
+    FILTER NOT EXISTS { ?line ex:since ?since FILTER (?since > STR(?date)) } }
+}""")
+    for target in (data, to_store(data)):
+        rows = run_query(query, target, params={"date": "2026-01-01"}).rows
+        assert rows == [{"person": URIRef("https://example.org/ann"), "superior": None}]
+
 def test_any_object_with_evaluate_is_a_target(tiny):
     """An endpoint (kg.store.SparqlEndpoint) implements evaluate(text); it gets bound SPARQL text."""
 
