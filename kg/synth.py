@@ -501,6 +501,16 @@ class _Company:
     def structural(self, groups: list[str], level2: list[str], rng: random.Random) -> None:
         leaves = [u for u in level2 if not self.units[u]["children"]]
         rng.shuffle(leaves)
+
+        def settled() -> list[str]:
+            # Leaves whose head never changed: a merger, dissolution or upgrade ends the
+            # unit's head term, which must not come before a later change of head.
+            return [u for u in leaves if len(self.heads[u]) == 1]
+
+        def take(unit: str) -> str:
+            leaves.remove(unit)
+            return unit
+
         # Establishment of a new unit under a group.
         day = rng.randrange(2500, 4000)
         group = rng.choice(groups)
@@ -522,8 +532,8 @@ class _Company:
             self.end_placement(unit, day, event)
             self.place(unit, target, day, None, generated_by=event)
         # Merger of two leaves into a new unit.
-        if len(leaves) >= 2:
-            a, b = leaves.pop(), leaves.pop()
+        if len(settled()) >= 2:
+            a, b = take(settled()[-1]), take(settled()[-1])
             parent = self.units[a]["placements"][0]["parent"]
             day = self.day_after(max(self.units[u]["placements"][0]["begin"] or 0 for u in (a, b)) + 2000, span=600)
             event = self.event("merger", "rkg:Merger", f"{self.key_of(a)} and {self.key_of(b)} are merged", day)
@@ -547,8 +557,8 @@ class _Company:
                 self.t(event, RESULTING, part)
                 self.heads[part] = [_term(self.person(), day, None, gen=event)]
         # Dissolution of a leaf; its staff go to a sibling.
-        if leaves:
-            unit = leaves.pop()
+        if settled():
+            unit = take(settled()[-1])
             day = self.day_after(max(self.units[unit]["placements"][0]["begin"] or 0, 3000), span=400)
             event = self.event(f"{self.key_of(unit)}-dissolved", "rkg:Dissolution", f"{self.key_of(unit)} is dissolved", day)
             self.t(event, ORIGINAL, unit)
@@ -557,8 +567,8 @@ class _Company:
             self.end_placement(unit, day, event)
             self.end_heads(unit, day, event)
         # Upgrade of a leaf into a new business group.
-        if leaves:
-            unit = leaves.pop()
+        if settled():
+            unit = take(settled()[-1])
             day = self.day_after(max(self.units[unit]["placements"][0]["begin"] or 0, 3200), span=400)
             event = self.event(f"{self.key_of(unit)}-upgraded", "rkg:Upgrade", f"{self.key_of(unit)} becomes a business group", day)
             upgraded = self.unit("upgraded", "rkg:BusinessGroup", "Upgraded Business Group", self.iri, 1, begin=day, generated_by=event)
