@@ -106,6 +106,16 @@ def test_validation_reports_what_pyshacl_reports_on_injected_defects(synthetic, 
     assert sorted(r.message for r in fast.results) == sorted(r.message for r in reference.results)
 
 
+def test_validation_leaves_the_store_as_it_was(synthetic, shipped_graphs, shipped_project):
+    """The focus nodes it keeps in named graphs while it runs are removed."""
+    path, _ = synthetic
+    store = load_store([*shipped_project.ontology_files, path])
+    before = set(store.quads_for_pattern(None, None, None, None))
+    fast_validate(store, shapes_graph=shipped_graphs.shapes, fallback=False)
+    assert set(store.quads_for_pattern(None, None, None, None)) == before
+    assert list(store.named_graphs()) == []
+
+
 def test_validation_of_the_shipped_graph_is_pyshacl_s(shipped_graphs, shipped_project):
     reference = validate(shipped_graphs.data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
     store = load_store([*shipped_project.ontology_files, *shipped_project.data_files])

@@ -99,6 +99,12 @@ class _Shape:
     sparql: list[_Sparql] = field(default_factory=list)
 
     @property
+    def uses(self) -> int:
+        """How many constraints (own, SPARQL and property shapes) look at the focus nodes."""
+        own = sum(len(values) for parameter, values in self.params.items() if parameter != SH.flags)
+        return own + len(self.sparql) + len(self.properties)
+
+    @property
     def blocks(self) -> bool:
         """Whether a result of this shape makes a focus node fail (pySHACL with warnings allowed)."""
         return self.severity not in _ALLOWED
@@ -196,6 +202,9 @@ def _fresh(name: str) -> str:
 class _Focus:
     """A set of nodes, as a SPARQL group that binds a variable to each (once)."""
 
+    #: What identifies the set: the same key, the same nodes.
+    key: tuple = ()
+
     def pattern(self, var: str) -> str:
         raise NotImplementedError
 
@@ -203,6 +212,7 @@ class _Focus:
 class _TargetFocus(_Focus):
     def __init__(self, engine: "_Engine", shape: _Shape):
         self.engine, self.shape = engine, shape
+        self.key = ("targets", shape.node)
 
     def pattern(self, var: str) -> str:
         parts = []
@@ -226,12 +236,27 @@ class _ValueFocus(_Focus):
 
     def __init__(self, parent: _Focus, path: Optional[str]):
         self.parent, self.path = parent, path
+        self.key = parent.key if path is None else ("values", parent.key, path)
 
     def pattern(self, var: str) -> str:
         if self.path is None:
             return self.parent.pattern(var)
         inner = _fresh("f")
         return f"{{ SELECT DISTINCT {var} WHERE {{ {self.parent.pattern(inner)} {inner} {self.path} {var} . }} }}"
+
+
+class _StoredFocus(_Focus):
+    """A set of nodes computed once and kept as the objects of one named graph of the store."""
+
+    def __init__(self, key: tuple, graph: pyoxigraph.NamedNode):
+        self.key, self.graph = key, graph
+
+    def pattern(self, var: str) -> str:
+        return f"{{ GRAPH {self.graph} {{ {self.graph} {_MEMBER} {var} }} }}"
+
+
+#: The predicate of the named graphs that hold computed focus nodes.
+_MEMBER = pyoxigraph.NamedNode("urn:x-restructuring-kg:validate:member")
 
 
 def _sparql_term(term) -> str:
@@ -277,7 +302,28 @@ class _Engine:
         self.store = store
         self.shapes = shapes
         self._subclasses: dict[Node, list[str]] = {}
-        self._fails: dict[tuple[int, int], set] = {}
+        self._hits: dict[tuple, list[_Hit]] = {}
+        self._stored: dict[tuple, _Focus] = {}
+
+    def stored(self, focus: _Focus) -> _Focus:
+        """``focus`` computed once, for all the constraints that run on it, and kept in a
+        named graph of the store (see :meth:`forget`); ``focus`` itself if the store
+        cannot be written."""
+        if focus.key not in self._stored:
+            graph = pyoxigraph.NamedNode(f"urn:x-restructuring-kg:validate:focus:{len(self._stored)}")
+            update = f"INSERT {{ GRAPH {graph} {{ {graph} {_MEMBER} ?this }} }} WHERE {{ {focus.pattern('?this')} }}"
+            try:
+                self.store.update(self.shapes.prologue + update)
+            except OSError:
+                return focus
+            self._stored[focus.key] = _StoredFocus(focus.key, graph)
+        return self._stored[focus.key]
+
+    def forget(self) -> None:
+        """Remove the named graphs of :meth:`stored` from the store."""
+        for focus in self._stored.values():
+            self.store.remove_graph(focus.graph)
+        self._stored.clear()
 
     # queries ------------------------------------------------------------------------------
 
@@ -332,10 +378,21 @@ class _Engine:
 
     # shapes -------------------------------------------------------------------------------
 
-    def hits(self, shape: _Shape, focus: _Focus) -> Iterator[_Hit]:
-        """Every result of ``shape`` (and its property shapes) on the nodes of ``focus``."""
+    def hits(self, shape: _Shape, focus: _Focus) -> list[_Hit]:
+        """Every result of ``shape`` (and its property shapes) on the nodes of ``focus``.
+
+        Computed once for each shape and set of nodes: a shape used both through its
+        targets and through ``sh:node`` on the same nodes is not checked twice."""
+        key = (shape.node, focus.key)
+        if key not in self._hits:
+            self._hits[key] = list(self._hits_of(shape, focus))
+        return self._hits[key]
+
+    def _hits_of(self, shape: _Shape, focus: _Focus) -> Iterator[_Hit]:
         if shape.deactivated:
             return
+        if shape.uses > 1:
+            focus = self.stored(focus)
         for parameter in sorted(shape.params, key=str):
             if parameter == SH.flags:
                 continue
@@ -689,7 +746,8 @@ def unsupported(shapes_graph: Graph) -> Optional[str]:
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
-    The store is not changed. Returns the report :func:`kg.validate.validate` returns for
+    The store is left as it was: the focus nodes of each shape, computed once, are kept
+    in named graphs of the store while it runs, and removed. Returns the report :func:`kg.validate.validate` returns for
     the same graph. When the shapes use a feature this module does not compile (see
     :func:`unsupported`), the whole shapes graph is run by pySHACL on a copy of the
     store's default graph, or, with ``fallback=False``, :class:`Unsupported` is raised.
@@ -701,9 +759,12 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
         shapes = _Shapes(shapes_graph)
         engine = _Engine(store, shapes)
         hits = []
-        for shape in list(shapes.shapes.values()):
-            if shape.targets and not shape.deactivated:
-                hits.extend(engine.hits(shape, _TargetFocus(engine, shape)))
+        try:
+            for shape in list(shapes.shapes.values()):
+                if shape.targets and not shape.deactivated:
+                    hits.extend(engine.hits(shape, _TargetFocus(engine, shape)))
+        finally:
+            engine.forget()
     except Unsupported:
         if not fallback:
             raise
