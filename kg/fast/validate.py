@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from datetime import date, datetime, time
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 import pyoxigraph
 from pyshacl.rdfutil.compare import compare_literal
