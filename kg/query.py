@@ -723,8 +723,16 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
         if isinstance(answer, pyoxigraph.QueryBoolean):
             return QueryResult((), boolean=bool(answer), namespaces=namespaces)
         names = tuple(v.value for v in answer.variables)
+        converted: dict[Any, Identifier] = {}  # rows repeat terms (a company, a label)
+
+        def term(value: Any) -> Identifier:
+            found = converted.get(value)
+            if found is None:
+                found = converted[value] = _from_oxigraph(value)
+            return found
+
         bindings = tuple(
-            {n: _from_oxigraph(s[n]) for n in names if s[n] is not None} for s in answer
+            {n: term(value) for n, value in zip(names, s) if value is not None} for s in answer
         )
     except (SyntaxError, OSError, ValueError, RuntimeError) as error:
         raise QueryError(f"{where}: query failed: {error}") from None
