@@ -647,7 +647,6 @@ def _join_bgps_lazily(part: Any) -> None:
         _join_bgps_lazily(child)
 
 
-
 def _scope_values(part: Any) -> set:
     """Add the variables of ``VALUES`` blocks to the scopes rdflib keeps (``_vars``).
 

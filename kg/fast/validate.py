@@ -747,10 +747,11 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
     The store is left as it was: the focus nodes of each shape, computed once, are kept
-    in named graphs of the store while it runs, and removed. Returns the report :func:`kg.validate.validate` returns for
-    the same graph. When the shapes use a feature this module does not compile (see
-    :func:`unsupported`), the whole shapes graph is run by pySHACL on a copy of the
-    store's default graph, or, with ``fallback=False``, :class:`Unsupported` is raised.
+    in named graphs of the store while it runs, and removed. Returns the report
+    :func:`kg.validate.validate` returns for the same graph. When the shapes use a
+    feature this module does not compile (see :func:`unsupported`), the whole shapes
+    graph is run by pySHACL on a copy of the store's default graph, or, with
+    ``fallback=False``, :class:`Unsupported` is raised.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape or query).
     :raises Unsupported: ``fallback`` is false and the shapes need pySHACL.
