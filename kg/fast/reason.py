@@ -327,28 +327,28 @@ def _reason(store: pyoxigraph.Store, rules: Rules, graph) -> int:
     def built_in(x) -> bool:
         return isinstance(x, pyoxigraph.Literal) or (isinstance(x, pyoxigraph.NamedNode) and x.value.startswith(_BUILT_IN))
 
-    def new_types(x) -> Iterator:
-        if x in base and not built_in(x):
-            known = asserted_types.get(x, ())
-            yield from (c for c in types_of(base[x]) if c not in known and c not in top)
+    def new_type(x, c) -> bool:
+        return c not in asserted_types.get(x, ()) and c not in top and not built_in(x)
 
-    def new_pairs(p: URIRef) -> Iterator:
-        asserted = relations.asserted.get(p, ())
-        yield from ((x, y) for x, y in relations.pairs.get(p, ()) if (x, y) not in asserted and not built_in(x))
+    def new_pair(p: URIRef, x, y) -> bool:
+        return (x, y) not in relations.asserted.get(p, ()) and not built_in(x)
 
     def made():
-        for x in base:
-            yield from ((x, rdf_type, c) for c in new_types(x))
-        for p in relations.pairs:
+        for x, classes in base.items():
+            yield from ((x, rdf_type, c) for c in types_of(classes) if new_type(x, c))
+        for p, pairs in relations.pairs.items():
             predicate = _node(p)
-            yield from ((x, predicate, y) for x, y in new_pairs(p))
-        # Schema triples owlrl derives, unless already made above or in the store.
-        for s, p, o in rules.inferred:
-            triple = s, predicate, o = from_rdflib(s), from_rdflib(p), from_rdflib(o)
-            if p == RDF.type and o in new_types(s) or (s, o) in new_pairs(p):
+            yield from ((x, predicate, y) for x, y in pairs if new_pair(p, x, y))
+        # Schema triples owlrl derives, unless made above or already in the store.
+        for triple in rules.inferred:
+            s, predicate, o = map(from_rdflib, triple)
+            p = triple[1]
+            if p == RDF.type and s in base and o in types_of(base[s]) and new_type(s, o):
                 continue
-            if pyoxigraph.Quad(*triple, pyoxigraph.DefaultGraph()) not in store:
-                yield triple
+            if (s, o) in relations.pairs.get(p, ()) and new_pair(p, s, o):
+                continue
+            if pyoxigraph.Quad(s, predicate, o, pyoxigraph.DefaultGraph()) not in store:
+                yield s, predicate, o
 
     count = 0
 
