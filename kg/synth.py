@@ -507,7 +507,8 @@ class _Company:
             # unit's head term, which must not come before a later change of head.
             return [u for u in leaves if len(self.heads[u]) == 1]
 
-        def take(unit: str) -> str:
+        def take_settled() -> str:
+            unit = settled()[-1]
             leaves.remove(unit)
             return unit
 
@@ -533,7 +534,7 @@ class _Company:
             self.place(unit, target, day, None, generated_by=event)
         # Merger of two leaves into a new unit.
         if len(settled()) >= 2:
-            a, b = take(settled()[-1]), take(settled()[-1])
+            a, b = take_settled(), take_settled()
             parent = self.units[a]["placements"][0]["parent"]
             day = self.day_after(max(self.units[u]["placements"][0]["begin"] or 0 for u in (a, b)) + 2000, span=600)
             event = self.event("merger", "rkg:Merger", f"{self.key_of(a)} and {self.key_of(b)} are merged", day)
@@ -558,7 +559,7 @@ class _Company:
                 self.heads[part] = [_term(self.person(), day, None, gen=event)]
         # Dissolution of a leaf; its staff go to a sibling.
         if settled():
-            unit = take(settled()[-1])
+            unit = take_settled()
             day = self.day_after(max(self.units[unit]["placements"][0]["begin"] or 0, 3000), span=400)
             event = self.event(f"{self.key_of(unit)}-dissolved", "rkg:Dissolution", f"{self.key_of(unit)} is dissolved", day)
             self.t(event, ORIGINAL, unit)
@@ -568,7 +569,7 @@ class _Company:
             self.end_heads(unit, day, event)
         # Upgrade of a leaf into a new business group.
         if settled():
-            unit = take(settled()[-1])
+            unit = take_settled()
             day = self.day_after(max(self.units[unit]["placements"][0]["begin"] or 0, 3200), span=400)
             event = self.event(f"{self.key_of(unit)}-upgraded", "rkg:Upgrade", f"{self.key_of(unit)} becomes a business group", day)
             upgraded = self.unit("upgraded", "rkg:BusinessGroup", "Upgraded Business Group", self.iri, 1, begin=day, generated_by=event)
