@@ -175,11 +175,11 @@ def _named(kind: str) -> Callable[[str, Any], Identifier]:
         return names
 
     def resolve(value: str, graph: Any) -> Identifier:
-        wanted = value.strip().casefold()
         # A name or IRI as given is looked up; only if nothing bears it are all names
         # compared (in any case, and by the IRI's last segment), which at a million
         # triples takes the better part of a second.
         given = value.strip()
+        wanted = given.casefold()
         found: set[URIRef] = set()
         if given:
             try:
@@ -670,6 +670,7 @@ def _scope_values(part: Any) -> set:
     if isinstance(part, (list, tuple)):
         return set().union(*(_scope_values(child) for child in part))
     return set()
+
 
 #: Keywords that would fetch data from elsewhere, and why they are refused.
 _REMOTE = {

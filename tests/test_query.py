@@ -260,6 +260,7 @@ SELECT ?person ?superior WHERE {
         rows = run_query(query, target, params={"date": "2026-01-01"}).rows
         assert rows == [{"person": URIRef("https://example.org/ann"), "superior": None}]
 
+
 def test_any_object_with_evaluate_is_a_target(tiny):
     """An endpoint (kg.store.SparqlEndpoint) implements evaluate(text); it gets bound SPARQL text."""
 
