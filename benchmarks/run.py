@@ -53,6 +53,7 @@ from typing import Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kg.errors import display_path  # noqa: E402
 from kg.synth import SIZES, sample_params, write_synthetic  # noqa: E402
 
 STACKS = ("baseline", "fast")
@@ -515,7 +516,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         base = _write(run, stamp)  # after every size, so that a long run keeps what it has
     print()
     print(table(run))
-    print(f"\nwrote {base.with_suffix('.json').relative_to(ROOT)}, .csv and .md")
+    print(f"\nwrote {display_path(base.with_suffix('.json'))}, .csv and .md")
     return 0
 
 

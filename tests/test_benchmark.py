@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 from pathlib import Path
 
@@ -57,3 +58,17 @@ def test_a_restarted_fast_worker_queries_the_reasoned_graph_the_first_one_saved(
     assert len(restarted.graph) == len(first.graph)
     assert named_quads(restarted.graph) == named_quads(first.graph)
     assert restarted.query("org-chart")["rows"] == first.query("org-chart")["rows"] > 0
+
+
+def test_the_fast_path_has_a_cap_of_its_own(bench, tmp_path: Path, monkeypatch, capsys):
+    # A cap no stage can meet stops the baseline's loading; --fast-cap lets the fast path run.
+    monkeypatch.setattr(bench, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setattr(bench, "RESULTS_DIR", tmp_path / "results")
+    monkeypatch.setattr(bench, "SIZES", {"10k": 1})
+    assert bench.main(["--sizes", "10k", "--cap", "0.001", "--fast-cap", "120", "--repeat", "1"]) == 0
+    run = json.loads(next((tmp_path / "results").glob("*.json")).read_text())
+    results = run["sizes"][0]["results"]
+    assert results["baseline"]["load"]["capped"]
+    assert not results["fast"]["load"].get("capped") and results["fast"]["load"]["seconds"] > 0
+    assert all("seconds" in record and not record.get("capped") for record in results["fast"].values())
+    assert "cap 0 s per stage (120 s on the fast path)" in next((tmp_path / "results").glob("*.md")).read_text()
