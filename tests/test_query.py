@@ -174,6 +174,22 @@ def test_company_by_other_name_any_case(tiny):
     assert rows[0]["date"] == datetime.date(2026, 3, 20)
 
 
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_a_name_borne_exactly_wins_over_other_cases(engine):
+    """Found in the indexes as given; only when nothing bears it exactly are names
+    compared in any case (and then two things sharing it are an error)."""
+    data = Graph().parse(format="turtle", data=PROLOGUE + """
+        rorg:qwen a rkg:Company ; rdfs:label "Qwen"@en .
+        rorg:qwen-app a rkg:Company ; rdfs:label "QWEN"@en .""")
+    graph = data if engine == "rdflib" else to_store(data)
+    resolve = OF_COMPANY.params[0].resolve
+    assert resolve("Qwen", graph) == URIRef("https://w3id.org/restructuring-kg/id/org/qwen")
+    assert resolve("QWEN", graph) == URIRef("https://w3id.org/restructuring-kg/id/org/qwen-app")
+    assert resolve(" https://w3id.org/restructuring-kg/id/org/qwen ", graph) == URIRef(
+        "https://w3id.org/restructuring-kg/id/org/qwen")
+    with pytest.raises(ParameterError, match="'qwen' names more than one company"):
+        resolve("qwen", graph)
+
 def test_unknown_company_lists_close_matches(tiny):
     with pytest.raises(ParameterError, match=r"no company is named 'Acne'.*close matches: 'Acme Group'"):
         run_query(OF_COMPANY, tiny, params={"company": "Acne"})
