@@ -1,0 +1,157 @@
+"""Portability: every named query gives the same rows on Apache Jena ARQ as on Oxigraph.
+
+An analyst loads the built graph into a store of their own; the named queries must mean
+the same there. Jena ARQ (Debian's ``libapache-jena-java``, which ``.ci/run`` installs)
+runs each query, with its defaults and with every reviewed case of ``tests/expected/``,
+on the graph ``kg export --with-inferred`` writes (ontology, asserted and inferred
+triples), in one JVM (``tests/jena/RunQueries.java``). Rows are compared term by term
+(blank node labels are each engine's own; a number by its value, as engines write
+numbers in different lexical forms), in order: the queries have an ORDER BY.
+
+A query that a store cannot run the same way is listed in :data:`DIFFERENT` with the
+reason; the test fails when a listed case starts to agree, or an unlisted one differs.
+
+Debian 12's Jena needs an explicit class path: its jars carry no ``Class-Path``, several
+SLF4J bindings are installed side by side (one is chosen here: ``slf4j-nop``), and the
+shaded Xerces looks for its message files under ``xerces/impl/...`` while the jar holds
+them under ``org/apache/jena/ext/xerces/impl/...`` (without them, Jena's XSD datatypes
+fail to initialise: "RuntimeException: internal error"). :func:`jena_classpath` copies
+them to where they are looked for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal, InvalidOperation
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kg.query import bind_query, load_catalogue, run_query, to_store
+from kg.store import parse_results
+from tests.conftest import ROOT
+from tests.test_store import _rows
+
+JAVA = Path("/usr/share/java")
+JARS = [
+    *(f"jena-{name}.jar" for name in (
+        "arq", "base", "core", "iri", "dboe-base", "dboe-index", "dboe-storage", "dboe-trans-data",
+        "dboe-transaction", "tdb", "tdb2", "rdfconnection",
+    )),
+    "commons-cli.jar", "commons-codec.jar", "commons-compress.jar", "commons-csv.jar", "commons-io.jar",
+    "commons-lang3.jar", "dexx.collection.jar", "gson.jar", "guava.jar", "httpclient.jar", "httpcore.jar",
+    "jackson-core.jar", "jackson-databind.jar", "jackson-annotations.jar", "jsonld-java.jar", "thrift.jar",
+    "protobuf.jar", "titanium-json-ld.jar", "jakarta.json-api.jar", "slf4j-api.jar", "slf4j-nop.jar",
+]
+EXPECTED = sorted((ROOT / "tests" / "expected").glob("*/*.json"))
+
+#: Cases Jena answers differently, with the reason. Empty: every case agrees.
+DIFFERENT: dict[str, str] = {}
+
+
+NUMBERS = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("decimal", "integer", "double", "float")}
+
+
+def by_value(rows: list[tuple]) -> list[tuple]:
+    """Rows with each number as its value: ``824526435034.0`` and ``824526435034`` are one
+    xsd:decimal, which Jena and Oxigraph write in different lexical forms."""
+
+    def key(term: tuple) -> tuple:
+        if term[0] == "literal" and term[3] in NUMBERS:
+            try:
+                return ("number", term[3], Decimal(term[1]))
+            except InvalidOperation:
+                return term
+        return term
+
+    return [tuple(key(term) for term in row) for row in rows]
+
+
+def jena_classpath(workdir: Path) -> str:
+    """The class path of Debian's Jena 4.5 jars, with Xerces' message files where the
+    shaded classes look for them (see the module docstring)."""
+    fixed = workdir / "xerces-messages"
+    with zipfile.ZipFile(JAVA / "jena-core.jar") as jar:
+        for name in jar.namelist():
+            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
+                target = fixed / name.removeprefix("org/apache/jena/ext/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(jar.read(name))
+    return os.pathsep.join([*(str(JAVA / jar) for jar in JARS), str(fixed)])
+
+
+@pytest.fixture(scope="module")
+def jena(tmp_path_factory):
+    """A function running query texts on Jena ARQ over the shipped graph, in one JVM."""
+    missing = [jar for jar in JARS if not (JAVA / jar).exists()]
+    if missing or not shutil.which("javac"):
+        reason = f"Apache Jena (Debian's libapache-jena-java) or javac is not installed: {missing[:3]}"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; .ci/run installs it")
+        pytest.skip(reason)
+    workdir = tmp_path_factory.mktemp("jena")
+    classpath = jena_classpath(workdir)
+    subprocess.run(
+        ["javac", "-d", str(workdir), "-cp", classpath, str(ROOT / "tests" / "jena" / "RunQueries.java")],
+        check=True, capture_output=True,
+    )
+
+    def run(data: Path, texts: dict[str, str]) -> dict[str, object]:
+        files = {}
+        for key, text in texts.items():
+            files[key] = workdir / f"{key.replace('/', '--')}.rq"
+            files[key].write_text(text, encoding="utf-8")
+        subprocess.run(
+            ["java", "-cp", os.pathsep.join([classpath, str(workdir)]), "RunQueries", str(data),
+             *(str(f) for f in files.values())],
+            check=True, capture_output=True, timeout=600,
+        )
+        answers: dict[str, object] = {}
+        for key, file in files.items():
+            error = file.with_name(file.name + ".error")
+            answers[key] = error.read_text() if error.exists() else parse_results(
+                file.with_name(file.name + ".srj").read_bytes()
+            )
+        return answers
+
+    return run
+
+
+def test_every_named_query_gives_the_same_rows_on_jena(jena, shipped_graph, tmp_path):
+    catalogue = load_catalogue(ROOT / "queries")
+    store = to_store(shipped_graph)
+    cases = {f"{name}/defaults": (query, {}) for name, query in catalogue.items()}
+    for path in EXPECTED:
+        cases[f"{path.parent.name}/{path.stem}"] = (
+            catalogue[path.parent.name], json.loads(path.read_text(encoding="utf-8"))["params"]
+        )
+    texts = {key: bind_query(query, store, params) for key, (query, params) in cases.items()}
+    data = tmp_path / "kg.nt"
+    data.write_text(shipped_graph.serialize(format="nt"), encoding="utf-8")
+    answers = jena(data, texts)
+
+    differ: dict[str, str] = {}
+    rows_compared = 0
+    for key, (query, params) in sorted(cases.items()):
+        expected = _rows(run_query(query, store, params=params))
+        expected = (expected[0], by_value(expected[1]))
+        answer = answers[key]
+        if isinstance(answer, str):
+            differ[key] = f"Jena raised {answer}"
+        elif (answer.vars, by_value(_rows(answer)[1])) != expected:
+            got = by_value(_rows(answer)[1])
+            first = next((i for i, (a, b) in enumerate(zip(got, expected[1])) if a != b), min(len(got), len(expected[1])))
+            differ[key] = (
+                f"{len(got)} rows on Jena, {len(expected[1])} on Oxigraph; first difference at row {first}: "
+                f"Jena {got[first] if first < len(got) else None}, Oxigraph {expected[1][first] if first < len(expected[1]) else None}"
+            )
+        rows_compared += len(expected[1])
+    assert rows_compared > 0
+    unexpected = {key: why for key, why in differ.items() if key not in DIFFERENT}
+    mended = sorted(set(DIFFERENT) - set(differ))
+    assert not unexpected, f"Jena differs from Oxigraph: {unexpected}"
+    assert not mended, f"now the same on Jena, remove from DIFFERENT: {mended}"
