@@ -426,3 +426,52 @@ def test_kg_query_file_with_a_syntax_error(capsys, tmp_path):
     path.write_text("SELECT ?s WHERE { ?s ?p }\n")
     code, _, err = run_kg(capsys, "query", "--file", str(path))
     assert code == 2 and "bad.rq: SPARQL syntax error" in err
+
+
+# -- extensions' own classes --------------------------------------------------------
+
+EXTENSION_EVENT = PROLOGUE + """
+@prefix acme: <https://example.org/acme#> .
+acme:LabMerger rdfs:subClassOf rkg:Merger .
+rorg:acme a rkg:Company ; rdfs:label "Acme Group"@en .
+rorg:acme-lab-a a rkg:Lab ; rdfs:label "Acme Lab A"@en ; rkg:company rorg:acme .
+rorg:acme-lab-b a rkg:Lab ; rdfs:label "Acme Lab B"@en ; rkg:company rorg:acme .
+rev:acme-lab-merger a acme:LabMerger ; rdfs:label "Acme merges its labs"@en ; rkg:company rorg:acme ;
+    dcterms:date "2026-03-01"^^xsd:date ;
+    org:originalOrganization rorg:acme-lab-a ; org:resultingOrganization rorg:acme-lab-b .
+acme:Hire rdfs:subClassOf rkg:Appointment .
+rorg:globex a rkg:Company ; rdfs:label "Globex"@en .
+rper:bo-chen a foaf:Person ; rdfs:label "Bo Chen"@en .
+rev:acme-hires-bo-chen a acme:Hire ; rdfs:label "Acme hires Bo Chen"@en ; rkg:company rorg:acme ;
+    dcterms:date "2026-04-01"^^xsd:date ; rkg:involvedPerson rper:bo-chen ; rkg:previousOrganization rorg:globex .
+"""
+
+
+@pytest.mark.parametrize("inferred", [False, True], ids=["asserted", "inferred"])
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_an_extension_s_event_subclass_counts_as_its_core_class(shipped_graphs, catalogue, engine, inferred):
+    """``acme:LabMerger rdfs:subClassOf rkg:Merger``: the event is a merger to every query
+    that counts or follows mergers, once, whether or not the store holds the inferred types."""
+    from kg.reason import reason
+
+    graph = shipped_graphs.ontology + Graph().parse(data=EXTENSION_EVENT, format="turtle")
+    if inferred:
+        graph += reason(graph)
+    store = to_store(graph) if engine == "oxigraph" else graph
+
+    changes = [row for row in run_query(catalogue["unit-changes-by-period"], store) if row["companyName"] == "Acme Group"]
+    assert [(row["merged"], row["total"]) for row in changes] == [(1, 1)]
+    personnel = [row for row in run_query(catalogue["personnel-changes-by-period"], store) if row["companyName"] == "Acme Group"]
+    assert [(row["period"], row["appointments"]) for row in personnel] == [("2026-Q2", 1)]
+    moves = [row for row in run_query(catalogue["talent-moves"], store) if row["personName"] == "Bo Chen"]
+    assert [(row["kind"], row["fromOrganization"], row["toOrganization"]) for row in moves] == [
+        ("appointment", "Globex", "Acme Group")
+    ]
+    fingerprint = [row for row in run_query(catalogue["strategy-fingerprint"], store) if row["companyName"] == "Acme Group"]
+    assert [(row["mergers"], row["appointments"], row["events"], row["lean"]) for row in fingerprint] == [
+        (1, 1, 2, "centralizing")
+    ]
+    lineage = list(run_query(catalogue["unit-lineage"], store, params={"unit": "Acme Lab A"}))
+    assert [(row["direction"], row["step"], row["eventType"], row["toName"]) for row in lineage] == [
+        ("successor", 1, "merger", "Acme Lab B")
+    ]
