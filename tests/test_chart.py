@@ -153,10 +153,9 @@ def test_kg_chart_missing_graphviz_exits_2(capsys, tmp_path, monkeypatch):
 
 
 def readme_picture_commands() -> list[list[str]]:
-    """The ``kg chart|diff|timeline ... -o docs/img/...`` commands of the README's Pictures section."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text.split("\n## Pictures\n", 1)[1].split("\n## ", 1)[0]
-    return [line.split()[1:] for line in section.splitlines()
+    """The ``kg chart|diff|timeline ... -o docs/img/...`` commands of docs/pictures.md."""
+    text = (ROOT / "docs" / "pictures.md").read_text(encoding="utf-8")
+    return [line.split()[1:] for line in text.splitlines()
             if line.startswith("kg ") and " -o docs/img/" in line]
 
 
@@ -172,7 +171,7 @@ def test_readme_pictures_show_what_their_commands_draw_now(capsys, tmp_path, arg
     code, _, err = run(capsys, *[fresh if a == str(picture.relative_to(ROOT)) else a for a in argv])
     assert code == 0, err
     # Layout coordinates may differ between Graphviz versions; the text (every name,
-    # date and label) must not. Regenerate with the command in the README if this fails.
+    # date and label) must not. Regenerate with the command in docs/pictures.md if this fails.
     assert svg_texts(picture.read_bytes()) == svg_texts(fresh.read_bytes())
 
 
