@@ -11,6 +11,13 @@ the catalogue (read when the benchmark runs), by two stacks:
 - ``fast``: :mod:`kg.fast`: a pyoxigraph store (bulk load), :func:`kg.fast.validate.validate`,
   :func:`kg.fast.reason.reason` (into the default graph), :func:`kg.query.run_query` on the store.
 
+Then, what a user runs: ``kg validate`` and ``kg build`` (which writes every output
+file) as commands, in a project folder holding the synthetic graph as its data (the
+project's ontology, shapes and queries beside it): ``fast`` is the default engine,
+``baseline`` is ``--engine reference`` (pySHACL and owlrl). Their rows are ``cli:validate``
+and ``cli:build``: wall clock of the whole process, start-up and loading included, and the
+peak resident memory of the process.
+
 Every stage runs in a worker process under a time cap; a stage that passes it is killed
 and reported as ``> cap``; the worker is restarted for the remaining stages, whose inputs
 it then prepares untimed (a baseline query stage whose reasoning was capped gets the
@@ -43,6 +50,7 @@ import json
 import os
 import platform
 import select
+import signal
 import statistics
 import subprocess
 import sys
@@ -334,6 +342,57 @@ def _run_stack(stack: str, data: Path, companies: int, stages: list[str], *, cap
     return results
 
 
+#: The commands a user runs, timed whole (stage name -> kg arguments after ``--root``).
+CLI_STAGES = {"cli:validate": ["validate", "--format", "json"], "cli:build": ["build", "--force"]}
+#: Runs a command and prints its exit code and its peak resident memory (MB) as JSON.
+_MEASURE = (
+    "import json, resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+    "print(json.dumps({'exit': code, 'peak_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))"
+)
+
+
+def cli_project(data: Path) -> Path:
+    """A project folder whose data is ``data`` (linked), beside the checkout's ontology, shapes and queries."""
+    project = data.with_name(data.stem + "-project")
+    (project / "data").mkdir(parents=True, exist_ok=True)
+    for name in ("ontology", "queries"):
+        if not (project / name).exists():
+            (project / name).symlink_to(ROOT / name)
+    link = project / "data" / "synthetic.ttl"  # N-Triples is Turtle
+    if not link.exists():
+        link.symlink_to(data.resolve())
+    return project
+
+
+def _run_cli(stack: str, project: Path, *, cap: float) -> dict[str, dict]:
+    """``kg validate`` and ``kg build`` on ``project`` with the engine of ``stack``, each capped."""
+    results: dict[str, dict] = {}
+    engine = ["--engine", "reference"] if stack == "baseline" else []
+    for stage, argv in CLI_STAGES.items():
+        command = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "kg", "--root", str(project), *argv, *engine]
+        start = time.perf_counter()
+        # A session of its own, so that the cap stops kg as well as the measuring parent.
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+                                   start_new_session=True)
+        try:
+            out, _ = process.communicate(timeout=cap)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            results[stage] = {"capped": True, "seconds": None, "cap": cap}
+            print(f"  {stack:8} {stage:40} > {cap:.0f} s (cap)", flush=True)
+            continue
+        seconds = time.perf_counter() - start
+        record = json.loads(out.strip().splitlines()[-1])
+        if record["exit"] not in (0, 1):  # 1: the synthetic graph's injected violations
+            results[stage] = {"error": f"exit {record['exit']}"}
+            print(f"  {stack:8} {stage:40} failed: exit {record['exit']}", flush=True)
+            continue
+        results[stage] = {"seconds": seconds, "peak_mb": round(record["peak_mb"], 1), "exit": record["exit"]}
+        print(f"  {stack:8} {stage:40} {seconds:9.3f} s {record['peak_mb']:9.0f} MB", flush=True)
+    return results
+
+
 def _machine() -> dict:
     import pyoxigraph
     import pyshacl
@@ -396,7 +455,8 @@ def _ratio(base: Optional[dict], fast: Optional[dict]) -> str:
 
 
 def _total(results: dict[str, dict]) -> Optional[dict]:
-    records = list(results.values())
+    """The in-process stages added up (the ``cli:`` rows are whole commands, shown apart)."""
+    records = [r for stage, r in results.items() if not stage.startswith("cli:")]
     if not records:
         return None
     if any(r.get("capped") for r in records):
@@ -413,8 +473,9 @@ def table(run: dict) -> str:
              "|---|---:|---|---:|---:|---:|---:|---:|---:|"]
     for size in run["sizes"]:
         base, fast = size["results"].get("baseline", {}), size["results"].get("fast", {})
-        stages = list(dict.fromkeys([*fast, *base]))
-        for stage in [*stages, "total"]:
+        stages = [s for s in dict.fromkeys([*fast, *base]) if not s.startswith("cli:")]
+        commands = [s for s in CLI_STAGES if s in fast or s in base]
+        for stage in [*stages, "total", *commands]:
             b = _total(base) if stage == "total" else base.get(stage)
             f = _total(fast) if stage == "total" else fast.get(stage)
             name = f"**{stage}**" if stage == "total" else stage
@@ -460,6 +521,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "a larger one lets the largest size finish while the baseline stays capped")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query; the median is kept (default: 5)")
+    parser.add_argument("--no-cli", action="store_true", help="leave out the kg validate and kg build commands")
     parser.add_argument("--worker", choices=STACKS, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--companies", type=int, help=argparse.SUPPRESS)
@@ -508,6 +570,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if stage not in todo:
                     results[stage] = {"capped": True, "seconds": None, "cap": args.cap, "at_smaller_size": True}
             entry["results"][stack] = {s: results[s] for s in stages if s in results}
+            if not args.no_cli:
+                entry["results"][stack].update(_run_cli(stack, cli_project(data), cap=caps[stack]))
             if stack == "baseline":
                 # A stage skipped because loading was capped is not tried at larger sizes
                 # either: its worker would load untimed, pass the cap, and do so per stage.

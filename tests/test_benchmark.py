@@ -72,3 +72,10 @@ def test_the_fast_path_has_a_cap_of_its_own(bench, tmp_path: Path, monkeypatch, 
     assert not results["fast"]["load"].get("capped") and results["fast"]["load"]["seconds"] > 0
     assert all("seconds" in record and not record.get("capped") for record in results["fast"].values())
     assert "cap 0 s per stage (120 s on the fast path)" in next((tmp_path / "results").glob("*.md")).read_text()
+    # What a user runs, timed whole: kg validate and kg build (which wrote its files) in a
+    # project holding the synthetic graph.
+    assert results["baseline"]["cli:validate"]["capped"] and results["baseline"]["cli:build"]["capped"]
+    assert results["fast"]["cli:validate"]["exit"] in (0, 1) and results["fast"]["cli:build"]["exit"] == 0
+    project = next((tmp_path / "data").glob("*-project"))
+    assert (project / "build" / "graph.trig").stat().st_size > 0
+    assert "| cli:build |" in next((tmp_path / "results").glob("*.md")).read_text()
