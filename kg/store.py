@@ -426,6 +426,8 @@ def replace_graph(
             endpoint.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in leftovers))
     except StoreError as error:
         raise StoreError(f"{error}; {load.shown} was not changed (nothing was sent to it)") from None
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt(f"the load was interrupted; {load.shown} was not changed (nothing was sent to it)") from None
     try:
         step("upload")
         endpoint.put_graph(data, graph=load.staging)
