@@ -256,6 +256,8 @@ class SparqlEndpoint:
         self, method: str, url: str, data: Optional[bytes], headers: dict[str, str], *, doing: str, probe: bool = False,
     ) -> bytes:
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        if method == "GET":  # name the endpoint, not the query in the URL
+            url = url.split("?", 1)[0]
         # Unredirected, so that no redirect carries it elsewhere.
         if self.credentials.token:
             request.add_unredirected_header("Authorization", f"Bearer {self.credentials.token}")
