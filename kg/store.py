@@ -104,6 +104,8 @@ class _BasicAfterChallenge(urllib.request.HTTPBasicAuthHandler):
 
 #: How a query or an update can be sent (SPARQL 1.1 Protocol, sections 2.1 and 2.2), in the order tried.
 _WAYS = {"query": ("direct POST", "form POST", "GET"), "update": ("direct POST", "form POST")}
+#: Seconds a probe waits for an answer to a direct POST before trying a form POST.
+_DIRECT_PROBE_WAIT = 3.0
 #: Harmless requests that find which way an endpoint takes.
 _PROBES = {"query": "ASK {}", "update": "INSERT DATA { }"}
 
@@ -126,8 +128,8 @@ class SparqlEndpoint:
 
     Queries and updates go as a direct POST (``application/sparql-query``, ``…-update``)
     where the endpoint takes it, else form-encoded (or, for queries, as a GET): the first
-    query (update) tries a harmless one each way, with at most 5 s for an answer, and the
-    way found is kept for the endpoint's life.
+    query (update) tries a harmless one each way (waiting at most 3 s for an answer to the
+    direct POST), and the way found is kept for the endpoint's life.
 
     >>> SparqlEndpoint("http://127.0.0.1:7878").store_url
     'http://127.0.0.1:7878/store'
@@ -236,7 +238,9 @@ class SparqlEndpoint:
         url = self.url if kind == "query" else self.update_url
         for way in _WAYS[kind]:
             try:
-                answer = self._send(*self._shaped(kind, way, _PROBES[kind]), doing=kind, probe=True)
+                # Only the direct POST may hang (Virtuoso 7.2 never answers it): it gets a short wait.
+                wait = min(self.timeout, _DIRECT_PROBE_WAIT) if way == "direct POST" else self.timeout
+                answer = self._send(*self._shaped(kind, way, _PROBES[kind]), doing=kind, probe=wait)
             except _WayRefused as error:
                 refusals[way] = str(error)
                 continue
@@ -253,7 +257,8 @@ class SparqlEndpoint:
         raise StoreError(f"{url}: the endpoint took a {kind} in no way kg sends one ({ways})")
 
     def _send(
-        self, method: str, url: str, data: Optional[bytes], headers: dict[str, str], *, doing: str, probe: bool = False,
+        self, method: str, url: str, data: Optional[bytes], headers: dict[str, str], *, doing: str,
+        probe: Optional[float] = None,
     ) -> bytes:
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         if method == "GET":  # name the endpoint, not the query in the URL
@@ -261,22 +266,22 @@ class SparqlEndpoint:
         # Unredirected, so that no redirect carries it elsewhere.
         if self.credentials.token:
             request.add_unredirected_header("Authorization", f"Bearer {self.credentials.token}")
-        timeout = min(self.timeout, 5.0) if probe else self.timeout
+        timeout = self.timeout if probe is None else probe
         try:
             with self._opener.open(request, timeout=timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as error:
             problem = f"{url}: the {doing} failed: {_http_problem(error, self.credentials)}"
-            if probe and error.code not in (401, 403, 404, 407):
+            if probe is not None and error.code not in (401, 403, 404, 407):
                 raise _WayRefused(problem) from None
             raise StoreError(problem) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, (socket.timeout, TimeoutError)):
-                raise (_WayRefused if probe else StoreError)(f"{url}: no answer within {timeout:g} s") from None
+                raise (StoreError if probe is None else _WayRefused)(f"{url}: no answer within {timeout:g} s") from None
             reason = getattr(error.reason, "strerror", None) or error.reason
             raise StoreError(f"{url}: cannot reach the endpoint ({reason})") from None
         except (socket.timeout, TimeoutError):
-            raise (_WayRefused if probe else StoreError)(f"{url}: no answer within {timeout:g} s") from None
+            raise (StoreError if probe is None else _WayRefused)(f"{url}: no answer within {timeout:g} s") from None
         except (ConnectionError, OSError) as error:  # e.g. the connection closed mid-answer
             raise StoreError(f"{url}: the {doing} failed: {error.strerror or error}") from None
         except ValueError as error:  # urllib's Digest handler, on a challenge of a scheme it does not know

@@ -202,8 +202,8 @@ def test_load_and_query_through_an_endpoint_that_refuses_a_direct_post(oxigraph_
 
 
 def test_an_endpoint_that_never_answers_a_direct_post(oxigraph_server, built, capsys, credentials):
-    """As Debian's Virtuoso 7.2: a direct POST hangs. The probe gives up after --timeout (at most
-    5 s) and the form POST is used from then on."""
+    """As Debian's Virtuoso 7.2: a direct POST hangs. The probe gives up after 3 s (or a shorter
+    --timeout) and the form POST is used from then on."""
     project, triples = built
     hang = threading.Event()
     proxy = Proxy(oxigraph_server.url, form_only_gate(hang=hang))
