@@ -312,7 +312,10 @@ def parse_results(data: bytes, *, namespaces: Optional[Mapping[str, str]] = None
 
     >>> parse_results(b'{"head": {}, "boolean": true}').boolean
     True
-    >>> parse_results(b'{"head": {}, "boolean": 0}').boolean  # as Virtuoso may answer an ASK
+    >>> parse_results(b'''{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": [{"__ASK_RETVAL":
+    ...     {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "1"}}]}}''').boolean
+    True
+    >>> parse_results(b'{"head": {"vars": ["__ASK_RETVAL"]}, "results": {"bindings": []}}').boolean  # Virtuoso: false
     False
     >>> parse_results(b'''{"head": {"vars": ["n", "b"]}, "results": {"bindings": [{
     ...     "n": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "7"},
@@ -339,9 +342,16 @@ def parse_results(data: bytes, *, namespaces: Optional[Mapping[str, str]] = None
             {name: _term(value) for name, value in row.items() if name in names}
             for row in document["results"]["bindings"]
         )
+        if names == (_VIRTUOSO_ASK,) and len(bindings) <= 1:  # one row of 1 when true, no row when false
+            value = bindings[0].get(_VIRTUOSO_ASK) if bindings else None
+            return QueryResult((), boolean=value is not None and _boolean(str(value)), namespaces=namespaces)
     except (TypeError, KeyError, ValueError, AttributeError) as error:
         raise StoreError(f"the answer is not SPARQL JSON results ({error})") from None
     return QueryResult(names, bindings, namespaces=namespaces)
+
+
+#: The one variable of Virtuoso 7's answer to an ASK query, in some set-ups: one row of 1 if true, none if false.
+_VIRTUOSO_ASK = "__ASK_RETVAL"
 
 
 def _boolean(value) -> bool:
