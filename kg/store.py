@@ -216,11 +216,18 @@ class SparqlEndpoint:
         query = "default" if graph is None else urllib.parse.urlencode({"graph": graph})
         return f"{self.store_url}{'&' if '?' in self.store_url else '?'}{query}"
 
-    def _request(self, kind: str, text: str) -> bytes:
-        """Send a query or an update the way this endpoint takes (found by the first one)."""
+    def way(self, kind: str) -> str:
+        """How this endpoint takes a ``"query"`` or an ``"update"``: found by a harmless request the first time.
+
+        :raises StoreError: it takes it in no way (a read-only endpoint, for updates), or cannot be reached.
+        """
         if kind not in self.ways:
             self.ways[kind] = self._find_way(kind)
-        return self._send(*self._shaped(kind, self.ways[kind], text), doing=kind)
+        return self.ways[kind]
+
+    def _request(self, kind: str, text: str) -> bytes:
+        """Send a query or an update the way this endpoint takes."""
+        return self._send(*self._shaped(kind, self.way(kind), text), doing=kind)
 
     def _shaped(self, kind: str, way: str, text: str) -> tuple[str, str, Optional[bytes], dict[str, str]]:
         url = self.url if kind == "query" else self.update_url
@@ -289,14 +296,16 @@ class SparqlEndpoint:
 
 
 def _http_problem(error: urllib.error.HTTPError, credentials: Credentials) -> str:
-    if error.code in (401, 403):
-        if credentials:
-            return f"HTTP {error.code}: the endpoint refused the credentials in {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}"
-        return f"HTTP {error.code}: the endpoint wants credentials; set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}"
     try:
         detail = " ".join(error.read(500).decode("utf-8", "replace").split())
     except OSError:
         detail = ""
+    if error.code == 401 or (error.code == 403 and not detail):
+        if credentials:
+            return f"HTTP {error.code}: the endpoint refused the credentials in {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}"
+        return f"HTTP {error.code}: the endpoint wants credentials; set {ENV_USER} and {ENV_PASSWORD}, or {ENV_TOKEN}"
+    if error.code == 403:  # refused with a reason: a read-only store, a missing grant
+        return f"HTTP 403: the endpoint refused the request: {detail}"
     return f"HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
 
 
@@ -437,6 +446,7 @@ def replace_graph(
     try:
         step("check")
         load.before = endpoint.count(graph)  # can we reach, and read, the store at all?
+        endpoint.way("update")  # does the store take updates at all (and how)? Before anything is written.
         step("leftovers")
         leftovers = _leftovers(endpoint)
         if leftovers:
@@ -493,11 +503,22 @@ class _Load:
         endpoint = self.endpoint
         try:
             swapped = self.done or (self.swap_sent and endpoint.count(self.staging) == 0 and self.expected > 0)
+        except StoreError as error:
+            return self._unknown(error)
+        except KeyboardInterrupt:
+            return self._unknown("interrupted again while cleaning up")
+        problem = None
+        try:
             if swapped and not self.done:
                 endpoint.update(f"CLEAR SILENT {self.target} ;\nADD SILENT GRAPH <{self.previous}> TO {self.target}")
             endpoint.update(f"DROP SILENT GRAPH <{self.staging}> ;\nDROP SILENT GRAPH <{self.previous}>")
+        except StoreError as error:  # a store that reads but does not write: still count what it holds
+            problem = str(error)
+        except KeyboardInterrupt:
+            problem = "interrupted again while cleaning up"
+        try:
             now = endpoint.count(self.graph)
-            left = [g for g in (self.staging, self.previous) if endpoint.count(g)]
+            left = {g: n for g in (self.staging, self.previous) if (n := endpoint.count(g))}
         except StoreError as error:
             return self._unknown(error)
         except KeyboardInterrupt:
@@ -510,7 +531,8 @@ class _Load:
         else:
             what = f"{self.shown} holds {now} triples (counted), not the {self.before} it held before the load"
         if left:
-            what += f"; graph {' and '.join(f'<{g}>' for g in left)} could not be removed (the next kg load removes it)"
+            graphs = " and ".join(f"<{g}> ({n} triples)" for g, n in left.items())
+            what += f"; graph {graphs} could not be removed{f' ({problem})' if problem else ''}: the next kg load removes it"
         return what
 
     def _unknown(self, why) -> str:

@@ -20,6 +20,7 @@ import pytest
 
 from conftest import ROOT, write_project
 from kg.build import build
+from kg.cli import main
 from kg.errors import StoreError
 from kg.serve import OxigraphServer, serving
 from kg.store import Credentials, SparqlEndpoint
@@ -104,7 +105,9 @@ def refused(request: urllib.request.Request) -> int:
         return error.code
 
 
-def test_serve_is_read_only_by_default_and_on_a_free_port_with_port_0(built):
+def test_serve_is_read_only_by_default_and_on_a_free_port_with_port_0(built, capsys, monkeypatch):
+    for name in ("KG_ENDPOINT_USER", "KG_ENDPOINT_PASSWORD", "KG_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     project, triples = built
     process = kg_serve(project, "--port", "0")
     try:
@@ -124,6 +127,12 @@ def test_serve_is_read_only_by_default_and_on_a_free_port_with_port_0(built):
         assert all(400 <= status < 500 for status in statuses), statuses
         with pytest.raises(StoreError, match="the update failed: HTTP 4"):
             endpoint.update("DROP DEFAULT")
+        assert endpoint.count() == triples
+        # kg load is refused before it sends anything.
+        assert main(["--root", str(project.root), "load", "--endpoint", url]) == 2
+        err = capsys.readouterr().err
+        assert "HTTP 403: the endpoint refused the request: The server is read-only" in err
+        assert "the default graph was not changed (nothing was sent to it)" in err
         assert endpoint.count() == triples
         process.send_signal(signal.SIGINT)
         out, err = finish(process)
