@@ -102,6 +102,28 @@ class _BasicAfterChallenge(urllib.request.HTTPBasicAuthHandler):
     https_request = http_request
 
 
+class _DigestUpFront(urllib.request.HTTPDigestAuthHandler):
+    """HTTP Digest that, once challenged, answers that challenge up front on later requests (the
+    nonce count going up, RFC 7616), so that no request, a large upload least of all, is sent
+    twice; a server that wants a new nonce says so with a new challenge, answered as usual."""
+
+    challenge: Optional[dict] = None
+
+    def retry_http_digest_auth(self, req, auth):
+        _, _, text = auth.partition(" ")
+        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(text)))
+        return super().retry_http_digest_auth(req, auth)
+
+    def http_request(self, req):
+        if self.challenge and not req.has_header("Authorization"):
+            answer = self.get_authorization(req, self.challenge)
+            if answer:
+                req.add_unredirected_header("Authorization", f"Digest {answer}")
+        return req
+
+    https_request = http_request
+
+
 #: How a query or an update can be sent (SPARQL 1.1 Protocol, sections 2.1 and 2.2), in the order tried.
 _WAYS = {"query": ("direct POST", "form POST", "GET"), "update": ("direct POST", "form POST")}
 #: Seconds a probe waits for an answer to a direct POST before trying a form POST.
@@ -167,7 +189,7 @@ class SparqlEndpoint:
             passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             for endpoint in {self.url, self.update_url, self.store_url}:
                 passwords.add_password(None, endpoint, self.credentials.user, self.credentials.password or "")
-            handlers += [urllib.request.HTTPDigestAuthHandler(passwords), _BasicAfterChallenge(passwords)]
+            handlers += [_DigestUpFront(passwords), _BasicAfterChallenge(passwords)]
         self._opener = urllib.request.build_opener(*handlers)
 
     def __repr__(self) -> str:

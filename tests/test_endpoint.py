@@ -182,6 +182,10 @@ def test_load_and_query_through_a_digest_only_endpoint(oxigraph_server, built, c
     authorizations = [headers.get("Authorization", "") for _, _, headers in proxy.seen]
     assert any(a.startswith("Digest ") for a in authorizations)
     assert not any(a.startswith("Basic ") for a in authorizations), "the password went out in the clear"
+    # Once challenged, the client answers up front: the load's triples went up once (the failed
+    # loads stopped before their upload), with Digest from the first byte.
+    puts = [headers.get("Authorization", "") for method, _, headers in proxy.seen if method == "PUT"]
+    assert len(puts) == 1 and puts[0].startswith("Digest ")
 
 
 def test_load_and_query_through_an_endpoint_that_refuses_a_direct_post(oxigraph_server, built, capsys, credentials):
