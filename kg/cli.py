@@ -841,7 +841,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt as interruption:  # its message, if any, says what became of the data
-        print(f"kg: interrupted{': ' if interruption.args else ''}{interruption.args[0] if interruption.args else ''}", file=sys.stderr)
+        print("kg: interrupted" + "".join(f": {message}" for message in interruption.args[:1]), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK

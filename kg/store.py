@@ -9,11 +9,14 @@ SPARQL JSON results format), updates, and the Graph Store HTTP Protocol. Its
 :func:`replace_graph` replaces one graph of a store with new triples so that nothing is ever
 half-replaced: it uploads them to a staging graph, counts them there, swaps the
 staging graph in (one update request), counts again, and puts the previous content
-back if anything is off.
+back if anything is off or it is interrupted; its graphs live under :data:`LOAD_GRAPHS`,
+where the next load finds and removes any that a killed one left.
 
 Credentials come from the environment, never from the command line:
-``KG_ENDPOINT_USER`` and ``KG_ENDPOINT_PASSWORD`` (HTTP Basic, or Digest when the
-server asks for it), or ``KG_ENDPOINT_TOKEN`` (sent as ``Authorization: Bearer``).
+``KG_ENDPOINT_USER`` and ``KG_ENDPOINT_PASSWORD`` (sent only in answer to the server's
+challenge, Basic or Digest), or ``KG_ENDPOINT_TOKEN`` (sent as ``Authorization: Bearer``).
+Queries and updates go as a direct POST, or form-encoded where a store does not take that
+(:meth:`SparqlEndpoint.way`).
 
 >>> result = parse_results(b'''{"head": {"vars": ["unit"]}, "results": {"bindings": [
 ...     {"unit": {"type": "uri", "value": "https://example.org/lab"}}]}}''')

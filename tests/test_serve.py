@@ -180,6 +180,23 @@ def test_the_server_dies_with_a_killed_kg_serve(built):
             process.wait()
 
 
+def test_kill_stops_kg_serve_and_its_server(built):
+    project, triples = built
+    process = kg_serve(project, "--port", "0")
+    try:
+        url = served_url(process, triples)
+        servers = children(process.pid)
+        assert servers
+        process.terminate()  # SIGTERM, as `kill` sends
+        out, err = finish(process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0 and "kg: server stopped" in err and "Traceback" not in err
+    assert gone(servers, within=1.0) and not answers(url)
+
+
 @pytest.mark.parametrize("stage", ["oxigraph load", "serve-read-only"])
 def test_ctrl_c_during_start_up_stops_everything(built, stage):
     """Ctrl-C while kg serve fills the store (``oxigraph load``) or waits for the server to answer."""
