@@ -129,6 +129,8 @@ class _DigestUpFront(urllib.request.HTTPDigestAuthHandler):
 
 #: How a query or an update can be sent (SPARQL 1.1 Protocol, sections 2.1 and 2.2), in the order tried.
 _WAYS = {"query": ("direct POST", "form POST", "GET"), "update": ("direct POST", "form POST")}
+#: The longest URL a query is sent in (servers commonly refuse more than 8 KB of request line).
+_LONGEST_URL = 8000
 #: Seconds a probe waits for an answer to a direct POST before trying a form POST.
 _DIRECT_PROBE_WAIT = 3.0
 #: Harmless requests that find which way an endpoint takes.
@@ -261,7 +263,11 @@ class SparqlEndpoint:
             return "POST", url, text.encode("utf-8"), {"Content-Type": f"application/sparql-{kind}; charset=utf-8", **accept}
         form = urllib.parse.urlencode({kind: text})
         if way == "GET":
-            return "GET", f"{url}{'&' if '?' in url else '?'}{form}", None, accept
+            target = f"{url}{'&' if '?' in url else '?'}{form}"
+            if len(target) > _LONGEST_URL:
+                raise StoreError(f"{url}: the endpoint takes a query only by GET, and this one is too long for a URL "
+                                 f"({len(target):,} characters encoded; servers take about {_LONGEST_URL:,})")
+            return "GET", target, None, accept
         return "POST", url, form.encode("ascii"), {"Content-Type": "application/x-www-form-urlencoded", **accept}
 
     def _find_way(self, kind: str) -> str:

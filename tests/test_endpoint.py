@@ -356,3 +356,25 @@ def test_load_and_query_a_real_virtuoso(virtuoso, built, capsys, credentials):
     expected = kg(capsys, project, "query", "--file", query, "--format", "tsv")
     assert expected[0] == 0 and expected[1].count("\n") > 2
     assert kg(capsys, project, "query", "--file", query, "--format", "tsv", "--endpoint", f"{virtuoso}/sparql") == expected
+
+
+def test_an_endpoint_that_takes_queries_only_by_get(oxigraph_server, built, capsys, credentials):
+    project, _ = built
+    assert kg(capsys, project, "load", "--endpoint", oxigraph_server.url)[0] == 0
+    proxy = Proxy(oxigraph_server.url, lambda request: (405, b"Method Not Allowed", {}) if request.command == "POST" else None)
+    query = project.root / "units.rq"
+    query.write_text("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                     "SELECT ?thing ?name WHERE { ?thing rdfs:label ?name "
+                     'FILTER(STRSTARTS(STR(?thing), "https://w3id.org/restructuring-kg/id/")) } ORDER BY ?thing ?name\n')
+    try:
+        expected = kg(capsys, project, "query", "--file", query, "--format", "tsv")
+        assert expected[0] == 0 and expected[1].count("\n") > 2
+        assert kg(capsys, project, "query", "--file", query, "--format", "tsv", "--endpoint", proxy.url) == expected
+        code, out, err = kg(capsys, project, "query", "org-chart", "--param", "company=Acme", "--endpoint", proxy.url)
+        assert code == 2 and out == "" and "the endpoint takes a query only by GET, and this one is too long for a URL" in err
+        code, out, err = kg(capsys, project, "load", "--endpoint", proxy.url)
+        assert code == 2 and "/update: the update failed: HTTP 405 Method Not Allowed" in err
+        assert "was not changed (nothing was sent to it)" in err
+    finally:
+        proxy.close()
+    assert {method for method, path, _ in proxy.seen if path.startswith("/query")} == {"POST", "GET"}
