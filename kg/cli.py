@@ -520,18 +520,51 @@ def _add_load(subparsers) -> None:
     parser.add_argument("--update", metavar="URL", help="the SPARQL Update endpoint (default: --endpoint)")
     parser.add_argument("--store", metavar="URL", help="the Graph Store Protocol endpoint (default: --endpoint)")
     parser.add_argument("--graph", type=_iri, metavar="IRI", help="the named graph to replace (default: the default graph)")
+    _add_timeout(parser)
     _add_build_dir(parser)
     parser.set_defaults(run=_run_load)
+
+
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout", type=_seconds, default=300.0, metavar="SECONDS",
+        help="seconds to wait for each answer of the endpoint (default: 300)",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def _sigterm_interrupts() -> None:
+    """Have ``kill`` (SIGTERM) stop us as Ctrl-C does, through ``KeyboardInterrupt`` and its clean-up."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _run_load(args: argparse.Namespace) -> int:
     from kg.store import SparqlEndpoint, replace_graph
 
     graphs = _built_graphs(args)
-    endpoint = SparqlEndpoint(args.endpoint, update_url=args.update, store_url=args.store)
-    count = replace_graph(endpoint, [t for triples in graphs.values() for t in triples], graph=args.graph)
+    endpoint = SparqlEndpoint(args.endpoint, update_url=args.update, store_url=args.store, timeout=args.timeout)
+    _sigterm_interrupts()
+    loaded = replace_graph(endpoint, [t for triples in graphs.values() for t in triples], graph=args.graph)
     where = f"graph <{args.graph}>" if args.graph else "the default graph"
-    print(f"loaded {_plural(count, 'triple')} ({_counts(graphs)}) into {where} of {endpoint.url}; counted after loading")
+    if loaded.leftovers:
+        print(f"removed {_plural(len(loaded.leftovers), 'graph')} left by an interrupted load: "
+              + ", ".join(f"<{g}>" for g in loaded.leftovers))
+    print(f"loaded {_plural(loaded.triples, 'triple')} ({_counts(graphs)}) into {where} of {endpoint.url}; "
+          "counted after loading")
     return EXIT_OK
 
 
@@ -539,42 +572,52 @@ def _add_serve(subparsers) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="serve the built graph from a local Oxigraph server",
-        description="Start an Oxigraph SPARQL server on 127.0.0.1 (in memory; the `oxigraph` package), load "
-        "the last build into its default graph (ontology, asserted and inferred triples) and serve it until "
-        "Ctrl-C.",
+        description="Start an Oxigraph SPARQL server on 127.0.0.1 (the `oxigraph` package) holding the last "
+        "build in its default graph (ontology, asserted and inferred triples), read-only unless --writable, "
+        "and serve it until Ctrl-C. The server stops with kg serve, however that stops.",
     )
-    parser.add_argument("--port", type=int, default=7878, help="the port on 127.0.0.1 (default: 7878)")
+    parser.add_argument(
+        "--port", type=_port, default=7878, metavar="PORT",
+        help="the port on 127.0.0.1 (default: 7878; 0: a free one, printed)",
+    )
+    parser.add_argument(
+        "--writable", action="store_true",
+        help="accept SPARQL updates and Graph Store writes (anyone who reaches the port can change or drop the data)",
+    )
     _add_build_dir(parser)
     parser.set_defaults(run=_run_serve)
+
+
+def _port(text: str) -> int:
+    from kg.errors import StoreError
+    from kg.serve import check_port
+
+    try:
+        return check_port(int(text))
+    except (ValueError, StoreError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (0 to 65535; 0 picks a free one)") from None
 
 
 def _run_serve(args: argparse.Namespace) -> int:
     import signal
 
     from kg.errors import StoreError
-    from kg.serve import OxigraphServer
-    from kg.store import Credentials, SparqlEndpoint, replace_graph
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+    from kg.serve import serving
 
     graphs = _built_graphs(args)
     # `kill` stops the server as Ctrl-C does; and Ctrl-C (SIGINT) does even when a shell
     # started us in the background, which would have us ignore it.
-    signal.signal(signal.SIGTERM, interrupt)
-    signal.signal(signal.SIGINT, interrupt)
-    with OxigraphServer(port=args.port) as server:
-        endpoint = SparqlEndpoint(server.url, credentials=Credentials())
-        count = replace_graph(endpoint, [t for triples in graphs.values() for t in triples])
-        print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url}")
-        print(f"  SPARQL query endpoint: {endpoint.url}")
+    _sigterm_interrupts()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with serving([t for triples in graphs.values() for t in triples], port=args.port, writable=args.writable) as (server, count):
+        mode = "read-write: anyone who reaches the port can change the data" if args.writable else "read-only"
+        print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url} ({mode})")
+        print(f"  SPARQL query endpoint: {server.url}/query")
         print(f"  named queries:         kg query NAME --endpoint {server.url}")
         print("press Ctrl-C to stop", flush=True)
         try:
             code = server.wait()
         except KeyboardInterrupt:
-            code = -signal.SIGINT
-        if code < 0 or code == 130:  # Ctrl-C reaches the server too; it may stop before we notice
             print("kg: server stopped", file=sys.stderr)
             return EXIT_OK
     raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
@@ -657,6 +700,7 @@ def _add_query(subparsers) -> None:
         help="run on this SPARQL 1.1 query endpoint instead (a store filled by kg load or kg serve); credentials "
         "from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN",
     )
+    _add_timeout(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_query)
 
@@ -680,7 +724,7 @@ def _query_target(args: argparse.Namespace, query):
     if args.endpoint:
         from kg.store import SparqlEndpoint
 
-        return SparqlEndpoint(args.endpoint)
+        return SparqlEndpoint(args.endpoint, timeout=args.timeout)
 
     return query_graph(_project(args), inferred="inferred" in query.needs, engine=args.engine)
 
@@ -796,8 +840,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("kg: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as interruption:  # its message, if any, says what became of the data
+        print("kg: interrupted" + "".join(f": {message}" for message in interruption.args[:1]), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK

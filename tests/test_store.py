@@ -31,7 +31,7 @@ from kg.errors import StoreError
 from kg.export import ntriples
 from kg.query import load_catalogue, run_query
 from kg.serve import free_port
-from kg.store import Credentials, SparqlEndpoint, replace_graph
+from kg.store import LOAD_GRAPHS, LOAD_STEPS, Credentials, SparqlEndpoint, replace_graph
 
 #: What the store held before a load: a load that fails must leave exactly this.
 EARLIER = b"""<urn:earlier:a> <urn:earlier:p> "kept" .
@@ -211,7 +211,7 @@ def test_every_named_query_answers_the_same_on_every_engine(shipped_graph, oxigr
     triples = _oxigraph_triples(shipped_graph)
     embedded = _embedded(shipped_graph)
     server = SparqlEndpoint(oxigraph_server.url, credentials=Credentials())
-    assert replace_graph(server, triples) == len(shipped_graph) == len(embedded)
+    assert replace_graph(server, triples).triples == len(shipped_graph) == len(embedded)
 
     catalogue = load_catalogue()
     assert catalogue
@@ -423,3 +423,173 @@ def test_serve_on_a_port_in_use_leaves_that_server_alone(built, store):
     assert f"kg: error: port {store.port} of 127.0.0.1 is in use" in done.stderr
     assert "Traceback" not in done.stderr
     assert contents(store) == before
+
+
+# -- kg load: killed or interrupted at each step -------------------------------------
+
+NEW = b"".join(b"<urn:new:%d> <urn:new:p> \"%d\" .\n" % (i, i) for i in range(50))
+
+
+def _new_triples() -> list:
+    return list(pyoxigraph.parse(NEW, format=pyoxigraph.RdfFormat.N_TRIPLES))
+
+
+def _restarted(server):
+    """A new Oxigraph server on the killed one's store folder (what a user's restart gives)."""
+    from kg.serve import OxigraphServer
+
+    return OxigraphServer(location=server.location).start()
+
+
+def _load_graphs(server) -> list[str]:
+    return [g for g in contents(server)[1] if g.startswith(LOAD_GRAPHS)]
+
+
+@pytest.mark.parametrize("step", ["upload", "count", "swap", "recount", "cleanup"])
+def test_a_server_killed_at_each_step_of_a_load(store, step):
+    """The server dies (kill -9) just before a step: the error says what is known, and after a
+    restart the store holds the old or the new content whole; the next load removes what is left."""
+    before = contents(store)
+    endpoint = SparqlEndpoint(store.url, credentials=Credentials())
+
+    def kill(name):
+        if name == step:
+            store.process.kill()
+            store.process.wait()
+
+    with pytest.raises(StoreError) as raised:
+        replace_graph(endpoint, _new_triples(), on_step=kill)
+    message = str(raised.value)
+    assert "the store could not be checked afterwards" in message
+    if step in ("upload", "count"):
+        assert "the default graph was not changed (the swap was never sent)" in message
+    else:
+        assert "not changed" not in message
+    assert f"the next kg load removes the graphs under <{LOAD_GRAPHS}>" in message
+
+    restarted = _restarted(store)
+    try:
+        lines, _ = contents(restarted)
+        new = {line for line in NEW.splitlines()}
+        assert lines in (before[0], new), "neither the old nor the new content, whole"
+        if step in ("upload", "count", "swap"):
+            assert lines == before[0]
+        again = SparqlEndpoint(restarted.url, credentials=Credentials())
+        loaded = replace_graph(again, _new_triples())
+        assert loaded.triples == len(new)
+        assert all(g.startswith(LOAD_GRAPHS) for g in loaded.leftovers)
+        assert bool(loaded.leftovers) == (step != "upload")  # the upload never reached the store
+        assert contents(restarted) == (new, [])
+    finally:
+        restarted.stop()
+
+
+def test_a_server_killed_after_the_swap_but_before_its_answer(store, proxy):
+    """The swap is done but its answer never comes: the message must not say "not changed"."""
+    before = contents(store)
+
+    def fault(method, path, headers, body):
+        if path.startswith("/update") and b"MOVE GRAPH" in body:
+            request = urllib.request.Request(store.url + path, data=body, method="POST",
+                                             headers={"Content-Type": headers["Content-Type"]})
+            urllib.request.urlopen(request, timeout=60).close()
+            store.process.kill()
+            store.process.wait()
+            return 502, b"upstream gone"
+        return None
+
+    proxy.fault = fault
+    with pytest.raises(StoreError) as raised:
+        replace_graph(SparqlEndpoint(proxy.url, credentials=Credentials()), _new_triples())
+    message = str(raised.value)
+    assert "not changed" not in message
+    assert "the swap was sent, so the default graph holds either its previous content" in message
+    restarted = _restarted(store)
+    try:
+        lines, graphs = contents(restarted)
+        assert lines == {line for line in NEW.splitlines()}
+        (previous,) = graphs
+        assert previous.startswith(f"{LOAD_GRAPHS}previous-") and previous in message
+        loaded = replace_graph(SparqlEndpoint(restarted.url, credentials=Credentials()), _new_triples())
+        assert loaded.leftovers == (previous,)
+        assert contents(restarted)[1] == []
+    finally:
+        restarted.stop()
+    assert before[1] == []
+
+
+@pytest.mark.parametrize("step", LOAD_STEPS)
+def test_an_interrupted_load_cleans_up_and_says_what_the_store_holds(store, step):
+    """Ctrl-C (KeyboardInterrupt) before each step: the previous content stays or comes back, no
+    staging or previous graph is left, and the message says what was counted."""
+    before = contents(store)
+    endpoint = SparqlEndpoint(store.url, credentials=Credentials())
+
+    def interrupt(name):
+        if name == step:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as raised:
+        replace_graph(endpoint, _new_triples(), on_step=interrupt)
+    message = str(raised.value)
+    if step == "cleanup":  # the new content was counted in place: it stays
+        assert "the new content is in place: the default graph holds 50 triples (counted)" in message
+        assert contents(store) == ({line for line in NEW.splitlines()}, [])
+    else:
+        assert contents(store) == before
+        if step in ("check", "leftovers"):
+            assert "the default graph was not changed" in message
+        else:
+            put_back = "the previous content was put back" if step == "recount" else "the default graph was not changed"
+            assert f"{put_back}: the default graph holds 2 triples, as before the load (counted)" in message
+
+
+def test_kg_load_stopped_by_sigterm_mid_upload(store, proxy, built):
+    """A real `kg load` process gets SIGTERM while its upload is under way."""
+    project, _ = built
+    before = contents(store)
+    uploading, release = threading.Event(), threading.Event()
+
+    def fault(method, path, headers, body):
+        if method == "PUT" and not uploading.is_set():
+            request = urllib.request.Request(store.url + path, data=body, method="PUT",
+                                             headers={"Content-Type": headers["Content-Type"]})
+            urllib.request.urlopen(request, timeout=60).close()  # the staging graph is in the store
+            uploading.set()
+            release.wait(60)
+            return 502, b"too late"
+        return None
+
+    proxy.fault = fault
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_ENDPOINT_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg", "--root", str(project.root), "load", "--endpoint", proxy.url],
+        env=dict(env, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert uploading.wait(120), "the upload never started"
+        assert any(g.startswith(f"{LOAD_GRAPHS}staging-") for g in contents(store)[1])
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    finally:
+        release.set()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130 and out == ""
+    assert "kg: interrupted: the load was interrupted; the default graph was not changed: " \
+           "the default graph holds 2 triples, as before the load (counted)" in err
+    assert "Traceback" not in err
+    assert contents(store) == before
+
+
+def test_kg_load_removes_the_graphs_an_earlier_load_left(store, built, capsys, monkeypatch):
+    without_credentials(monkeypatch)
+    project, counts = built
+    endpoint = SparqlEndpoint(store.url, credentials=Credentials())
+    left = f"{LOAD_GRAPHS}staging-0123456789abcdef"
+    endpoint.put_graph(NEW, graph=left)
+    code, out, err = kg_load(capsys, project, "--endpoint", store.url)
+    assert (code, err) == (0, "")
+    assert f"removed 1 graph left by an interrupted load: <{left}>" in out
+    assert contents(store)[1] == []
