@@ -90,35 +90,49 @@ def test_every_alternative_name_of_a_person_is_a_spelling_the_sources_use(data):
 # -- A role passed from one holder to the next -------------------------------------------
 
 
-def test_alibaba_cloud_cto_passes_from_zhou_jingren_to_li_feifei_on_8_april_2026(data):
+def test_alibaba_cloud_cto_passes_from_zhou_jingren_to_li_feifei_at_an_undated_instant(data):
     rows = select(
         data,
-        f"""SELECT ?person ?begin ?end ?inferred WHERE {{
+        f"""SELECT ?person ?begin ?end ?bound ?inferred WHERE {{
               ?m org:role rkg:cto ; org:organization rorg:alibaba-cloud ;
                  org:member/rdfs:label ?person ; org:memberDuring ?i .
               OPTIONAL {{ ?i time:hasBeginning/{DATE} ?begin }}
-              OPTIONAL {{ ?i time:hasEnd ?e . ?e {DATE} ?end .
-                         OPTIONAL {{ ?e rkg:inferred ?inferred }} }}
+              OPTIONAL {{ ?i time:hasEnd ?e . OPTIONAL {{ ?e {DATE} ?end }}
+                         OPTIONAL {{ ?e rkg:notAfter ?bound }} OPTIONAL {{ ?e rkg:inferred ?inferred }} }}
             }} ORDER BY ?person""",
     )
-    # s001 L9-L10: the 8 April 2026 letter; s003/s004 still call Zhou the CTO in March.
+    # No source dates a handover (issue 17, item 1): s003 L10 / s004 L17 call Zhou the CTO
+    # in March 2026, s001 L23 calls Li the CTO after the 8 April 2026 letter. The role
+    # passes at one instant that carries only the bound, never a day.
     import datetime
 
-    handover = datetime.date(2026, 4, 8)
     assert rows == [
-        ("Li Feifei", handover, None, None),
-        ("Zhou Jingren", None, handover, True),
+        ("Li Feifei", None, None, None, None),
+        ("Zhou Jingren", None, None, datetime.date(2026, 4, 8), True),
     ]
+    shared = select(
+        data,
+        """SELECT ?instant WHERE {
+             rmem:zhou-jingren-cto-alibaba-cloud org:memberDuring/time:hasEnd ?instant .
+             rmem:li-feifei-cto-alibaba-cloud org:memberDuring/time:hasBeginning ?instant }""",
+    )
+    assert len(shared) == 1
 
 
-def test_the_inferred_handover_says_why(data):
+def test_the_undated_handover_says_why_and_is_a_disagreement(data):
     notes = select(
         data,
         """SELECT ?note WHERE {
              ?m org:role rkg:cto ; org:organization rorg:alibaba-cloud ; org:member rper:zhou-jingren ;
                 org:memberDuring/time:hasEnd/rkg:inferenceNote ?note }""",
     )
-    assert len(notes) == 1 and "8 April 2026" in notes[0][0]
+    assert len(notes) == 1 and "8 April 2026" in notes[0][0] and "bound" in notes[0][0]
+    claims = select(
+        data,
+        """SELECT DISTINCT ?who WHERE { ?d a rkg:Disagreement ; rkg:subject rmem:zhou-jingren-cto-alibaba-cloud ;
+                                  rkg:claim/dcterms:subject rper:li-feifei , ?who . ?who a foaf:Person } ORDER BY ?who""",
+    )
+    assert [str(c).rsplit("/", 1)[-1] for (c,) in claims] == ["li-feifei", "zhou-jingren"]
 
 
 # -- A unit's lineage across several events -----------------------------------------------
