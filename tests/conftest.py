@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
+from kg.current import current
 from kg.reason import reason
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,11 +214,13 @@ def shipped_graphs(shipped_project: Project) -> ProjectGraphs:
 
 @pytest.fixture(scope="session")
 def shipped_graph(shipped_graphs: ProjectGraphs) -> Graph:
-    """Ontology + asserted data + OWL 2 RL inferences, as one graph (what a store holds after a build)."""
+    """Ontology + asserted data + OWL 2 RL inferences + the untimed ORG shortcuts of the
+    latest state (:mod:`kg.current`), as one graph (what a store holds after a build)."""
     graph = Graph()
     graph += shipped_graphs.ontology
     graph += shipped_graphs.data
     graph += reason(graph)
+    graph += current(graph)
     return graph
 
 
