@@ -49,6 +49,7 @@ from typing import Optional, Union
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+from text_to_num import alpha2digit
 
 from kg.errors import SourcesError, display_path
 from kg.vocab import DCTERMS, PREFIXES, PROV, RDF, RKG, SCHEMA, TIME, names
@@ -246,11 +247,6 @@ _DATE_PROPERTIES = (DCTERMS.date, TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inX
 _NUMBER_PROPERTIES = (SCHEMA.value, SCHEMA.minValue, SCHEMA.maxValue)
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december")
-_SMALL = {word: n for n, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_SMALL["a"] = 1
-_TENS = {word: 10 * n for n, word in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 #: Units whose name carries a scale ("fifty petaflops" is 5 x 10^16 operations a second).
 _UNIT_SCALES = {"teraflops": 10**12, "petaflops": 10**15, "exaflops": 10**18}
@@ -258,8 +254,9 @@ _UNIT_SCALES = {"teraflops": 10**12, "petaflops": 10**15, "exaflops": 10**18}
 _VAGUE = {"dozens": 12, "hundreds": 100, "thousands": 10**3, "millions": 10**6, "billions": 10**9,
           "threedigit": 100, "tens": 10}
 _DIGITS = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|thousand|million|billion|trillion|teraflops|petaflops|exaflops)?")
+_ALL_SCALES = {**_SCALES, **_UNIT_SCALES}
+_PLURALS = re.compile(r"\b(?:tens|dozens|hundreds|thousands|millions|billions)\b")
 _VAGUE_OF = re.compile(r"\b(tens|dozens|hundreds|thousands) of (thousands|millions|billions)\b")
-_WORD = re.compile(r"[a-z]+")
 
 
 def date_forms(value: str) -> list[re.Pattern]:
@@ -297,35 +294,21 @@ def date_forms(value: str) -> list[re.Pattern]:
     ]
 
 
-def _words_to_numbers(words: list[str]) -> list[Decimal]:
-    """The numbers a run of number words spells (``three hundred and eighty billion``)."""
-    found: list[Decimal] = []
-    total, current, inside = 0, 0, False
-    for word in words + ["."]:
-        if word in _SMALL or word in _TENS:
-            if word == "a" and inside:
-                word = "."  # "a" starts a number only
-            else:
-                current += _SMALL.get(word, 0) + _TENS.get(word, 0)
-                inside = True
-                continue
-        if inside and word == "hundred":
-            current = max(current, 1) * 100
-            continue
-        if inside and (word in _SCALES or word in _UNIT_SCALES):
-            total += max(current, 1) * {**_SCALES, **_UNIT_SCALES}[word]
-            current = 0
-            continue
-        if inside and word == "and":
-            continue
-        if inside and (total or current or word != "."):
-            found.append(Decimal(total + current))
-        elif inside:
-            found.append(Decimal(0))
-        total, current, inside = 0, 0, False
-        if word == "hundred":  # "hundred" alone
-            found.append(Decimal(100))
-    return found
+def _decimal(text: str) -> Optional[Decimal]:
+    try:
+        return Decimal(text.rstrip(",").replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _scaled(match: re.Match) -> str:
+    """A number with its scale word as plain digits (a unit keeps its name)."""
+    number, scale = _decimal(match.group(1)), match.group(2)
+    if number is None or scale is None:
+        return match.group(0)
+    if scale in _SCALES:
+        return format(number * _SCALES[scale], "f")
+    return f"{format(number, 'f')} {scale}"
 
 
 def numbers_in(line: str, *, vague: bool = False) -> set[Decimal]:
@@ -336,7 +319,7 @@ def numbers_in(line: str, *, vague: bool = False) -> set[Decimal]:
     quantity (``hundreds`` is 100, ``millions`` 1,000,000, ``three-digit`` 100).
 
     >>> sorted(float(n) for n in numbers_in("about 16,000 of 79,000, 20% and $1.6 billion"))
-    [1.6, 20.0, 16000.0, 79000.0, 1600000000.0]
+    [20.0, 16000.0, 79000.0, 1600000000.0]
     >>> sorted(int(n) for n in numbers_in("three hundred and eighty billion renminbi, fifty-three billion dollars"))
     [53000000000, 380000000000]
     >>> sorted(int(n) for n in numbers_in("hundreds of times", vague=True))
@@ -345,19 +328,23 @@ def numbers_in(line: str, *, vague: bool = False) -> set[Decimal]:
     True
     """
     text = line.lower()
+    # Digits with a scale word first ("1.6 billion" -> 1600000000), then the plural
+    # quantities are set aside ("hundreds" is no number), then words to digits
+    # (text2num: "fifty-three billion" -> 53000000000; a hyphen between words is a space
+    # first, so that "a hundred-million-dollar" reads as a number too).
+    text = _DIGITS.sub(_scaled, text)
+    words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", _PLURALS.sub("several", text))
     found: set[Decimal] = set()
-    for match in _DIGITS.finditer(text):
-        try:
-            number = Decimal(match.group(1).rstrip(",").replace(",", ""))
-        except InvalidOperation:
+    for match in _DIGITS.finditer(alpha2digit(words, "en", threshold=0)):
+        number = _decimal(match.group(1))
+        if number is None:
             continue
         found.add(number)
-        scale = match.group(2)
-        if scale in _SCALES or scale in _UNIT_SCALES:
-            found.add(number * {**_SCALES, **_UNIT_SCALES}[scale])
-    words = _WORD.findall(text)
-    found |= set(_words_to_numbers(words))
+        if match.group(2) in _ALL_SCALES:
+            found.add(number * _ALL_SCALES[match.group(2)])
     if vague:
+        text = line.lower()
+        words = re.findall(r"[a-z]+", text)
         squeezed = re.sub(r"[^a-z]", "", text)
         found |= {Decimal(n) for word, n in _VAGUE.items() if (word in words or (word == "threedigit" and word in squeezed))}
         for many, scale in _VAGUE_OF.findall(text):
