@@ -241,11 +241,17 @@ def _marked(since: str, until: str, inferred: bool) -> tuple[str, str]:
         return since, until
     if until:
         return since, f"{until}, inferred"
-    return (f"{since}, inferred" if since else "inferred"), until
+    return (f"{since}, inferred" if since else _INFERRED), until
+
+
+#: The "since" of an inferred placement that has no dates.
+_INFERRED = "inferred"
 
 
 def interval_text(since: str, until: str) -> str:
     """How long something held, for a label: ``"since 2026-03"``, ``"2025 to 2026-04-08"``."""
+    if since == _INFERRED and not until:
+        return _INFERRED
     if since and until:
         return f"{since} to {until}"
     if since:
