@@ -137,7 +137,7 @@ rfig:acme-lab-headcount a schema:QuantitativeValue ;
 #: The source document TINY_DATA cites (file s1.txt): every citation in it holds.
 TINY_SOURCE = """Acme Group reports its results.
 The group set up the Acme AI Group this year.
-It also set up the Acme Lab, under the AI group.
+It also set up the Acme Lab, under the AI group, on March 16.
 Ann Lee has been chief executive since 2023.
 Bo Chen heads the new lab and reports to Ann Lee.
 About 300 people will work at the Acme - Lab.
