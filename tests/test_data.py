@@ -273,3 +273,32 @@ def test_ends_known_only_by_an_upper_bound_are_not_written_as_dates(data):
         "Intelligent Information Business Group",
         "Tencent large model R&D team",
     ]
+
+
+# -- An undated handover: two tenures that meet at one bounded instant -------------------
+
+
+@pytest.mark.parametrize("shared, overlapping", [(True, False), (False, True)], ids=["one-instant", "two-bounds"])
+def test_tenures_meeting_at_one_instant_do_not_overlap(shipped_graphs, shared, overlapping):
+    """The single-holder shape accepts two tenures that meet at one rkg:notAfter instant
+    (issue 17, item 1), and still reports two tenures whose own bounds cannot exclude an overlap."""
+    from conftest import PROLOGUE, TINY_DATA
+    from kg.fast.validate import validate as fast_validate
+    from kg.query import to_store
+
+    second_begin = "rmem:ann-lee-ceo-acme-end" if shared else "rmem:bo-chen-ceo-acme-begin"
+    data = Graph().parse(format="turtle", data=TINY_DATA + PROLOGUE + f"""
+        rmem:ann-lee-ceo-acme-interval time:hasEnd rmem:ann-lee-ceo-acme-end .
+        rmem:ann-lee-ceo-acme-end a time:Instant ; rkg:notAfter "2026-04-08"^^xsd:date ;
+            rkg:inferred true ; rkg:inferenceNote "no source dates the handover"@en .
+        rmem:bo-chen-ceo-acme a rkg:RoleMembership ; rdfs:label "Bo Chen, CEO of Acme"@en ;
+            org:member rper:bo-chen ; org:organization rorg:acme ; org:role rkg:ceo ;
+            org:memberDuring rmem:bo-chen-ceo-acme-interval ;
+            prov:wasDerivedFrom rsrc:s1 ;
+            prov:qualifiedDerivation [ a prov:Derivation ; prov:entity rsrc:s1 ; rkg:locator "L5" ] .
+        rmem:bo-chen-ceo-acme-interval a time:Interval ; time:hasBeginning {second_begin} .
+        rmem:bo-chen-ceo-acme-begin a time:Instant ; rkg:notAfter "2026-04-08"^^xsd:date ;
+            rkg:inferred true ; rkg:inferenceNote "no source dates the handover"@en .""")
+    report = fast_validate(to_store(shipped_graphs.ontology, data), shapes_graph=shipped_graphs.shapes)
+    overlaps = [r for r in report.violations if "single-holder" in r.message]
+    assert bool(overlaps) == overlapping
