@@ -27,10 +27,11 @@ from typing import Optional, Union
 
 import pyoxigraph
 
+from kg.current import add_current, current
 from kg.errors import BuildError, display_path
 from kg.export import export
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import graph_of
+from kg.fast.store import INFERRED, graph_of
 from kg.fast.validate import validate as fast_validate
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
@@ -101,9 +102,11 @@ def build(
     start = time.perf_counter()
     if store is not None:
         fast_reason(store)
+        add_current(store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         inferred = graph_of(store, inferred=True)
     else:
         inferred = reason(graphs.ontology + graphs.data)
+        inferred += current(graphs.ontology + graphs.data + inferred)
     seconds["reason"] = time.perf_counter() - start
 
     start = time.perf_counter()

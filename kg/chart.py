@@ -178,7 +178,7 @@ def org_chart(
         )
         chart.names[unit.iri] = unit.name
         chart.names[str(row["parent"])] = str(row["parentName"])
-        unit.parents[str(row["parent"])] = (_text(row["since"]), _text(row["until"]))
+        unit.parents[str(row["parent"])] = _marked(_text(row["since"]), _text(row["until"]), row["inferred"] is True)
         if row["headName"]:
             unit.heads.add((str(row["headName"]), _text(row["headRole"])))
     for row in run_query("reporting-lines", graph, params=params, catalogue=catalogue):
@@ -234,8 +234,24 @@ def dot_label(*lines: tuple[str, str]) -> str:
     return "<" + "<BR/>".join(parts) + ">"
 
 
+def _marked(since: str, until: str, inferred: bool) -> tuple[str, str]:
+    """A placement's (since, until), the last date given saying ``inferred`` when the
+    parent or a date is inferred rather than stated (``org-chart``'s ``inferred``)."""
+    if not inferred:
+        return since, until
+    if until:
+        return since, f"{until}, inferred"
+    return (f"{since}, inferred" if since else _INFERRED), until
+
+
+#: The "since" of an inferred placement that has no dates.
+_INFERRED = "inferred"
+
+
 def interval_text(since: str, until: str) -> str:
     """How long something held, for a label: ``"since 2026-03"``, ``"2025 to 2026-04-08"``."""
+    if since == _INFERRED and not until:
+        return _INFERRED
     if since and until:
         return f"{since} to {until}"
     if since:

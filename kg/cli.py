@@ -29,7 +29,7 @@ from kg.docs import write_docs
 from kg.errors import BuildError, KGError, display_path
 from kg.load import ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
-from kg.sources import check_citations
+from kg.sources import check_citations, check_grounding
 from kg.stats import stats
 from kg.template import ID_BASE, apply_template, write_turtle
 from kg.timeline import event_timeline, timeline_dot
@@ -264,7 +264,8 @@ def _add_sources(subparsers) -> None:
         "check",
         help="verify every citation against the source files",
         description="Verify every citation (prov:qualifiedDerivation with rkg:locator): the file exists, the "
-        "lines exist, and a cited line names the thing cited. Exit 0 when all hold, 1 when some fail.",
+        "lines exist, and a cited line names the thing cited; and that every date and figure not marked "
+        "rkg:inferred is stated on a line its resource cites. Exit 0 when all hold, 1 when some fail.",
     )
     check.add_argument("dir", type=Path, metavar="DIR", help="the folder of source documents (e.g. ../shared/sources)")
     _add_with(check)
@@ -283,7 +284,14 @@ def _run_sources_check(args: argparse.Namespace) -> int:
         print(f"{name}{where}: {cited}: {citation.reason}")
     failed = len(report.failures)
     print(f"{_plural(len(report.citations), 'citation')} checked, {failed} failed")
-    return EXIT_OK if report.ok else EXIT_FAILED
+    grounding = check_grounding(graphs.data, args.dir)
+    for value in grounding.failures:
+        name, _, files = _describe(graphs, value.node)
+        where = f" ({', '.join(files)})" if files else ""
+        searched = ", ".join(value.lines) or "none"
+        print(f"{name}{where}: {value.kind} {value.value}: {value.reason} (lines searched: {searched})")
+    print(f"{_plural(len(grounding.values), 'date or figure value')} checked, {len(grounding.failures)} not stated")
+    return EXIT_OK if report.ok and grounding.ok else EXIT_FAILED
 
 
 # -- kg chart, diff, timeline, docs (pictures) -------------------------------------

@@ -177,7 +177,7 @@ def diff_report(diff: ChartDiff, *, markdown: bool = False) -> str:
     if markdown:
         out.append("")
     for row in diff.events:
-        date = ("not after " if row["dated"] == "not after" else "") + str(row["date"])
+        date = {"not after": "not after ", "inferred": "inferred "}.get(row["dated"], "") + str(row["date"])
         status = f" [{row['status']}]" if row["status"] else ""
         text = f"{date}  {row['kind']}: {row['label']}{status}"
         out.append(f"- {text}" if markdown else f"  {text}")

@@ -53,6 +53,7 @@ from rdflib.term import Identifier
 from kg.errors import KGError, ParameterError, QueryError, display_path
 from kg.load import load_project
 from kg.project import Project, find_project
+from kg.current import current
 from kg.reason import reason
 from kg.results import QueryResult, sparql_term
 from kg.vocab import PREFIXES
@@ -547,6 +548,7 @@ def query_graph(
     graph += graphs.data
     if inferred:
         graph += reason(graph)
+        graph += current(graph)  # the untimed ORG shortcuts of the latest state
     return to_store(graph) if engine == "oxigraph" else graph
 
 

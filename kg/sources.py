@@ -43,16 +43,29 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Optional, Union
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
+from text_to_num import alpha2digit
 
 from kg.errors import SourcesError, display_path
-from kg.vocab import DCTERMS, PREFIXES, PROV, RDF, RKG, names
+from kg.vocab import DCTERMS, PREFIXES, PROV, RDF, RKG, SCHEMA, TIME, names
 
-__all__ = ["Citation", "CitationReport", "check_citations", "normalize", "parse_locator"]
+__all__ = [
+    "Citation",
+    "CitationReport",
+    "Grounding",
+    "GroundingReport",
+    "check_citations",
+    "check_grounding",
+    "date_forms",
+    "normalize",
+    "numbers_in",
+    "parse_locator",
+]
 
 _LOCATOR = re.compile(r"^L([1-9][0-9]*)(?:-L([1-9][0-9]*))?$")
 #: Links that do not say what a thing is about.
@@ -223,3 +236,267 @@ def check_citations(graph: Graph, sources_dir: Union[str, os.PathLike]) -> Citat
         citations.extend(_check(graph, sources, node, derivation))
     citations.sort(key=lambda c: (str(c.node), str(c.file or ""), c.locator or "", c.reason or ""))
     return CitationReport(tuple(citations))
+
+
+# -- Grounding: the dates and figures a citation stands for are on its lines ---------
+
+#: Where a date, month or year is written: on an event or activity, on an instant, or
+#: as the reference period of a figure.
+_DATE_PROPERTIES = (DCTERMS.date, TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear, RKG.referencePeriod)
+#: Where a figure's number is written.
+_NUMBER_PROPERTIES = (SCHEMA.value, SCHEMA.minValue, SCHEMA.maxValue)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+#: Units whose name carries a scale ("fifty petaflops" is 5 x 10^16 operations a second).
+_UNIT_SCALES = {"teraflops": 10**12, "petaflops": 10**15, "exaflops": 10**18}
+#: Plural or vague quantities that state a lower bound only ("hundreds of times").
+_VAGUE = {"dozens": 12, "hundreds": 100, "thousands": 10**3, "millions": 10**6, "billions": 10**9,
+          "threedigit": 100, "tens": 10}
+_DIGITS = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(%|percent|thousand|million|billion|trillion|teraflops|petaflops|exaflops)?")
+_ALL_SCALES = {**_SCALES, **_UNIT_SCALES}
+_PLURALS = re.compile(r"\b(?:tens|dozens|hundreds|thousands|millions|billions)\b")
+_VAGUE_OF = re.compile(r"\b(tens|dozens|hundreds|thousands) of (thousands|millions|billions)\b")
+
+
+def date_forms(value: str) -> list[re.Pattern]:
+    """Patterns, any of which on a line states the day, month or year ``value``.
+
+    ``value`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``. A day or month may be written
+    without its year (the sources date themselves, and the year of a day in March is
+    read from the article), but never a year without the year.
+
+    >>> [bool(p.search("on march 16, alibaba")) for p in date_forms("2026-03-16")]
+    [True, False, False, False, False]
+    >>> any(p.search("dated 3/16") for p in date_forms("2026-03-16"))
+    True
+    >>> any(p.search("in mid-march") for p in date_forms("2026-03")), any(p.search("in may") for p in date_forms("2026-03"))
+    (True, False)
+    """
+    parts = value.split("-")
+    year = parts[0]
+    if len(parts) == 1:
+        return [re.compile(rf"(?<!\d){year}(?!\d)")]
+    month = int(parts[1])
+    name = _MONTHS[month - 1]
+    short = name[:3]
+    if len(parts) == 2:
+        return [re.compile(rf"\b(?:{name}|{short}\.?)\b"), re.compile(rf"{year}-{month:02d}(?!\d)"),
+                re.compile(rf"(?<!\d)0?{month}月"), re.compile(rf"(?<!\d)0?{month}/{year}")]
+    day = int(parts[2])
+    ordinal = r"(?:st|nd|rd|th)?"
+    return [
+        re.compile(rf"\b(?:{name}|{short}\.?)\s+0?{day}{ordinal}(?!\d)"),
+        re.compile(rf"(?<!\d)0?{day}{ordinal}\s+(?:of\s+)?(?:{name}|{short})\b"),
+        re.compile(rf"(?<![\d/])0?{month}/0?{day}(?![\d/]|/\d{{1,2}}\b)"),
+        re.compile(rf"{year}-{month:02d}-{day:02d}"),
+        re.compile(rf"(?<!\d)0?{month}月0?{day}[日号]"),
+    ]
+
+
+def _decimal(text: str) -> Optional[Decimal]:
+    try:
+        return Decimal(text.rstrip(",").replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _scaled(match: re.Match) -> str:
+    """A number with its scale word as plain digits (a unit keeps its name)."""
+    number, scale = _decimal(match.group(1)), match.group(2)
+    if number is None or scale is None:
+        return match.group(0)
+    if scale in _SCALES:
+        return format(number * _SCALES[scale], "f")
+    return f"{format(number, 'f')} {scale}"
+
+
+def numbers_in(line: str, *, vague: bool = False) -> set[Decimal]:
+    """Every number ``line`` states, in digits or words, with its scale.
+
+    ``"20%"``, ``"16,000"``, ``"8.971 billion"``, ``"fifty-three billion"``, ``"a
+    hundred-million-dollar"``. With ``vague``, also the least value of a plural
+    quantity (``hundreds`` is 100, ``millions`` 1,000,000, ``three-digit`` 100).
+
+    >>> sorted(float(n) for n in numbers_in("about 16,000 of 79,000, 20% and $1.6 billion"))
+    [20.0, 16000.0, 79000.0, 1600000000.0]
+    >>> sorted(int(n) for n in numbers_in("three hundred and eighty billion renminbi, fifty-three billion dollars"))
+    [53000000000, 380000000000]
+    >>> sorted(int(n) for n in numbers_in("hundreds of times", vague=True))
+    [100]
+    >>> 10**11 in numbers_in("hundreds of billions of agents", vague=True)
+    True
+    """
+    text = line.lower()
+    # Digits with a scale word first ("1.6 billion" -> 1600000000), then the plural
+    # quantities are set aside ("hundreds" is no number), then words to digits
+    # (text2num: "fifty-three billion" -> 53000000000; a hyphen between words is a space
+    # first, so that "a hundred-million-dollar" reads as a number too).
+    text = _DIGITS.sub(_scaled, text)
+    words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", _PLURALS.sub("several", text))
+    found: set[Decimal] = set()
+    for match in _DIGITS.finditer(alpha2digit(words, "en", threshold=0)):
+        number = _decimal(match.group(1))
+        if number is None:
+            continue
+        found.add(number)
+        if match.group(2) in _ALL_SCALES:
+            found.add(number * _ALL_SCALES[match.group(2)])
+    if vague:
+        text = line.lower()
+        words = re.findall(r"[a-z]+", text)
+        squeezed = re.sub(r"[^a-z]", "", text)
+        found |= {Decimal(n) for word, n in _VAGUE.items() if (word in words or (word == "threedigit" and word in squeezed))}
+        for many, scale in _VAGUE_OF.findall(text):
+            found.add(Decimal(_VAGUE[many]) * _VAGUE[scale])
+    return found
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """One date or number of a resource, and whether a line it cites states it.
+
+    :ivar node: the event, instant or figure that carries the value.
+    :ivar value: the value as written in the data (``2026-03-16``, ``16000``).
+    :ivar lines: the lines searched, as ``file Ln``.
+    :ivar reason: why it is not grounded, or ``None`` when a line states it.
+    """
+
+    node: Node
+    kind: str
+    value: str
+    lines: tuple[str, ...]
+    reason: Optional[str] = None
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+@dataclass(frozen=True)
+class GroundingReport:
+    """Every value checked by :func:`check_grounding`, sorted by node and value."""
+
+    values: tuple[Grounding, ...]
+
+    @property
+    def failures(self) -> list[Grounding]:
+        return [g for g in self.values if not g.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _inferred(graph: Graph, node: Node) -> bool:
+    return any(o.toPython() is True for o in graph.objects(node, RKG.inferred) if isinstance(o, Literal))
+
+
+def _cited_lines(graph: Graph, sources: _Sources, node: Node) -> list[tuple[str, int, str]]:
+    """(file, line number, text) of every line ``node`` cites that exists."""
+    lines = []
+    for derivation in graph.objects(node, PROV.qualifiedDerivation):
+        identifier = graph.value(graph.value(derivation, PROV.entity), DCTERMS.identifier)
+        if identifier is None or "/" in str(identifier):
+            continue
+        text = sources.lines(str(identifier))
+        for locator in graph.objects(derivation, RKG.locator):
+            try:
+                numbers = parse_locator(str(locator))
+            except ValueError:
+                continue
+            lines.extend((str(identifier), n, text[n - 1]) for n in numbers if text is not None and n <= len(text))
+    return lines
+
+
+def _head(sources: _Sources, identifier: Optional[Node]) -> list[tuple[str, int, str]]:
+    """The first lines of a source document, where a source gives its own date."""
+    text = sources.lines(str(identifier)) if identifier is not None and "/" not in str(identifier) else None
+    return [(str(identifier), n, line) for n, line in enumerate((text or [])[:_HEAD], start=1)]
+
+
+_HEAD = 3
+
+
+def _owners(graph: Graph, instant: Node) -> set[Node]:
+    """What an instant dates: the membership, placement or reporting line whose interval it bounds,
+    and the event that began (for a beginning) or ended (for an end) it."""
+    owners = set()
+    for edge, event_link in ((TIME.hasBeginning, PROV.wasGeneratedBy), (TIME.hasEnd, PROV.wasInvalidatedBy)):
+        for interval in graph.subjects(edge, instant):
+            for owner in graph.subjects(None, interval):
+                owners.add(owner)
+                owners.update(graph.objects(owner, event_link))
+    return owners
+
+
+def check_grounding(graph: Graph, sources_dir: Union[str, os.PathLike]) -> GroundingReport:
+    """Check that every date and figure not marked ``rkg:inferred true`` is stated where it is cited.
+
+    A date (``dcterms:date`` of an event, ``time:inXSDDate``/``inXSDgYearMonth``/``inXSDgYear``
+    of an instant, ``rkg:referencePeriod`` of a figure) must be written on one of the
+    lines its resource cites — for an instant, the lines of the membership, placement or
+    reporting line it bounds and of the event that began or ended it — in one of the
+    forms of :func:`date_forms`. A figure's ``schema:value``, ``minValue`` and ``maxValue``
+    must be one of the :func:`numbers_in` its cited lines (a vague plural such as
+    "hundreds" only for a figure marked ``rkg:lowerBound true``). ``rkg:notAfter`` is a
+    bound, inferred by definition, and not checked.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "s1.txt").write_text("On March 16 Acme set up a lab of 300 people.\\n")
+    >>> graph = Graph().parse(format="turtle", data=\'\'\'
+    ...     @prefix rkg: <https://w3id.org/restructuring-kg/ontology#> .
+    ...     @prefix prov: <http://www.w3.org/ns/prov#> .
+    ...     @prefix dcterms: <http://purl.org/dc/terms/> .
+    ...     @prefix schema: <https://schema.org/> .
+    ...     @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    ...     @prefix ex: <https://example.org/> .
+    ...     ex:s1 dcterms:identifier "s1.txt" .
+    ...     ex:set-up dcterms:date "2026-03-17"^^xsd:date ;
+    ...         prov:qualifiedDerivation [ prov:entity ex:s1 ; rkg:locator "L1" ] .
+    ...     ex:staff schema:value "300"^^xsd:decimal ;
+    ...         prov:qualifiedDerivation [ prov:entity ex:s1 ; rkg:locator "L1" ] .\'\'\')
+    >>> [(g.value, g.reason) for g in check_grounding(graph, folder).failures]
+    [('2026-03-17', 'no cited line states this date')]
+
+    :raises SourcesError: ``sources_dir`` is not a folder, or a file cannot be read.
+    """
+    folder = Path(sources_dir)
+    if not folder.is_dir():
+        raise SourcesError(f"{display_path(folder)}: no such folder (the source documents)")
+    sources = _Sources(folder)
+    values = []
+    for prop in _DATE_PROPERTIES:
+        for node, value in graph.subject_objects(prop):
+            if _inferred(graph, node):
+                continue
+            owners = {node} if prop in (DCTERMS.date, RKG.referencePeriod) else _owners(graph, node)
+            lines = sorted({line for owner in owners for line in _cited_lines(graph, sources, owner)})
+            if (node, RDF.type, RKG.SourceDocument) in graph:
+                lines = _head(sources, graph.value(node, DCTERMS.identifier))
+            forms = date_forms(str(value))
+            stated = any(form.search(text.lower()) for *_, text in lines for form in forms)
+            values.append(_grounding(node, "date", str(value), lines, stated, "no cited line states this date"))
+    for prop in _NUMBER_PROPERTIES:
+        for node, value in graph.subject_objects(prop):
+            if _inferred(graph, node):
+                continue
+            lines = sorted(set(_cited_lines(graph, sources, node)))
+            vague = any(o.toPython() is True for o in graph.objects(node, RKG.lowerBound) if isinstance(o, Literal))
+            try:
+                number = Decimal(str(value))
+            except InvalidOperation:
+                values.append(_grounding(node, "figure", str(value), lines, False, "not a number"))
+                continue
+            stated = any(number == n for *_, text in lines for n in numbers_in(text, vague=vague))
+            values.append(_grounding(node, "figure", str(value), lines, stated, "no cited line states this number"))
+    values.sort(key=lambda g: (str(g.node), g.kind, g.value))
+    return GroundingReport(tuple(values))
+
+
+def _grounding(node: Node, kind: str, value: str, lines, stated: bool, reason: str) -> Grounding:
+    where = tuple(f"{name} L{n}" for name, n, _ in lines)
+    if not lines:
+        return Grounding(node, kind, value, where, "no cited line to search (cite the line that states it, or mark it rkg:inferred true with a note)")
+    return Grounding(node, kind, value, where, None if stated else reason)

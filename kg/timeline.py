@@ -70,6 +70,8 @@ class Event:
     label: str
     status: str = ""
     sources: str = ""
+    #: the date is inferred, not stated (the query marks it ``inferred``)
+    inferred: bool = False
 
     @property
     def color_kind(self) -> str:
@@ -156,6 +158,7 @@ def event_timeline(
                 label=str(row["label"]),
                 status=str(row["status"] or ""),
                 sources=str(row["sources"] or ""),
+                inferred=row["dated"] == "inferred",
             )
             if event.iri in seen:  # an event of two types: one row, both types
                 earlier = timeline.events[seen[event.iri]]
@@ -272,9 +275,10 @@ def timeline_dot(timeline: Timeline, *, title: Optional[str] = None) -> str:
             begin, finish = period(event.date)
             plan = event.status == "reported plan"
             prefix = "\u2264 " if event.not_after else ""
-            suffix = " (reported plan)" if plan else ""
+            suffix = (" (date inferred)" if event.inferred else "") + (" (reported plan)" if plan else "")
             text = _shorten(f"{prefix}{event.date}  {event.label}", _CHARS - len(suffix)) + suffix
-            tooltip = f"{event.date if not event.not_after else 'not after ' + event.date}: {event.label} " \
+            dated = "not after " if event.not_after else "inferred " if event.inferred else ""
+            tooltip = f"{dated}{event.date}: {event.label} " \
                       f"[{event.kind}; {event.status}] sources: {event.sources}"
             out.append(_text_node("label " + event.iri + event.kind, _MARGIN + _LABEL_W / 2, y, _LABEL_W, text, tooltip=tooltip))
             color = colors[event.color_kind]

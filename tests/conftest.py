@@ -20,6 +20,7 @@ from rdflib import Graph
 
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
+from kg.current import current
 from kg.reason import reason
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +137,7 @@ rfig:acme-lab-headcount a schema:QuantitativeValue ;
 #: The source document TINY_DATA cites (file s1.txt): every citation in it holds.
 TINY_SOURCE = """Acme Group reports its results.
 The group set up the Acme AI Group this year.
-It also set up the Acme Lab, under the AI group.
+It also set up the Acme Lab, under the AI group, on March 16.
 Ann Lee has been chief executive since 2023.
 Bo Chen heads the new lab and reports to Ann Lee.
 About 300 people will work at the Acme - Lab.
@@ -213,11 +214,13 @@ def shipped_graphs(shipped_project: Project) -> ProjectGraphs:
 
 @pytest.fixture(scope="session")
 def shipped_graph(shipped_graphs: ProjectGraphs) -> Graph:
-    """Ontology + asserted data + OWL 2 RL inferences, as one graph (what a store holds after a build)."""
+    """Ontology + asserted data + OWL 2 RL inferences + the untimed ORG shortcuts of the
+    latest state (:mod:`kg.current`), as one graph (what a store holds after a build)."""
     graph = Graph()
     graph += shipped_graphs.ontology
     graph += shipped_graphs.data
     graph += reason(graph)
+    graph += current(graph)
     return graph
 
 

@@ -196,13 +196,21 @@ def test_sources_check_exit_codes(make_project, capsys, tmp_path):
     sources.mkdir()
     (sources / "s1.txt").write_text(TINY_SOURCE, encoding="utf-8")
     code, out, _ = run(capsys, "--root", project.root, "sources", "check", sources)
-    assert (code, out) == (0, "12 citations checked, 0 failed\n")
+    assert (code, out) == (0, "12 citations checked, 0 failed\n5 date or figure values checked, 0 not stated\n")
 
     (sources / "s1.txt").write_text(TINY_SOURCE.replace("Ann Lee", "She"), encoding="utf-8")
     code, out, _ = run(capsys, "--root", project.root, "sources", "check", sources)
     assert code == 1
     assert f"rper:ann-lee (data/acme.ttl): {sources / 's1.txt'} L4: no cited line names it (Ann Lee)" in out.replace(str(project.root) + "/", "")
-    assert out.splitlines()[-1] == "12 citations checked, 2 failed"
+    assert out.splitlines()[-2:] == ["12 citations checked, 2 failed", "5 date or figure values checked, 0 not stated"]
+
+    # A date no cited line states fails too (the grounding check), with the lines searched.
+    (sources / "s1.txt").write_text(TINY_SOURCE.replace("on March 16", "in spring"), encoding="utf-8")
+    code, out, _ = run(capsys, "--root", project.root, "sources", "check", sources)
+    assert code == 1
+    assert "rpl:acme-lab-in-acme-ai-begin (data/acme.ttl): date 2026-03-16: no cited line states this date " \
+           "(lines searched: s1.txt L3)" in out.replace(str(project.root) + "/", "")
+    assert out.splitlines()[-1] == "5 date or figure values checked, 3 not stated"  # the event, and two instants it begins
 
     code, out, err = run(capsys, "--root", project.root, "sources", "check", tmp_path / "nowhere")
     assert code == 2 and "no such folder" in err

@@ -90,35 +90,49 @@ def test_every_alternative_name_of_a_person_is_a_spelling_the_sources_use(data):
 # -- A role passed from one holder to the next -------------------------------------------
 
 
-def test_alibaba_cloud_cto_passes_from_zhou_jingren_to_li_feifei_on_8_april_2026(data):
+def test_alibaba_cloud_cto_passes_from_zhou_jingren_to_li_feifei_at_an_undated_instant(data):
     rows = select(
         data,
-        f"""SELECT ?person ?begin ?end ?inferred WHERE {{
+        f"""SELECT ?person ?begin ?end ?bound ?inferred WHERE {{
               ?m org:role rkg:cto ; org:organization rorg:alibaba-cloud ;
                  org:member/rdfs:label ?person ; org:memberDuring ?i .
               OPTIONAL {{ ?i time:hasBeginning/{DATE} ?begin }}
-              OPTIONAL {{ ?i time:hasEnd ?e . ?e {DATE} ?end .
-                         OPTIONAL {{ ?e rkg:inferred ?inferred }} }}
+              OPTIONAL {{ ?i time:hasEnd ?e . OPTIONAL {{ ?e {DATE} ?end }}
+                         OPTIONAL {{ ?e rkg:notAfter ?bound }} OPTIONAL {{ ?e rkg:inferred ?inferred }} }}
             }} ORDER BY ?person""",
     )
-    # s001 L9-L10: the 8 April 2026 letter; s003/s004 still call Zhou the CTO in March.
+    # No source dates a handover (issue 17, item 1): s003 L10 / s004 L17 call Zhou the CTO
+    # in March 2026, s001 L23 calls Li the CTO after the 8 April 2026 letter. The role
+    # passes at one instant that carries only the bound, never a day.
     import datetime
 
-    handover = datetime.date(2026, 4, 8)
     assert rows == [
-        ("Li Feifei", handover, None, None),
-        ("Zhou Jingren", None, handover, True),
+        ("Li Feifei", None, None, None, None),
+        ("Zhou Jingren", None, None, datetime.date(2026, 4, 8), True),
     ]
+    shared = select(
+        data,
+        """SELECT ?instant WHERE {
+             rmem:zhou-jingren-cto-alibaba-cloud org:memberDuring/time:hasEnd ?instant .
+             rmem:li-feifei-cto-alibaba-cloud org:memberDuring/time:hasBeginning ?instant }""",
+    )
+    assert len(shared) == 1
 
 
-def test_the_inferred_handover_says_why(data):
+def test_the_undated_handover_says_why_and_is_a_disagreement(data):
     notes = select(
         data,
         """SELECT ?note WHERE {
              ?m org:role rkg:cto ; org:organization rorg:alibaba-cloud ; org:member rper:zhou-jingren ;
                 org:memberDuring/time:hasEnd/rkg:inferenceNote ?note }""",
     )
-    assert len(notes) == 1 and "8 April 2026" in notes[0][0]
+    assert len(notes) == 1 and "8 April 2026" in notes[0][0] and "bound" in notes[0][0]
+    claims = select(
+        data,
+        """SELECT DISTINCT ?who WHERE { ?d a rkg:Disagreement ; rkg:subject rmem:zhou-jingren-cto-alibaba-cloud ;
+                                  rkg:claim/dcterms:subject rper:li-feifei , ?who . ?who a foaf:Person } ORDER BY ?who""",
+    )
+    assert [str(c).rsplit("/", 1)[-1] for (c,) in claims] == ["li-feifei", "zhou-jingren"]
 
 
 # -- A unit's lineage across several events -----------------------------------------------
@@ -259,3 +273,32 @@ def test_ends_known_only_by_an_upper_bound_are_not_written_as_dates(data):
         "Intelligent Information Business Group",
         "Tencent large model R&D team",
     ]
+
+
+# -- An undated handover: two tenures that meet at one bounded instant -------------------
+
+
+@pytest.mark.parametrize("shared, overlapping", [(True, False), (False, True)], ids=["one-instant", "two-bounds"])
+def test_tenures_meeting_at_one_instant_do_not_overlap(shipped_graphs, shared, overlapping):
+    """The single-holder shape accepts two tenures that meet at one rkg:notAfter instant
+    (issue 17, item 1), and still reports two tenures whose own bounds cannot exclude an overlap."""
+    from conftest import PROLOGUE, TINY_DATA
+    from kg.fast.validate import validate as fast_validate
+    from kg.query import to_store
+
+    second_begin = "rmem:ann-lee-ceo-acme-end" if shared else "rmem:bo-chen-ceo-acme-begin"
+    data = Graph().parse(format="turtle", data=TINY_DATA + PROLOGUE + f"""
+        rmem:ann-lee-ceo-acme-interval time:hasEnd rmem:ann-lee-ceo-acme-end .
+        rmem:ann-lee-ceo-acme-end a time:Instant ; rkg:notAfter "2026-04-08"^^xsd:date ;
+            rkg:inferred true ; rkg:inferenceNote "no source dates the handover"@en .
+        rmem:bo-chen-ceo-acme a rkg:RoleMembership ; rdfs:label "Bo Chen, CEO of Acme"@en ;
+            org:member rper:bo-chen ; org:organization rorg:acme ; org:role rkg:ceo ;
+            org:memberDuring rmem:bo-chen-ceo-acme-interval ;
+            prov:wasDerivedFrom rsrc:s1 ;
+            prov:qualifiedDerivation [ a prov:Derivation ; prov:entity rsrc:s1 ; rkg:locator "L5" ] .
+        rmem:bo-chen-ceo-acme-interval a time:Interval ; time:hasBeginning {second_begin} .
+        rmem:bo-chen-ceo-acme-begin a time:Instant ; rkg:notAfter "2026-04-08"^^xsd:date ;
+            rkg:inferred true ; rkg:inferenceNote "no source dates the handover"@en .""")
+    report = fast_validate(to_store(shipped_graphs.ontology, data), shapes_graph=shipped_graphs.shapes)
+    overlaps = [r for r in report.violations if "single-holder" in r.message]
+    assert bool(overlaps) == overlapping

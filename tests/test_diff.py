@@ -55,10 +55,11 @@ def test_april_and_june_changes(store):
     added = " | ".join(texts(changes, "unit", "added"))
     assert "Technical Committee" in added and "Token Foundry Division" in added
     # What a removed unit became, and where an added one came from (the unit-lineage query).
-    assert "Tongyi Lab (lab), was under Alibaba Token Hub (2026-03-16 to 2026-04-08); became Tongyi Large Model " \
+    # The end of Tongyi Lab's placement and the Token Foundry's parent are inferred (issue 17): the text says so.
+    assert "Tongyi Lab (lab), was under Alibaba Token Hub (2026-03-16 to 2026-04-08, inferred); became Tongyi Large Model " \
            "Division (upgrade or renaming, 2026-04-08), then Token Foundry Division (merger, 2026-06)" \
            in texts(changes, "unit", "removed")
-    assert "Token Foundry Division (business unit) under Alibaba Group (since 2026-06); from Future Life Laboratory " \
+    assert "Token Foundry Division (business unit) under Alibaba Group (since 2026-06, inferred); from Future Life Laboratory " \
            "and Tongyi Large Model Division (merger, 2026-06)" in texts(changes, "unit", "added")
     assert "Lei Yanqun, chief executive officer of Taobao Flash Sale" in texts(changes, "head", "added")
     assert "Wu Zeming, chief executive officer of Taobao Flash Sale" in texts(changes, "head", "removed")

@@ -9,7 +9,7 @@ from rdflib import Graph, URIRef
 
 from conftest import PROLOGUE, ROOT, TINY_DATA, TINY_SOURCE
 from kg.errors import SourcesError
-from kg.sources import check_citations, normalize, parse_locator
+from kg.sources import check_citations, check_grounding, date_forms, normalize, numbers_in, parse_locator
 
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 ORG_ID = "https://w3id.org/restructuring-kg/id/org/"
@@ -131,3 +131,120 @@ def test_every_shipped_citation_holds_in_the_shared_sources(shipped_graphs):
     assert len(report.citations) > 0
     assert report.ok, [f"{c.node} {c.file.name if c.file else ''} {c.locator}: {c.reason}" for c in report.failures]
     assert {c.file.name for c in report.citations} == {p.name for p in SHARED_SOURCES.glob("*.txt")}
+
+
+# -- Grounding: a date or figure not marked inferred is on a line it cites ------------------
+
+GROUNDING_SOURCE = """Acme news, 03/23 2026
+On March 16, Acme set up the Acme Lab with about 16,000 staff.
+Acme Lab's head, Ann Lee, said the lab would spend fifty-three billion dollars.
+In mid-June the lab was renamed.
+"""
+
+GROUNDING_PROLOGUE = PROLOGUE + """
+rsrc:s1 a rkg:SourceDocument ; dcterms:identifier "s1.txt" ; dcterms:date "2026-03-23"^^xsd:date .
+rorg:acme-lab rdfs:label "Acme Lab"@en .
+"""
+
+
+def grounding(sources: Path, turtle: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    (sources / "s1.txt").write_text(GROUNDING_SOURCE, encoding="utf-8")
+    graph = Graph().parse(format="turtle", data=GROUNDING_PROLOGUE + turtle)
+    report = check_grounding(graph, sources)
+    assert report.values, "nothing was checked"
+    return [(str(g.node).rsplit("/", 1)[-1], g.value, g.reason, g.lines) for g in report.failures]
+
+
+def event(name: str, date: str, locator: str = "L2", extra: str = "") -> str:
+    return f"""rev:{name} dcterms:date "{date}"^^xsd:{'date' if len(date) == 10 else 'gYearMonth' if len(date) == 7 else 'gYear'} ;
+        rkg:company rorg:acme-lab {extra};
+        prov:qualifiedDerivation [ prov:entity rsrc:s1 ; rkg:locator "{locator}" ] .\n"""
+
+
+def figure(name: str, value: str, locator: str, extra: str = "") -> str:
+    return f"""rfig:{name} schema:value "{value}"^^xsd:decimal {extra};
+        prov:qualifiedDerivation [ prov:entity rsrc:s1 ; rkg:locator "{locator}" ] .\n"""
+
+
+def test_stated_dates_and_figures_are_grounded(sources):
+    assert grounding(sources, event("set-up", "2026-03-16") + event("renamed", "2026-06", "L4")
+                     + figure("staff", "16000", "L2") + figure("spend", "53000000000", "L3")) == []
+
+
+def test_a_guessed_day_is_reported_with_the_lines_searched(sources):
+    # The line says March 16; the data says the 17th.
+    assert grounding(sources, event("set-up", "2026-03-17", "L2,L3")) == [
+        ("set-up", "2026-03-17", "no cited line states this date", ("s1.txt L2", "s1.txt L3"))]
+
+
+def test_a_guessed_month_or_year_is_reported(sources):
+    failures = grounding(sources, event("renamed", "2026-07", "L4") + event("planned", "2025", "L2"))
+    assert [(node, value) for node, value, *_ in failures] == [("planned", "2025"), ("renamed", "2026-07")]
+
+
+def test_a_guessed_figure_is_reported(sources):
+    # 16,000 is stated; 16,500 is not, nor 53 million for fifty-three billion.
+    failures = grounding(sources, figure("staff", "16500", "L2") + figure("spend", "53000000", "L3"))
+    assert [(node, value, reason) for node, value, reason, _ in failures] == [
+        ("spend", "53000000", "no cited line states this number"),
+        ("staff", "16500", "no cited line states this number")]
+
+
+def test_an_inferred_value_is_not_checked_but_an_uncited_one_is(sources):
+    inferred = '; rkg:inferred true ; rkg:inferenceNote "the day after the set-up"@en '
+    assert grounding(sources, event("opened", "2026-03-17", "L2", inferred)) == []
+    failures = grounding(sources, 'rev:uncited dcterms:date "2026-03-16"^^xsd:date .')
+    assert [(node, reason[:23]) for node, _, reason, _ in failures] == [("uncited", "no cited line to search")]
+
+
+def test_an_instant_is_grounded_by_what_it_bounds_and_the_event_that_began_it(sources):
+    data = event("set-up", "2026-03-16") + """
+        rpl:lab a rkg:Placement ; rkg:placedDuring rpl:lab-interval ; prov:wasGeneratedBy rev:set-up ;
+            prov:qualifiedDerivation [ prov:entity rsrc:s1 ; rkg:locator "L3" ] .
+        rpl:lab-interval time:hasBeginning rpl:lab-begin ; time:hasEnd rpl:lab-end .
+        rpl:lab-begin time:inXSDDate "2026-03-16"^^xsd:date .
+        rpl:lab-end time:inXSDDate "2026-04-08"^^xsd:date ."""
+    assert [(node, value) for node, value, *_ in grounding(sources, data)] == [("lab-end", "2026-04-08")]
+
+
+@pytest.mark.parametrize("line, value", [
+    ("On March 16 it began", "2026-03-16"), ("on 16 March 2026", "2026-03-16"), ("dated 3/16", "2026-03-16"),
+    ("issued 2026-03-16", "2026-03-16"), ("2026年3月16日", "2026-03-16"), ("at the May 20th summit", "2026-05-20"),
+    ("in mid-March", "2026-03"), ("In June 2026", "2026-06"), ("the 2022-2023 rounds", "2023"),
+])
+def test_the_date_forms_the_sources_use(line, value):
+    assert any(form.search(line.lower()) for form in date_forms(value))
+
+
+@pytest.mark.parametrize("line, value", [("March 16", "2026-03-17"), ("3/161", "2026-03-16"), ("in May", "2026-03"), ("20260", "2026")])
+def test_other_dates_are_not_taken_for_the_value(line, value):
+    assert not any(form.search(line.lower()) for form in date_forms(value))
+
+
+@pytest.mark.parametrize("line, value, vague", [
+    ("about 16,000 employees", "16000", False), ("16000 staff", "16000", False), ("$1.6 billion", "1600000000", False),
+    ("20% of units", "20", False), ("twenty percent", "20", False), ("8.971 billion yuan", "8971000000", False),
+    ("three hundred and eighty billion renminbi", "380000000000", False),
+    ("two hundred thirty-five billion parameters", "235000000000", False),
+    ("a hundred-million-dollar talent", "100000000", False), ("forty-five hundred miles", "4500", False),
+    ("fifty petaflops", "50000000000000000", False), ("hundreds of times", "100", True),
+    ("hundreds of billions of agents", "100000000000", True), ("three-digit growth", "100", True),
+])
+def test_the_number_forms_the_sources_use(line, value, vague):
+    from decimal import Decimal
+
+    assert Decimal(value) in numbers_in(line, vague=vague)
+
+
+def test_a_vague_plural_counts_only_for_a_lower_bound():
+    from decimal import Decimal
+
+    assert Decimal(100) not in numbers_in("hundreds of times")
+
+
+def test_every_shipped_date_and_figure_is_grounded_or_marked_inferred(shipped_graphs):
+    if not SHARED_SOURCES.is_dir():
+        pytest.skip("../shared/sources not found")
+    report = check_grounding(shipped_graphs.data, SHARED_SOURCES)
+    assert len(report.values) > 100
+    assert report.ok, [f"{g.node} {g.value}: {g.reason} ({', '.join(g.lines)})" for g in report.failures]

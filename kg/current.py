@@ -1,0 +1,123 @@
+"""The untimed ORG shortcuts, from the latest state the sources describe.
+
+Placements, memberships and reporting lines keep the whole history, each with its
+interval. The untimed relations of W3C ORG (``org:subOrganizationOf``,
+``org:hasSubOrganization``, ``org:transitiveSubOrganizationOf``, ``org:reportsTo``,
+``org:memberOf``, ``org:hasMember``, ``org:headOf``, ``org:hasHead``) and the project's
+``rkg:reportsToTransitively`` say nothing about time, so they describe one state only:
+the latest one the sources describe. They are derived from the placements, memberships
+and reporting lines whose interval has no end (the way Wikidata's truthy statements
+give only current values while the qualified statements keep the history). OWL 2 RL
+cannot say "has no end", so this is a stage of its own, run after reasoning
+(:func:`kg.build.build` for both engines, :func:`kg.query.query_graph`); the
+reasoner keeps deriving the history-wide ``rkg:wasSubOrganizationOf`` and
+``rkg:reportedTo``.
+
+The rule is one SPARQL ``CONSTRUCT`` (:data:`CURRENT`), and the transitive closure of
+its result a second (:data:`CLOSURE`); both run unchanged on an rdflib graph and on a
+pyoxigraph store, so both engines derive the same triples.
+
+>>> from rdflib import Graph
+>>> graph = Graph().parse(format="turtle", data='''
+...     @prefix rkg: <https://w3id.org/restructuring-kg/ontology#> .
+...     @prefix time: <http://www.w3.org/2006/time#> .
+...     @prefix ex: <https://example.org/> .
+...     ex:old rkg:placedUnit ex:lab ; rkg:parentOrganization ex:cloud ; rkg:placedDuring ex:old-i .
+...     ex:old-i time:hasEnd ex:old-end .
+...     ex:new rkg:placedUnit ex:lab ; rkg:parentOrganization ex:hub ; rkg:placedDuring ex:new-i .
+...     ex:hub-in rkg:placedUnit ex:hub ; rkg:parentOrganization ex:group ; rkg:placedDuring ex:hub-i .''')
+>>> derived = current(graph)
+>>> sorted(f"{s.split('/')[-1]} in {o.split('/')[-1]}" for s, _, o in derived.triples((None, ORG.subOrganizationOf, None)))
+['hub in group', 'lab in hub']
+>>> sorted(f"{s.split('/')[-1]} in {o.split('/')[-1]}" for s, _, o in derived.triples((None, ORG.transitiveSubOrganizationOf, None)))
+['hub in group', 'lab in group', 'lab in hub']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Graph
+
+from kg.vocab import ORG, PREFIXES
+
+__all__ = ["CLOSURE", "CURRENT", "add_current", "current"]
+
+_PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rkg", "org", "time"))
+
+#: The untimed relations of whatever holds at the latest state the sources describe:
+#: a placement, membership or reporting line whose interval has no ``time:hasEnd`` (or
+#: that has no interval at all).
+#: A head is a member holding the role ``rkg:head`` or ``rkg:ceo``.
+CURRENT = _PROLOGUE + """CONSTRUCT {
+    ?unit org:subOrganizationOf ?parent . ?parent org:hasSubOrganization ?unit .
+    ?unit org:transitiveSubOrganizationOf ?parent .
+    ?subordinate org:reportsTo ?superior . ?subordinate rkg:reportsToTransitively ?superior .
+    ?member org:memberOf ?organization . ?organization org:hasMember ?member .
+    ?head org:headOf ?headed . ?headed org:hasHead ?head .
+} WHERE {
+    {
+        ?placement rkg:placedUnit ?unit ; rkg:parentOrganization ?parent .
+        FILTER NOT EXISTS { ?placement rkg:placedDuring/time:hasEnd ?end }
+    } UNION {
+        ?line rkg:subordinate ?subordinate ; rkg:superior ?superior .
+        FILTER NOT EXISTS { ?line rkg:reportingDuring/time:hasEnd ?end }
+    } UNION {
+        ?membership org:member ?member ; org:organization ?organization .
+        FILTER NOT EXISTS { ?membership org:memberDuring/time:hasEnd ?end }
+    } UNION {
+        ?membership org:member ?head ; org:organization ?headed ; org:role ?role .
+        FILTER (?role IN (rkg:head, rkg:ceo))
+        FILTER NOT EXISTS { ?membership org:memberDuring/time:hasEnd ?end }
+    }
+}"""
+
+#: The transitive closure of the current hierarchy and reporting lines (run after
+#: :data:`CURRENT` has been added, so the paths follow current links only).
+CLOSURE = _PROLOGUE + """CONSTRUCT {
+    ?unit org:transitiveSubOrganizationOf ?ancestor .
+    ?subordinate rkg:reportsToTransitively ?superior .
+} WHERE {
+    { ?unit org:subOrganizationOf/org:subOrganizationOf+ ?ancestor }
+    UNION
+    { ?subordinate org:reportsTo/org:reportsTo+ ?superior }
+}"""
+
+
+def current(graph: Graph) -> Graph:
+    """The untimed ORG relations of the latest state of ``graph`` that it does not hold yet.
+
+    ``graph`` is the data (with its ontology and inferences, or without); it is not
+    changed.
+    """
+    direct = Graph()
+    for triple in graph.query(CURRENT):
+        if triple not in graph:
+            direct.add(triple)
+    both = graph + direct
+    for triple in both.query(CLOSURE):
+        if triple not in both:
+            direct.add(triple)
+    return direct
+
+
+def add_current(store: Any, *, into: Any) -> int:
+    """Add :func:`current`'s triples for a pyoxigraph ``store`` to its graph ``into``.
+
+    The queries read the default graph and ``into`` together (what reasoning wrote there
+    too). Returns the number of triples added.
+    """
+    import pyoxigraph
+
+    default = [pyoxigraph.DefaultGraph(), into]
+    added = 0
+    for text in (CURRENT, CLOSURE):
+        new = [t for t in store.query(text, default_graph=default)
+               if not _holds(store, t, default)]
+        store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, into) for t in new)
+        added += len(set(new))
+    return added
+
+
+def _holds(store: Any, triple: Any, graphs: list) -> bool:
+    return any(True for graph in graphs for _ in store.quads_for_pattern(triple.subject, triple.predicate, triple.object, graph))
