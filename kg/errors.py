@@ -18,6 +18,7 @@ from typing import Optional, Union
 
 __all__ = [
     "BuildError",
+    "IllFormedLiteralError",
     "KGError",
     "ParameterError",
     "ProjectError",
@@ -72,6 +73,28 @@ class RDFSyntaxError(KGError):
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
+
+
+class IllFormedLiteralError(RDFSyntaxError):
+    """A file has literals outside the lexical space of their XSD datatype (``"2026-13"^^xsd:gYearMonth``).
+
+    :param path: the file.
+    :param problems: ``(line, message)`` for each such literal, in file order; the line is
+        ``None`` when it cannot be found.
+
+    >>> print(IllFormedLiteralError("data/a.ttl", [(3, '"26"^^xsd:gYear: not a valid xsd:gYear')]))
+    data/a.ttl:3: "26"^^xsd:gYear: not a valid xsd:gYear
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], problems: list):
+        line, message = problems[0]
+        super().__init__(path, line, message)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        return "\n".join(f"{where}:{line}: {message}" if line is not None else f"{where}: {message}"
+                         for line, message in self.problems)
 
 
 class ShapesError(KGError):

@@ -1,8 +1,11 @@
 """Reading Turtle files into graphs, remembering which file each node came from.
 
-Each file is first checked by Oxigraph's strict Turtle parser, which reports the exact
-line of any error, then read into rdflib. A syntax error anywhere raises
-:class:`~kg.errors.RDFSyntaxError` with the file and the 1-based line.
+Each file is parsed once, by Oxigraph's strict Turtle parser, which reports the exact
+line of any error; its triples become rdflib terms with every literal as written
+(rdflib's own parser would normalise them). A syntax error anywhere raises
+:class:`~kg.errors.RDFSyntaxError` with the file and the 1-based line, and a literal
+outside the lexical space of its XSD datatype (``"2026-13"^^xsd:gYearMonth``) raises
+:class:`~kg.errors.IllFormedLiteralError`, a kind of it, naming each such literal.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -22,6 +25,8 @@ line of any error, then read into rdflib. A syntax error anywhere raises
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -29,19 +34,29 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 from urllib.parse import unquote, urlparse
 
+import elementpath.datatypes
 import pyoxigraph
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import ProjectError, RDFSyntaxError, display_path
+from kg.errors import IllFormedLiteralError, ProjectError, RDFSyntaxError, display_path
 from kg.project import CORE_ONTOLOGY, Extension, Project
 from kg.vocab import OWL, RDF, bind_prefixes
 
-__all__ = ["ProjectGraphs", "files_of", "load_dataset", "load_graph", "load_project", "parse"]
+__all__ = ["ProjectGraphs", "check_literals", "files_of", "literal_problem", "load_dataset", "load_graph", "load_project", "parse"]
 
 PathLike = Union[str, os.PathLike]
 _OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) .*?: ")
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD_NS + "string"
+#: The XSD 1.1 atomic datatypes (RDF 1.1 uses XSD 1.1), by local name, as elementpath's classes.
+_XSD_TYPES = {
+    key[len("{http://www.w3.org/2001/XMLSchema}"):]: cls
+    for key, cls in elementpath.datatypes.builtin_atomic_types.items()
+    if key.startswith("{http://www.w3.org/2001/XMLSchema}")
+}
+#: XSD names that are not datatypes of RDF literals (RDF 1.1 Concepts, section 5.1).
+_NOT_FOR_LITERALS = {"anyAtomicType", "anySimpleType", "error", "untypedAtomic", "QName", "NOTATION", "ENTITY", "ID", "IDREF"}
 
 
 def _read(path: Path) -> bytes:
@@ -51,44 +66,134 @@ def _read(path: Path) -> bytes:
         raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
 
 
-def _check_syntax(path: Path, data: bytes) -> None:
-    """Raise :class:`RDFSyntaxError` if ``data`` is not valid Turtle (Oxigraph's strict parser)."""
+@functools.lru_cache(maxsize=65536)
+def literal_problem(lexical: str, datatype: str) -> Optional[str]:
+    """Why ``lexical`` is not a literal of the XSD ``datatype`` (an IRI), or ``None`` when it is.
+
+    Datatypes outside the XSD namespace are not checked. Within it, elementpath's XSD 1.1
+    types parse the form, with the value's range (``xsd:byte``) and calendar
+    (``2026-02-30``); rdflib's ``Literal.ill_typed`` has no check for the ``g*`` types
+    (``"2026-13"^^xsd:gYearMonth`` passes it) and accepts ``"inf"`` for a double.
+    An unknown name in the XSD namespace (a typo) is a problem too.
+
+    >>> literal_problem("2026-13", XSD_NS + "gYearMonth")
+    'not a valid xsd:gYearMonth (month must be in 1..12)'
+    >>> literal_problem("2026-03-16Z", XSD_NS + "date") is None
+    True
+    >>> literal_problem("2026", XSD_NS + "Year")
+    'xsd:Year is not an XSD datatype (did you mean xsd:gYear?)'
+    """
+    if not datatype.startswith(XSD_NS) or datatype == _XSD_STRING:
+        return None
+    name = datatype[len(XSD_NS):]
+    cls = _XSD_TYPES.get(name)
+    if cls is None or name in _NOT_FOR_LITERALS:
+        close = difflib.get_close_matches(name, [n for n in _XSD_TYPES if n not in _NOT_FOR_LITERALS], n=3)
+        hint = f" (did you mean {', '.join('xsd:' + c for c in close)}?)" if close else ""
+        return f"xsd:{name} is not an XSD datatype{hint}"
+    # XSD's whitespace facet belongs to XML parsing: an RDF lexical form has none around it.
+    if lexical != lexical.strip() and name not in ("normalizedString", "token"):
+        return f"not a valid xsd:{name} (space around the value)"
     try:
-        for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.absolute().as_uri()):
-            pass
+        if issubclass(cls, (elementpath.datatypes.AbstractDateTime, elementpath.datatypes.Duration)):
+            cls.fromstring(lexical)
+        else:
+            cls(lexical)
+    except (ValueError, TypeError, ArithmeticError) as error:
+        reason = str(error).replace(f"for {cls!r}", "").strip() or "not in its lexical space"
+        return f"not a valid xsd:{name} ({reason})"
+    return None
+
+
+def _literal_line(text: str, lexical: str) -> Optional[int]:
+    """The 1-based line where the literal ``"lexical"^^...`` is first written in ``text``."""
+    for pattern in (rf"([\"'])(?:\1\1)?{re.escape(lexical)}\1(?:\1\1)?\s*\^\^", re.escape(lexical)):
+        found = re.search(pattern, text)
+        if found:
+            return text.count("\n", 0, found.start()) + 1
+    return None
+
+
+def _to_rdflib(term, bnodes: dict) -> Node:
+    """An Oxigraph term as an rdflib term, the literal's lexical form and datatype as written.
+
+    rdflib's own parser normalises literals (``"2026-03-16Z"^^xsd:date`` loses its time
+    zone, ``"0"^^xsd:boolean`` becomes ``false``); ``normalize=False`` keeps what the file says.
+    """
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        node = bnodes.get(term.value)
+        if node is None:
+            node = bnodes[term.value] = BNode()
+        return node
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def check_literals(path: Path, data: bytes, *, rdf_format: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.TURTLE) -> tuple[list, dict[str, str]]:
+    """The triples of ``data`` (Oxigraph quads, as written) and the prefixes it declares.
+
+    One strict parse by Oxigraph: a syntax error raises :class:`RDFSyntaxError` with its
+    line; a literal outside the lexical space of its XSD datatype raises
+    :class:`IllFormedLiteralError` naming each such literal with its line.
+    """
+    parser = pyoxigraph.parse(data, format=rdf_format, base_iri=path.absolute().as_uri())
+    quads, problems = [], []
+    try:
+        for quad in parser:
+            value = quad.object
+            if isinstance(value, pyoxigraph.Literal) and not value.language:
+                problem = literal_problem(value.value, value.datatype.value)
+                if problem is not None:
+                    problems.append((value, problem))
+            quads.append(quad)
     except SyntaxError as error:
         message = _OXIGRAPH_POSITION.sub("", str(error.msg))
         if error.offset:
             message = f"{message} (column {error.offset})"
         raise RDFSyntaxError(path, error.lineno, message) from None
+    if problems:
+        text = data.decode("utf-8")
+        found = sorted(
+            ((_literal_line(text, value.value), f"ill-formed literal {_shown(value)}: {problem}")
+             for value, problem in problems),
+            key=lambda item: (item[0] is None, item[0] or 0),
+        )
+        raise IllFormedLiteralError(path, found)
+    return quads, dict(parser.prefixes)
 
 
-def _bad_syntax_line(error: BadSyntax) -> Optional[int]:
-    # rdflib counts lines itself; the character offset into the text it parsed is exact.
-    text, offset = getattr(error, "_str", None), getattr(error, "_i", None)
-    if isinstance(text, (bytes, str)) and isinstance(offset, int):
-        newline = b"\n" if isinstance(text, bytes) else "\n"
-        return text[:offset].count(newline) + 1
-    lines = getattr(error, "lines", None)
-    return lines + 1 if isinstance(lines, int) else None
+def _shown(literal) -> str:
+    datatype = literal.datatype.value
+    name = f"xsd:{datatype[len(XSD_NS):]}" if datatype.startswith(XSD_NS) else f"<{datatype}>"
+    return f"{pyoxigraph.Literal(literal.value)}^^{name}"
 
 
 def parse(path: PathLike, *, graph: Optional[Graph] = None) -> Graph:
     """Read the Turtle file ``path`` into ``graph`` (a new graph by default) and return it.
 
+    Literals keep their lexical form and datatype exactly as written (no rdflib
+    normalisation). Nothing is added to ``graph`` unless the whole file is good.
+
     :raises RDFSyntaxError: the file is not valid Turtle; the error has the 1-based line.
+    :raises IllFormedLiteralError: a literal is not in the lexical space of its XSD datatype.
     :raises ProjectError: the file cannot be read.
     """
     path = Path(path)
     data = _read(path)
-    _check_syntax(path, data)
+    quads, prefixes = check_literals(path, data)
+    bnodes: dict[str, BNode] = {}
+    triples = [(_to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes))
+               for q in quads]
     target = graph if graph is not None else bind_prefixes(Graph())
-    try:
-        target.parse(data=data, format="turtle", publicID=path.absolute().as_uri())
-    except BadSyntax as error:
-        raise RDFSyntaxError(path, _bad_syntax_line(error), str(getattr(error, "_why", error))) from None
-    except Exception as error:  # rdflib raises assorted errors on input Oxigraph accepted
-        raise RDFSyntaxError(path, None, f"cannot parse: {error}") from None
+    for prefix, namespace in prefixes.items():
+        target.bind(prefix, namespace, override=False)
+    target.addN((s, p, o, target) for s, p, o in triples)
     return target
 
 

@@ -749,4 +749,4 @@ def _from_oxigraph(term: Any) -> Identifier:
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype, normalize=False)

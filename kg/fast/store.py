@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ProjectError, display_path
-from kg.load import _check_syntax
+from kg.load import check_literals
 from kg.query import _from_oxigraph
 from kg.vocab import GRAPH, XSD
 
@@ -46,7 +46,8 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
     """Load Turtle (``.ttl``) and N-Triples (``.nt``) files into the default graph of a store.
 
     :param store: the store to add to; a new in-memory store by default.
-    :raises RDFSyntaxError: a file is not valid; the error has its file and line.
+    :raises RDFSyntaxError: a file is not valid, or has an ill-formed literal
+        (:class:`~kg.errors.IllFormedLiteralError`); the error has its file and line.
     :raises ProjectError: a file cannot be read or has another extension.
     """
     store = pyoxigraph.Store() if store is None else store
@@ -55,12 +56,11 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
         if rdf_format is None:
             raise ProjectError(f"{display_path(path)}: not a .ttl or .nt file")
         try:
-            store.bulk_load(path=path, format=rdf_format, base_iri=path.resolve().as_uri())
-        except SyntaxError:
-            _check_syntax(path, path.read_bytes())  # raises RDFSyntaxError with the line
-            raise
+            data = path.read_bytes()
         except OSError as error:
             raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+        check_literals(path, data, rdf_format=rdf_format)  # syntax and literals, with the line
+        store.bulk_load(data, format=rdf_format, base_iri=path.resolve().as_uri())
     return store
 
 
