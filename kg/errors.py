@@ -29,6 +29,7 @@ __all__ = [
     "SourcesError",
     "StoreError",
     "TemplateError",
+    "UnknownTermError",
     "display_path",
 ]
 
@@ -90,6 +91,24 @@ class IllFormedLiteralError(RDFSyntaxError):
         line, message = problems[0]
         super().__init__(path, line, message)
         self.problems = list(problems)
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        return "\n".join(f"{where}:{line}: {message}" if line is not None else f"{where}: {message}"
+                         for line, message in self.problems)
+
+
+class UnknownTermError(KGError):
+    """A file uses a term of the project's namespace that the ontology does not define (a typo).
+
+    :param path: the file.
+    :param problems: ``(line, message)`` for each unknown term, in file order.
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], problems: list):
+        self.path = Path(path)
+        self.problems = list(problems)
+        super().__init__(path, problems)
 
     def __str__(self) -> str:
         where = display_path(self.path)

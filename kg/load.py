@@ -29,6 +29,7 @@ import difflib
 import functools
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Union
@@ -37,13 +38,14 @@ from urllib.parse import unquote, urlparse
 import elementpath.datatypes
 import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.errors import IllFormedLiteralError, ProjectError, RDFSyntaxError, display_path
+from kg.errors import IllFormedLiteralError, ProjectError, RDFSyntaxError, UnknownTermError, display_path
 from kg.project import CORE_ONTOLOGY, Extension, Project
-from kg.vocab import OWL, RDF, bind_prefixes
+from kg.vocab import OWL, PREFIXES, RDF, RKG, bind_prefixes
 
-__all__ = ["ProjectGraphs", "check_literals", "files_of", "literal_problem", "load_dataset", "load_graph", "load_project", "parse"]
+__all__ = ["LoadWarning", "ProjectGraphs", "check_literals", "files_of", "literal_problem", "load_dataset", "load_graph", "load_project", "parse"]
 
 PathLike = Union[str, os.PathLike]
 _OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) .*?: ")
@@ -174,6 +176,31 @@ def _shown(literal) -> str:
     return f"{pyoxigraph.Literal(literal.value)}^^{name}"
 
 
+@dataclass(frozen=True, eq=False)
+class _File:
+    """One file as read: its triples (rdflib terms) and the prefixes it declares."""
+
+    path: Path
+    triples: list
+    prefixes: dict[str, str]
+
+
+def _read_file(path: Path) -> _File:
+    data = _read(path)
+    quads, prefixes = check_literals(path, data)
+    bnodes: dict[str, BNode] = {}
+    triples = [(_to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes))
+               for q in quads]
+    return _File(path, triples, prefixes)
+
+
+def _add(file: _File, target: Graph) -> Graph:
+    for prefix, namespace in file.prefixes.items():
+        target.bind(prefix, namespace, override=False)
+    target.addN((s, p, o, target) for s, p, o in file.triples)
+    return target
+
+
 def parse(path: PathLike, *, graph: Optional[Graph] = None) -> Graph:
     """Read the Turtle file ``path`` into ``graph`` (a new graph by default) and return it.
 
@@ -184,25 +211,26 @@ def parse(path: PathLike, *, graph: Optional[Graph] = None) -> Graph:
     :raises IllFormedLiteralError: a literal is not in the lexical space of its XSD datatype.
     :raises ProjectError: the file cannot be read.
     """
-    path = Path(path)
-    data = _read(path)
-    quads, prefixes = check_literals(path, data)
-    bnodes: dict[str, BNode] = {}
-    triples = [(_to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes))
-               for q in quads]
-    target = graph if graph is not None else bind_prefixes(Graph())
-    for prefix, namespace in prefixes.items():
-        target.bind(prefix, namespace, override=False)
-    target.addN((s, p, o, target) for s, p, o in triples)
-    return target
+    return _add(_read_file(Path(path)), graph if graph is not None else bind_prefixes(Graph()))
+
+
+def _graph_of(files: Iterable[_File]) -> Graph:
+    graph = bind_prefixes(Graph())
+    for file in files:
+        _add(file, graph)
+    return graph
+
+
+def _dataset_of(files: Iterable[_File]) -> Dataset:
+    dataset = bind_prefixes(Dataset())
+    for file in files:
+        _add(file, dataset.graph(URIRef(file.path.as_uri())))
+    return dataset
 
 
 def load_graph(paths: Iterable[PathLike]) -> Graph:
     """One graph holding the triples of every file in ``paths``."""
-    graph = bind_prefixes(Graph())
-    for path in paths:
-        parse(path, graph=graph)
-    return graph
+    return _graph_of(_read_file(Path(path)) for path in paths)
 
 
 def load_dataset(paths: Iterable[PathLike]) -> Dataset:
@@ -215,11 +243,7 @@ def load_dataset(paths: Iterable[PathLike]) -> Dataset:
     >>> files_of(dataset, URIRef("https://example.org/acme")) == [path.resolve()]
     True
     """
-    dataset = bind_prefixes(Dataset())
-    for path in paths:
-        path = Path(path).resolve()
-        parse(path, graph=dataset.graph(URIRef(path.as_uri())))
-    return dataset
+    return _dataset_of(_read_file(Path(path).resolve()) for path in paths)
 
 
 def _file_path(graph_name: Node) -> Optional[Path]:
@@ -249,6 +273,9 @@ class ProjectGraphs:
     :ivar dataset: the data again, one named graph per file (see :func:`files_of`).
     :ivar shapes: the SHACL shapes (``ontology/shapes.ttl``, ``ontology/*-shapes.ttl`` and the
         extensions' shapes), or ``None`` when there are none.
+    :ivar warnings: what the loader noticed that nothing else would say (an empty file, shapes
+        that hold no shape, a project prefix bound to another IRI), each ``file[:line]: ...``;
+        :func:`load_project` also issues each as a :class:`LoadWarning`.
     """
 
     project: Project
@@ -256,10 +283,15 @@ class ProjectGraphs:
     data: Graph
     dataset: Dataset
     shapes: Optional[Graph]
+    warnings: tuple[str, ...] = ()
 
     def files_of(self, node: Node) -> list[Path]:
         """The data files that describe ``node``; see :func:`files_of`."""
         return files_of(self.dataset, node)
+
+
+class LoadWarning(UserWarning):
+    """Something in the project's files that loads but is probably not what was meant."""
 
 
 def _check_imports_core(extension: Extension, ontology: Graph) -> None:
@@ -273,11 +305,90 @@ def _check_imports_core(extension: Extension, ontology: Graph) -> None:
         )
 
 
+def _line_of(path: Path, pattern: str) -> Optional[int]:
+    """The 1-based line of the first match of the regular expression ``pattern`` in ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return None
+    found = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _where(path: Path, line: Optional[int]) -> str:
+    return f"{display_path(path)}:{line}" if line is not None else display_path(path)
+
+
+_SHAPE_MARKS = (SH.NodeShape, SH.PropertyShape)
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.property, SH.path)
+
+
+def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File], shapes_graph: Optional[Graph]) -> list[str]:
+    """What :attr:`ProjectGraphs.warnings` holds; see there."""
+    warnings = []
+    for file in [*ontology, *shapes, *data]:
+        if not file.triples:
+            role = "data" if file in data else "shapes" if file in shapes else "ontology"
+            warnings.append(f"{display_path(file.path)}: no triples: this {role} file adds nothing (empty?)")
+        for name, iri in sorted(file.prefixes.items()):
+            expected = PREFIXES.get(name)
+            if expected is not None and iri != expected:
+                line = _line_of(file.path, rf"^\s*(@prefix|PREFIX)\s+{re.escape(name)}:")
+                warnings.append(f"{_where(file.path, line)}: the prefix {name}: is bound to <{iri}>, not to the "
+                                f"project's <{expected}>: its terms are not the project's")
+    if shapes_graph is not None and not any(
+        any(True for _ in shapes_graph.subjects(RDF.type, mark)) for mark in _SHAPE_MARKS
+    ) and not any(any(True for _ in shapes_graph.subject_objects(p)) for p in _TARGETS):
+        files = ", ".join(display_path(file.path) for file in shapes)
+        warnings.append(f"{files}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target): validation checks nothing")
+    return warnings
+
+
+def _check_terms(files: list[_File], ontology: Graph) -> None:
+    """Raise :class:`UnknownTermError` when ``files`` use a term of the project's namespace
+    (``rkg:``) that the ontology does not define.
+
+    This is an error, not a warning: only the ontology defines terms in that namespace, so
+    an unknown one is a typo (``rkg:BuisnessUnit``), and what follows from it says nothing
+    useful: a class no shape targets and no query finds, a property nothing reads, and
+    violations whose focus node is far from the typo.
+    """
+    namespace = str(RKG)
+    defined = {str(term) for term in ontology.subjects() if isinstance(term, URIRef) and str(term).startswith(namespace)}
+    names = sorted(term[len(namespace):] for term in defined)
+    for file in files:
+        unknown: dict[str, Node] = {}
+        for triple in file.triples:
+            for term in triple:
+                if isinstance(term, URIRef) and term.startswith(namespace):
+                    text = str(term)
+                    if text not in defined and text not in unknown and len(text) > len(namespace):
+                        unknown[text] = triple[0]
+        if not unknown:
+            continue
+        prefixes = [name for name, iri in file.prefixes.items() if iri == namespace]
+        problems = []
+        for term, resource in unknown.items():
+            local = term[len(namespace):]
+            forms = [rf"(?<![\w.:-]){re.escape(name)}:{re.escape(local)}(?![\w-])" for name in prefixes]
+            line = _line_of(file.path, "|".join([*forms, re.escape(f"<{term}>")]))
+            close = difflib.get_close_matches(local, names, n=3, cutoff=0.7)
+            hint = f" (did you mean {', '.join('rkg:' + c for c in close)}?)" if close else ""
+            shown = resource.n3(bind_prefixes(Graph()).namespace_manager)
+            problems.append((line, f"{shown} uses rkg:{local}, which the ontology does not define{hint}"))
+        problems.sort(key=lambda item: (item[0] is None, item[0] or 0))
+        raise UnknownTermError(file.path, problems)
+
+
 def load_project(project: Project, *, require_shapes: bool = False) -> ProjectGraphs:
     """Read every ontology, shapes and data file of ``project`` (and of its extensions).
 
+    Each warning of :attr:`ProjectGraphs.warnings` is also issued as a :class:`LoadWarning`.
+
     :param require_shapes: fail when ``ontology/shapes.ttl`` does not exist.
-    :raises RDFSyntaxError: a file is not valid Turtle.
+    :raises RDFSyntaxError: a file is not valid Turtle, or has an ill-formed literal.
+    :raises UnknownTermError: a shapes or data file uses a ``rkg:`` term the ontology does
+        not define (a typo); see :func:`_check_terms` for why this is an error.
     :raises ProjectError: the project has no ontology or no data files (or no shapes,
         when they are required), or an extension's ontology does not import the core.
     """
@@ -287,12 +398,20 @@ def load_project(project: Project, *, require_shapes: bool = False) -> ProjectGr
         raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
     if not project.data_files:
         raise ProjectError(f"{display_path(project.data_dir)}: no data files (*.ttl)")
-    ontology = load_graph(project.ontology_files)
+    ontology_files = [_read_file(Path(path)) for path in project.ontology_files]
+    ontology = _graph_of(ontology_files)
     for extension in project.extensions:
         _check_imports_core(extension, ontology)
-    shapes = load_graph(project.shapes_files) if project.shapes_files else None
-    dataset = load_dataset(project.data_files)
+    shapes_files = [_read_file(Path(path)) for path in project.shapes_files]
+    shapes = _graph_of(shapes_files) if shapes_files else None
+    data_files = [_read_file(Path(path).resolve()) for path in project.data_files]
+    _check_terms([*shapes_files, *data_files], ontology)
+    dataset = _dataset_of(data_files)
     data = bind_prefixes(Graph())
     for graph in dataset.graphs():
         data += graph
-    return ProjectGraphs(project=project, ontology=ontology, data=data, dataset=dataset, shapes=shapes)
+    found = _load_warnings(ontology_files, shapes_files, data_files, shapes)
+    for message in found:
+        warnings.warn(message, LoadWarning, stacklevel=2)
+    return ProjectGraphs(project=project, ontology=ontology, data=data, dataset=dataset, shapes=shapes,
+                         warnings=tuple(found))
