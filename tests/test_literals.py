@@ -17,7 +17,7 @@ from conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.cli import main
 from kg.errors import IllFormedLiteralError, RDFSyntaxError
 from kg.load import load_project, parse
-from kg.validate import validate
+from kg.build import validate_project
 
 EX = "@prefix ex: <https://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
@@ -145,7 +145,15 @@ ex:FigureShape a sh:NodeShape ; sh:targetSubjectsOf ex:count, ex:share ;
 """
 
 
-@pytest.mark.parametrize("engine", ["reference"])
+#: The fast validator reads values back from its Oxigraph store, which keeps values, not lexical
+#: forms (oxigraph/oxigraph#526): "5.0E0"^^xsd:double comes back "5", "7"^^xsd:int as xsd:integer.
+#: kg.fast.store.written_forms(store) gives the written forms back (to_rdflib(v, written=...));
+#: kg/fast/validate.py does not use it yet, and its sh:datatype test is a SPARQL DATATYPE().
+FAST_VALIDATOR_READS_STORED_FORMS = pytest.mark.xfail(
+    strict=True, reason="kg/fast/validate.py reports and type-checks the store's rewritten literals")
+
+
+@pytest.mark.parametrize("engine", [pytest.param("fast", marks=FAST_VALIDATOR_READS_STORED_FORMS), "reference"])
 def test_the_report_shows_values_as_written(make_project, capsys, engine):
     data = TINY_DATA + '\nrorg:acme <https://example.org/shapes#count> "10"^^xsd:decimal ;\n' \
                        '    <https://example.org/shapes#share> "5.0E0"^^xsd:double .\n'
@@ -156,7 +164,8 @@ def test_the_report_shows_values_as_written(make_project, capsys, engine):
     assert "10.0" not in out and "5e+00" not in out.lower()
 
 
-def test_the_reference_validator_sees_the_datatype_as_written(make_project):
+@pytest.mark.parametrize("engine", [pytest.param("fast", marks=FAST_VALIDATOR_READS_STORED_FORMS), "reference"])
+def test_the_validator_sees_the_datatype_as_written(make_project, engine):
     shapes = PROLOGUE + """
 @prefix ex: <https://example.org/shapes#> .
 ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:size ;
@@ -164,7 +173,7 @@ ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:size ;
 """
     data = TINY_DATA + '\nrorg:acme <https://example.org/shapes#size> "7"^^xsd:int .\n'
     graphs = load_project(make_project(data={"acme.ttl": data}, shapes=shapes))
-    assert validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology).conforms
+    assert validate_project(graphs, engine=engine).conforms
 
 
 INT_DATA = TINY_DATA.replace('schema:value "300"^^xsd:decimal', 'schema:value "300"^^xsd:int')
@@ -185,3 +194,30 @@ def test_an_xsd_int_keeps_its_datatype_in_build_and_export(make_project, capsys,
     figure = URIRef("https://w3id.org/restructuring-kg/id/figure/acme-lab-headcount")
     graphs = load_project(project)
     assert Literal("300", datatype=XSD.int) in set(graphs.data.objects(figure))
+
+
+def test_the_fast_engine_says_which_literals_its_store_rewrites(make_project, capsys):
+    project = make_project(data={"acme.ttl": INT_DATA})
+    code, out, err = kg(capsys, "--root", project.root, "validate", "--engine", "fast")
+    assert 'kg: warning: Oxigraph stores "300"^^<http://www.w3.org/2001/XMLSchema#int> as ' \
+           '"300"^^<http://www.w3.org/2001/XMLSchema#integer>' in err
+    code, out, err = kg(capsys, "--root", project.root, "validate", "--engine", "reference")
+    assert "Oxigraph stores" not in err
+
+
+def test_inferred_literals_are_written_as_the_data_wrote_them_by_both_engines(make_project, capsys, tmp_path):
+    extra = """
+<https://example.org/count> rdfs:subPropertyOf <https://example.org/number> .
+rorg:acme <https://example.org/count> "7"^^xsd:int , "1.50"^^xsd:decimal , "0"^^xsd:boolean .
+"""
+    project = make_project(data={"acme.ttl": TINY_DATA + extra})
+    inferred = {}
+    for engine in ("fast", "reference"):
+        code, out, err = kg(capsys, "--root", project.root, "build", "--engine", engine, "--out", tmp_path / engine)
+        assert code == 0, err
+        inferred[engine] = (tmp_path / engine / "inferred.nt").read_text(encoding="utf-8")
+    number = "<https://w3id.org/restructuring-kg/id/org/acme> <https://example.org/number>"
+    for written in ('"7"^^<http://www.w3.org/2001/XMLSchema#int>', '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+                    '"0"^^<http://www.w3.org/2001/XMLSchema#boolean>'):
+        assert f"{number} {written} ." in inferred["fast"].splitlines()
+    assert inferred["fast"] == inferred["reference"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Mapping, Optional, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -29,16 +29,26 @@ from kg.vocab import GRAPH, XSD
 
 __all__ = [
     "INFERRED",
+    "WRITTEN",
     "from_rdflib",
     "graph_of",
     "load_store",
+    "record_rewritten",
     "to_rdflib",
     "union",
+    "written_forms",
 ]
 
 PathLike = Union[str, os.PathLike]
 #: The named graph :func:`kg.fast.reason` writes to.
 INFERRED = pyoxigraph.NamedNode(str(GRAPH.inferred))
+#: The named graph where :func:`record_rewritten` notes the literals the store holds in
+#: another form than the one written (see there); no query of the project reads it.
+WRITTEN = pyoxigraph.NamedNode(str(GRAPH["written-forms"]))
+_STORED = pyoxigraph.NamedNode(str(GRAPH["written-forms"]) + "#stored")
+_LEXICAL = pyoxigraph.NamedNode(str(GRAPH["written-forms"]) + "#lexical")
+_DATATYPE = pyoxigraph.NamedNode(str(GRAPH["written-forms"]) + "#datatype")
+_XSD_STRING = str(XSD.string)
 _FORMATS = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES}
 
 
@@ -69,9 +79,68 @@ def union(store: pyoxigraph.Store, query: str, **options) -> pyoxigraph.QuerySol
     return store.query(query, default_graph=[pyoxigraph.DefaultGraph(), INFERRED], **options)
 
 
-def to_rdflib(term) -> Node:
-    """An Oxigraph term as an rdflib term (``xsd:string`` literals become plain literals)."""
+def to_rdflib(term, *, written: Optional[Mapping] = None) -> Node:
+    """An Oxigraph term as an rdflib term (``xsd:string`` literals become plain literals).
+
+    :param written: :func:`written_forms` of the store the term comes from: a literal the
+        store rewrote becomes the literal as the file wrote it.
+    """
+    if written and isinstance(term, pyoxigraph.Literal):
+        found = written.get(term)
+        if found is not None:
+            return found
     return _from_oxigraph(term)
+
+
+def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Literal]) -> list[tuple[Literal, Literal]]:
+    """Note in ``store`` (graph :data:`WRITTEN`) each of ``literals`` that Oxigraph stores in another form.
+
+    Oxigraph keeps a value, not a lexical form, for the numeric, boolean and date-time
+    types: ``"7"^^xsd:int`` is stored as ``"7"^^xsd:integer``, ``"5.0E0"^^xsd:double`` as
+    ``"5"``, ``"1.50"^^xsd:decimal`` as ``"1.5"``, ``"0"^^xsd:boolean`` as ``"false"``
+    (Oxigraph has no option to keep them: issue oxigraph/oxigraph#526). Which ones change is
+    asked of Oxigraph itself, through a scratch store. Returns ``(written, stored)`` pairs.
+
+    >>> store = pyoxigraph.Store()
+    >>> int7 = pyoxigraph.Literal("7", datatype=pyoxigraph.NamedNode(str(XSD.int)))
+    >>> [(w.n3(), s.n3()) for w, s in record_rewritten(store, [int7])]  # doctest: +NORMALIZE_WHITESPACE
+    [('"7"^^<http://www.w3.org/2001/XMLSchema#int>', '"7"^^<http://www.w3.org/2001/XMLSchema#integer>')]
+    >>> to_rdflib(next(iter(written_forms(store))), written=written_forms(store)).n3()
+    '"7"^^<http://www.w3.org/2001/XMLSchema#int>'
+    """
+    candidates = sorted({term for term in literals if not term.language and term.datatype.value != _XSD_STRING},
+                        key=str)
+    if not candidates:
+        return []
+    scratch, predicate = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:kg:value")
+    scratch.extend(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:kg:{i}"), predicate, term)
+                   for i, term in enumerate(candidates))
+    rewritten = []
+    for quad in scratch:
+        term = candidates[int(quad.subject.value[len("urn:kg:"):])]
+        stored = quad.object
+        if (stored.value, stored.datatype.value) != (term.value, term.datatype.value):
+            rewritten.append((term, stored))
+    rewritten.sort(key=lambda pair: str(pair[0]))
+    for i, (term, stored) in enumerate(rewritten):
+        node = pyoxigraph.NamedNode(f"{WRITTEN.value}#{i}")
+        store.extend([pyoxigraph.Quad(node, _STORED, stored, WRITTEN),
+                      pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
+                      pyoxigraph.Quad(node, _DATATYPE, term.datatype, WRITTEN)])
+    return [(_from_oxigraph(term), _from_oxigraph(stored)) for term, stored in rewritten]
+
+
+def written_forms(store: pyoxigraph.Store) -> dict:
+    """The literals ``store`` holds rewritten (see :func:`record_rewritten`), each mapped to
+    the rdflib literal as written; a stored form that stands for several written ones
+    (``"7"^^xsd:int`` and ``"07"^^xsd:integer``) is left out: the store made them one value.
+    """
+    found: dict = {}
+    for quad in store.quads_for_pattern(None, _STORED, None, WRITTEN):
+        lexical = next(store.quads_for_pattern(quad.subject, _LEXICAL, None, WRITTEN)).object.value
+        datatype = next(store.quads_for_pattern(quad.subject, _DATATYPE, None, WRITTEN)).object.value
+        found.setdefault(quad.object, []).append(Literal(lexical, datatype=URIRef(datatype), normalize=False))
+    return {stored: forms[0] for stored, forms in found.items() if len(forms) == 1}
 
 
 def from_rdflib(term: Node):
@@ -89,12 +158,16 @@ def from_rdflib(term: Node):
 
 
 def _triples(store: pyoxigraph.Store, graph) -> Iterator[tuple[Node, Node, Node]]:
+    written = written_forms(store)
     for quad in store.quads_for_pattern(None, None, None, graph):
-        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object, written=written)
 
 
 def graph_of(store: pyoxigraph.Store, *, inferred: bool = False) -> Graph:
-    """The default graph of ``store`` (or its inferred graph) as an rdflib graph."""
+    """The default graph of ``store`` (or its inferred graph) as an rdflib graph.
+
+    Literals the store rewrote are given back as written (see :func:`record_rewritten`).
+    """
     graph = Graph()
     for triple in _triples(store, INFERRED if inferred else pyoxigraph.DefaultGraph()):
         graph.add(triple)
