@@ -221,3 +221,14 @@ rorg:acme <https://example.org/count> "7"^^xsd:int , "1.50"^^xsd:decimal , "0"^^
                     '"0"^^<http://www.w3.org/2001/XMLSchema#boolean>'):
         assert f"{number} {written} ." in inferred["fast"].splitlines()
     assert inferred["fast"] == inferred["reference"]
+
+
+def test_a_store_loaded_from_files_gives_literals_back_as_written(tmp_path):
+    from kg.fast.store import graph_of, load_store
+
+    for name, text in (("a.ttl", 'ex:a ex:p "7"^^xsd:int , "1.50"^^xsd:decimal .\n'),
+                       ("b.ttl", 'ex:a ex:q "0"^^xsd:boolean , "2026-03-16+00:00"^^xsd:date .\n')):
+        (tmp_path / name).write_text(EX + text, encoding="utf-8")
+    store = load_store([tmp_path / "a.ttl", tmp_path / "b.ttl"])
+    assert sorted(o.n3() for o in graph_of(store).objects()) == sorted(
+        o.n3() for name in ("a.ttl", "b.ttl") for o in parse(tmp_path / name).objects())

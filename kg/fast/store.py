@@ -55,6 +55,8 @@ _FORMATS = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_T
 def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] = None) -> pyoxigraph.Store:
     """Load Turtle (``.ttl``) and N-Triples (``.nt``) files into the default graph of a store.
 
+    The literals the store keeps in another form than written are noted (:func:`record_rewritten`).
+
     :param store: the store to add to; a new in-memory store by default.
     :raises RDFSyntaxError: a file is not valid, or has an ill-formed literal
         (:class:`~kg.errors.IllFormedLiteralError`); the error has its file and line.
@@ -69,8 +71,9 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
             data = path.read_bytes()
         except OSError as error:
             raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
-        check_literals(path, data, rdf_format=rdf_format)  # syntax and literals, with the line
+        quads, _ = check_literals(path, data, rdf_format=rdf_format)  # syntax and literals, with the line
         store.bulk_load(data, format=rdf_format, base_iri=path.resolve().as_uri())
+        record_rewritten(store, (q.object for q in quads if isinstance(q.object, pyoxigraph.Literal)))
     return store
 
 
@@ -122,8 +125,8 @@ def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Lite
         if (stored.value, stored.datatype.value) != (term.value, term.datatype.value):
             rewritten.append((term, stored))
     rewritten.sort(key=lambda pair: str(pair[0]))
-    for i, (term, stored) in enumerate(rewritten):
-        node = pyoxigraph.NamedNode(f"{WRITTEN.value}#{i}")
+    for term, stored in rewritten:
+        node = pyoxigraph.BlankNode()
         store.extend([pyoxigraph.Quad(node, _STORED, stored, WRITTEN),
                       pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
                       pyoxigraph.Quad(node, _DATATYPE, term.datatype, WRITTEN)])
