@@ -232,3 +232,19 @@ def test_a_store_loaded_from_files_gives_literals_back_as_written(tmp_path):
     store = load_store([tmp_path / "a.ttl", tmp_path / "b.ttl"])
     assert sorted(o.n3() for o in graph_of(store).objects()) == sorted(
         o.n3() for name in ("a.ttl", "b.ttl") for o in parse(tmp_path / name).objects())
+
+
+def test_a_literal_kept_as_written_is_not_taken_for_one_the_store_rewrote(tmp_path):
+    """"7"^^xsd:int and "7"^^xsd:integer are one value in Oxigraph: neither is given back as the other."""
+    from kg.fast.store import graph_of, load_store
+    from kg.query import to_store
+
+    (tmp_path / "a.ttl").write_text(EX + 'ex:a ex:p "7"^^xsd:int .\n', encoding="utf-8")
+    (tmp_path / "b.ttl").write_text(EX + 'ex:a ex:q "7"^^xsd:integer , "8"^^xsd:int .\n', encoding="utf-8")
+    graph = parse(tmp_path / "b.ttl", graph=parse(tmp_path / "a.ttl"))
+    with pytest.warns(UserWarning, match="Oxigraph stores"):
+        stores = [load_store([tmp_path / "a.ttl", tmp_path / "b.ttl"]), to_store(graph)]
+    for store in stores:
+        back = {(str(p), o.n3()) for _, p, o in graph_of(store)}
+        assert ("https://example.org/q", '"7"^^<http://www.w3.org/2001/XMLSchema#integer>') in back
+        assert ("https://example.org/q", '"8"^^<http://www.w3.org/2001/XMLSchema#int>') in back

@@ -63,6 +63,7 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
     :raises ProjectError: a file cannot be read or has another extension.
     """
     store = pyoxigraph.Store() if store is None else store
+    literals: set = set()
     for path in map(Path, paths):
         rdf_format = _FORMATS.get(path.suffix)
         if rdf_format is None:
@@ -73,7 +74,8 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
             raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
         quads, _ = check_literals(path, data, rdf_format=rdf_format)  # syntax and literals, with the line
         store.bulk_load(data, format=rdf_format, base_iri=path.resolve().as_uri())
-        record_rewritten(store, (q.object for q in quads if isinstance(q.object, pyoxigraph.Literal)))
+        literals.update(q.object for q in quads if isinstance(q.object, pyoxigraph.Literal))
+    record_rewritten(store, literals)  # once, for all the files: see written_forms on ambiguity
     return store
 
 
@@ -98,6 +100,9 @@ def to_rdflib(term, *, written: Optional[Mapping] = None) -> Node:
 def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Literal]) -> list[tuple[Literal, Literal]]:
     """Note in ``store`` (graph :data:`WRITTEN`) each of ``literals`` that Oxigraph stores in another form.
 
+    Give every literal of the store in one call: a literal kept as written is noted only when
+    another of the same call was rewritten to it.
+
     Oxigraph keeps a value, not a lexical form, for the numeric, boolean and date-time
     types: ``"7"^^xsd:int`` is stored as ``"7"^^xsd:integer``, ``"5.0E0"^^xsd:double`` as
     ``"5"``, ``"1.50"^^xsd:decimal`` as ``"1.5"``, ``"0"^^xsd:boolean`` as ``"false"``
@@ -118,14 +123,14 @@ def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Lite
     scratch, predicate = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:kg:value")
     scratch.extend(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:kg:{i}"), predicate, term)
                    for i, term in enumerate(candidates))
-    rewritten = []
-    for quad in scratch:
-        term = candidates[int(quad.subject.value[len("urn:kg:"):])]
-        stored = quad.object
-        if (stored.value, stored.datatype.value) != (term.value, term.datatype.value):
-            rewritten.append((term, stored))
-    rewritten.sort(key=lambda pair: str(pair[0]))
-    for term, stored in rewritten:
+    pairs = [(candidates[int(quad.subject.value[len("urn:kg:"):])], quad.object) for quad in scratch]
+    rewritten = sorted(((term, stored) for term, stored in pairs
+                        if (stored.value, stored.datatype.value) != (term.value, term.datatype.value)), key=str)
+    # A literal kept as written whose form another one was rewritten to ("7"^^xsd:integer
+    # beside "7"^^xsd:int) is noted too, so that written_forms sees the stored form as ambiguous.
+    taken = {stored for _, stored in rewritten}
+    kept = [(term, stored) for term, stored in pairs if stored in taken and (term, stored) not in rewritten]
+    for term, stored in [*rewritten, *kept]:
         node = pyoxigraph.BlankNode()
         store.extend([pyoxigraph.Quad(node, _STORED, stored, WRITTEN),
                       pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
