@@ -47,6 +47,13 @@ def display_path(path: Union[str, os.PathLike]) -> str:
         return str(path)
 
 
+def _lines(path: Union[str, os.PathLike], problems: list) -> str:
+    """One ``file:line: message`` line per ``(line, message)`` of ``problems``."""
+    where = display_path(path)
+    return "\n".join(f"{where}:{line}: {message}" if line is not None else f"{where}: {message}"
+                     for line, message in problems)
+
+
 class KGError(Exception):
     """Base class of the errors :mod:`kg` raises on purpose (bad input, missing files)."""
 
@@ -93,9 +100,7 @@ class IllFormedLiteralError(RDFSyntaxError):
         self.problems = list(problems)
 
     def __str__(self) -> str:
-        where = display_path(self.path)
-        return "\n".join(f"{where}:{line}: {message}" if line is not None else f"{where}: {message}"
-                         for line, message in self.problems)
+        return _lines(self.path, self.problems)
 
 
 class UnknownTermError(KGError):
@@ -111,9 +116,7 @@ class UnknownTermError(KGError):
         super().__init__(path, problems)
 
     def __str__(self) -> str:
-        where = display_path(self.path)
-        return "\n".join(f"{where}:{line}: {message}" if line is not None else f"{where}: {message}"
-                         for line, message in self.problems)
+        return _lines(self.path, self.problems)
 
 
 class ShapesError(KGError):
