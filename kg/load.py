@@ -319,6 +319,11 @@ def _where(path: Path, line: Optional[int]) -> str:
     return f"{display_path(path)}:{line}" if line is not None else display_path(path)
 
 
+def _loose(iri: str) -> str:
+    """``iri`` without its scheme and its final ``#`` or ``/``: how a mistyped namespace still looks alike."""
+    return re.sub(r"^https?://", "", iri).rstrip("#/")
+
+
 _SHAPE_MARKS = (SH.NodeShape, SH.PropertyShape)
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.property, SH.path)
 
@@ -332,6 +337,9 @@ def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File]
             warnings.append(f"{display_path(file.path)}: no triples: this {role} file adds nothing (empty?)")
         for name, iri in sorted(file.prefixes.items()):
             expected = PREFIXES.get(name)
+            if expected is None or iri == expected:
+                # Another name: only an IRI that differs from a project one by its scheme or end is a slip.
+                expected = next((known for known in PREFIXES.values() if iri != known and _loose(iri) == _loose(known)), None)
             if expected is not None and iri != expected:
                 line = _line_of(file.path, rf"^\s*(@prefix|PREFIX)\s+{re.escape(name)}:")
                 warnings.append(f"{_where(file.path, line)}: the prefix {name}: is bound to <{iri}>, not to the "

@@ -228,3 +228,13 @@ def test_an_unknown_project_term_is_an_error_with_file_line_resource_and_close_m
     )
     code, out, err = kg_main(capsys, "--root", project.root, "validate")
     assert code == 2 and "did you mean rkg:BusinessUnit?" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("iri", ["http://w3id.org/restructuring-kg/ontology#", "https://w3id.org/restructuring-kg/ontology/"])
+def test_a_namespace_that_only_looks_like_the_projects_is_named_whatever_its_prefix(make_project, iri):
+    from conftest import TINY_DATA
+
+    data = TINY_DATA + f"@prefix k: <{iri}> .\nrorg:acme k:note \"x\" .\n"
+    graphs = load_project(make_project(data={"acme.ttl": data}))
+    assert any(f"the prefix k: is bound to <{iri}>, not to the project's "
+               "<https://w3id.org/restructuring-kg/ontology#>" in w for w in graphs.warnings)
