@@ -32,7 +32,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 from urllib.parse import unquote, urlparse
 
 import elementpath.datatypes
@@ -137,15 +137,23 @@ def _to_rdflib(term, bnodes: dict) -> Node:
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
-def check_literals(path: Path, data: bytes, *, rdf_format: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.TURTLE) -> tuple[list, dict[str, str]]:
-    """The triples of ``data`` (Oxigraph quads, as written) and the prefixes it declares.
+def check_literals(
+    path: Path,
+    data: bytes,
+    *,
+    rdf_format: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.TURTLE,
+    keep: Optional[Callable] = None,
+) -> tuple[list, dict[str, str]]:
+    """What ``keep`` makes of each triple of ``data`` (the Oxigraph quad, as written, by
+    default; ``None`` results are dropped), and the prefixes ``data`` declares.
 
     One strict parse by Oxigraph: a syntax error raises :class:`RDFSyntaxError` with its
     line; a literal outside the lexical space of its XSD datatype raises
-    :class:`IllFormedLiteralError` naming each such literal with its line.
+    :class:`IllFormedLiteralError` naming each such literal with its line. ``keep`` runs as
+    the file is read, so that only what it keeps is held (not every quad as well).
     """
     parser = pyoxigraph.parse(data, format=rdf_format, base_iri=path.absolute().as_uri())
-    quads, problems = [], []
+    kept, problems = [], []
     try:
         for quad in parser:
             value = quad.object
@@ -153,7 +161,9 @@ def check_literals(path: Path, data: bytes, *, rdf_format: pyoxigraph.RdfFormat 
                 problem = literal_problem(value.value, value.datatype.value)
                 if problem is not None:
                     problems.append((value, problem))
-            quads.append(quad)
+            item = quad if keep is None else keep(quad)
+            if item is not None:
+                kept.append(item)
     except SyntaxError as error:
         message = _OXIGRAPH_POSITION.sub("", str(error.msg))
         if error.offset:
@@ -167,7 +177,7 @@ def check_literals(path: Path, data: bytes, *, rdf_format: pyoxigraph.RdfFormat 
             key=lambda item: (item[0] is None, item[0] or 0),
         )
         raise IllFormedLiteralError(path, found)
-    return quads, dict(parser.prefixes)
+    return kept, dict(parser.prefixes)
 
 
 def _shown(literal) -> str:
@@ -186,11 +196,9 @@ class _File:
 
 
 def _read_file(path: Path) -> _File:
-    data = _read(path)
-    quads, prefixes = check_literals(path, data)
     bnodes: dict[str, BNode] = {}
-    triples = [(_to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes))
-               for q in quads]
+    triples, prefixes = check_literals(path, _read(path), keep=lambda q: (
+        _to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes)))
     return _File(path, triples, prefixes)
 
 

@@ -72,9 +72,10 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
             data = path.read_bytes()
         except OSError as error:
             raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
-        quads, _ = check_literals(path, data, rdf_format=rdf_format)  # syntax and literals, with the line
+        found, _ = check_literals(path, data, rdf_format=rdf_format,  # syntax and literals, with the line
+                                  keep=lambda q: q.object if isinstance(q.object, pyoxigraph.Literal) else None)
         store.bulk_load(data, format=rdf_format, base_iri=path.resolve().as_uri())
-        literals.update(q.object for q in quads if isinstance(q.object, pyoxigraph.Literal))
+        literals.update(found)
     record_rewritten(store, literals)  # once, for all the files: see written_forms on ambiguity
     return store
 
