@@ -248,3 +248,13 @@ def test_a_literal_kept_as_written_is_not_taken_for_one_the_store_rewrote(tmp_pa
         back = {(str(p), o.n3()) for _, p, o in graph_of(store)}
         assert ("https://example.org/q", '"7"^^<http://www.w3.org/2001/XMLSchema#integer>') in back
         assert ("https://example.org/q", '"8"^^<http://www.w3.org/2001/XMLSchema#int>') in back
+
+
+def test_an_ill_formed_literal_in_the_shapes_stops_the_command_too(make_project, capsys):
+    from conftest import TINY_SHAPES
+
+    shapes = TINY_SHAPES + '\nex:Extra a sh:NodeShape ; sh:targetNode rorg:acme ;\n    sh:property [ sh:path ex:p ; sh:maxInclusive "1,5"^^xsd:decimal ] .\n'
+    project = make_project(shapes=shapes)
+    code, out, err = kg(capsys, "--root", project.root, "validate")
+    line = len(shapes.splitlines())
+    assert code == 2 and f'shapes.ttl:{line}: ill-formed literal "1,5"^^xsd:decimal' in err

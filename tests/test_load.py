@@ -180,6 +180,8 @@ def test_an_empty_data_file_is_a_warning_on_the_project_and_on_stderr(make_proje
     assert len(graphs.warnings) == 1
     code, out, err = kg_main(capsys, "--root", project.root, "validate")
     assert code == 0 and "kg: warning: " in err and "empty.ttl: no triples" in err
+    code, out, err = kg_main(capsys, "--root", project.root, "build")
+    assert code == 0 and "empty.ttl: no triples: this data file adds nothing" in err
 
 
 def test_shapes_without_a_shape_say_that_validation_checks_nothing(make_project, capsys):
