@@ -45,7 +45,17 @@ from kg.errors import IllFormedLiteralError, ProjectError, RDFSyntaxError, Unkno
 from kg.project import CORE_ONTOLOGY, Extension, Project
 from kg.vocab import OWL, PREFIXES, RDF, RKG, bind_prefixes
 
-__all__ = ["LoadWarning", "ProjectGraphs", "check_literals", "files_of", "literal_problem", "load_dataset", "load_graph", "load_project", "parse"]
+__all__ = [
+    "LoadWarning",
+    "ProjectGraphs",
+    "check_literals",
+    "files_of",
+    "literal_problem",
+    "load_dataset",
+    "load_graph",
+    "load_project",
+    "parse",
+]
 
 PathLike = Union[str, os.PathLike]
 _OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) .*?: ")
@@ -107,9 +117,14 @@ def literal_problem(lexical: str, datatype: str) -> Optional[str]:
     return None
 
 
-def _literal_line(text: str, lexical: str) -> Optional[int]:
-    """The 1-based line where the literal ``"lexical"^^...`` is first written in ``text``."""
-    for pattern in (rf"([\"'])(?:\1\1)?{re.escape(lexical)}\1(?:\1\1)?\s*\^\^", re.escape(lexical)):
+def _literal_line(text: str, literal: pyoxigraph.Literal) -> Optional[int]:
+    """The 1-based line where ``literal`` is first written in ``text`` (``"26"^^xsd:gYear``,
+    ``'26'^^<...#gYear>``), or where its lexical form first appears."""
+    datatype = literal.datatype.value
+    local = re.split(r"[#/]", datatype)[-1]
+    quoted = rf"([\"'])(?:\1\1)?{re.escape(literal.value)}\1(?:\1\1)?\s*\^\^"
+    for pattern in (rf"{quoted}\s*(?:<{re.escape(datatype)}>|[\w.-]*:{re.escape(local)}(?![\w-]))", quoted,
+                    re.escape(literal.value)):
         found = re.search(pattern, text)
         if found:
             return text.count("\n", 0, found.start()) + 1
@@ -171,9 +186,13 @@ def check_literals(
         raise RDFSyntaxError(path, error.lineno, message) from None
     if problems:
         text = data.decode("utf-8")
+        times: dict = {}
+        for value, problem in problems:
+            times[(value, problem)] = times.get((value, problem), 0) + 1
         found = sorted(
-            ((_literal_line(text, value.value), f"ill-formed literal {_shown(value)}: {problem}")
-             for value, problem in problems),
+            ((_literal_line(text, value), f"ill-formed literal {_shown(value)}: {problem}"
+              + (f" (written {count} times; the first is shown)" if count > 1 else ""))
+             for (value, problem), count in times.items()),
             key=lambda item: (item[0] is None, item[0] or 0),
         )
         raise IllFormedLiteralError(path, found)

@@ -258,3 +258,14 @@ def test_an_ill_formed_literal_in_the_shapes_stops_the_command_too(make_project,
     code, out, err = kg(capsys, "--root", project.root, "validate")
     line = len(shapes.splitlines())
     assert code == 2 and f'shapes.ttl:{line}: ill-formed literal "1,5"^^xsd:decimal' in err
+
+
+def test_the_line_is_that_of_the_ill_formed_literal_not_of_the_same_text_elsewhere(tmp_path):
+    path = tmp_path / "bad.ttl"
+    path.write_text(EX + 'ex:a ex:age "26"^^xsd:integer .\nex:a ex:year "26"^^xsd:gYear .\n'
+                    'ex:b ex:year "26"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n', encoding="utf-8")
+    with pytest.raises(IllFormedLiteralError) as caught:
+        parse(path)
+    assert caught.value.problems == [
+        (4, 'ill-formed literal "26"^^xsd:gYear: not a valid xsd:gYear (Invalid datetime string \'26\') '
+            "(written 2 times; the first is shown)")]
