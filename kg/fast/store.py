@@ -4,6 +4,11 @@ The store's default graph holds what was loaded (ontology and data together, as
 :func:`kg.validate.validate` sees them); :func:`kg.fast.reason` writes its inferences to
 the named graph ``GRAPH.inferred``. :func:`union` queries read both.
 
+Oxigraph stores values, not lexical forms: ``"7"^^xsd:int`` comes back ``"7"^^xsd:integer``,
+``"1.50"^^xsd:decimal`` as ``"1.5"``. The literals a store rewrote are noted in its graph
+:data:`WRITTEN` (:func:`record_rewritten`); :func:`written_forms` and ``to_rdflib(term,
+written=...)`` give them back as written, and :func:`graph_of` does so itself.
+
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "acme.ttl"
 >>> _ = path.write_text('<https://example.org/acme> <https://example.org/name> "Acme" .')
