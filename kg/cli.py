@@ -787,11 +787,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _show_warning(default, message, category, *args, **kwargs) -> None:
-    if issubclass(category, LoadWarning):
-        print(f"kg: warning: {message}", file=sys.stderr)
-    else:
+def _show_warning(default, shown: set, message, category, *args, **kwargs) -> None:
+    if not issubclass(category, LoadWarning):
         default(message, category, *args, **kwargs)
+    elif str(message) not in shown:  # a command may load the project twice (build, then its report)
+        shown.add(str(message))
+        print(f"kg: warning: {message}", file=sys.stderr)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -803,7 +804,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         with warnings.catch_warnings():  # what the loader noticed (kg.load.LoadWarning), on stderr
             warnings.simplefilter("always", LoadWarning)
-            warnings.showwarning = functools.partial(_show_warning, warnings.showwarning)
+            warnings.showwarning = functools.partial(_show_warning, warnings.showwarning, set())
             return args.run(args)
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
