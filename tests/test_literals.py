@@ -105,6 +105,16 @@ def test_every_command_that_loads_exits_2_on_an_ill_formed_literal(make_project,
     assert not (project.root / "build").exists() and not (tmp_path / "docs-out").exists()
 
 
+def test_a_forced_build_with_an_ill_formed_decimal_is_an_error_not_a_traceback(make_project):
+    """It used to reach the fast reasoner, which raised decimal.InvalidOperation (exit 1, a traceback)."""
+    project = make_project(data={"acme.ttl": TINY_DATA.replace('"300"^^xsd:decimal', '"1,000"^^xsd:decimal')})
+    done = subprocess.run([sys.executable, "-m", "kg", "--root", str(project.root), "build", "--force"],
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert 'ill-formed literal "1,000"^^xsd:decimal' in done.stderr
+    assert not (project.root / "build").exists()
+
+
 def test_build_on_an_ill_formed_literal_prints_no_traceback_and_keeps_the_old_build(make_project):
     project = make_project()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
