@@ -357,11 +357,11 @@ _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjects
 
 def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File], shapes_graph: Optional[Graph]) -> list[str]:
     """What :attr:`ProjectGraphs.warnings` holds; see there."""
-    warnings = []
+    found = []
     for file in [*ontology, *shapes, *data]:
         if not file.triples:
             role = "data" if file in data else "shapes" if file in shapes else "ontology"
-            warnings.append(f"{display_path(file.path)}: no triples: this {role} file adds nothing (empty?)")
+            found.append(f"{display_path(file.path)}: no triples: this {role} file adds nothing (empty?)")
         for name, iri in sorted(file.prefixes.items()):
             expected = PREFIXES.get(name)
             if expected is None or iri == expected:
@@ -369,14 +369,14 @@ def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File]
                 expected = next((known for known in PREFIXES.values() if iri != known and _loose(iri) == _loose(known)), None)
             if expected is not None and iri != expected:
                 line = _line_of(file.path, rf"^\s*(@prefix|PREFIX)\s+{re.escape(name)}:")
-                warnings.append(f"{_where(file.path, line)}: the prefix {name}: is bound to <{iri}>, not to the "
+                found.append(f"{_where(file.path, line)}: the prefix {name}: is bound to <{iri}>, not to the "
                                 f"project's <{expected}>: its terms are not the project's")
     if shapes_graph is not None and not any(
         any(True for _ in shapes_graph.subjects(RDF.type, mark)) for mark in _SHAPE_MARKS
     ) and not any(any(True for _ in shapes_graph.subject_objects(p)) for p in _TARGETS):
         files = ", ".join(display_path(file.path) for file in shapes)
-        warnings.append(f"{files}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target): validation checks nothing")
-    return warnings
+        found.append(f"{files}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target): validation checks nothing")
+    return found
 
 
 _VANN_NAMESPACE = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
