@@ -11,9 +11,11 @@ in :data:`_COMMANDS` to add a subcommand.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
+import warnings
 from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
@@ -27,7 +29,7 @@ from kg.chart import chart_dot, check_date, date_today, org_chart, output_format
 from kg.diff import diff_charts, diff_dot, diff_report
 from kg.docs import write_docs
 from kg.errors import BuildError, KGError, display_path
-from kg.load import ProjectGraphs, load_graph, load_project
+from kg.load import LoadWarning, ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
 from kg.sources import check_citations, check_grounding
 from kg.stats import stats
@@ -837,6 +839,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(default, shown: set, message, category, *args, **kwargs) -> None:
+    if not issubclass(category, LoadWarning):
+        default(message, category, *args, **kwargs)
+    elif str(message) not in shown:  # a command may load the project twice (build, then its report)
+        shown.add(str(message))
+        print(f"kg: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run ``kg`` with ``argv`` (the process's arguments by default); return the exit code."""
     # rdflib and pySHACL log recoverable oddities (with tracebacks); kg reports what matters itself.
@@ -844,7 +854,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        with warnings.catch_warnings():  # what the loader noticed (kg.load.LoadWarning), on stderr
+            warnings.simplefilter("always", LoadWarning)
+            warnings.showwarning = functools.partial(_show_warning, warnings.showwarning, set())
+            return args.run(args)
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR

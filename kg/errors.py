@@ -18,6 +18,7 @@ from typing import Optional, Union
 
 __all__ = [
     "BuildError",
+    "IllFormedLiteralError",
     "KGError",
     "ParameterError",
     "ProjectError",
@@ -28,6 +29,7 @@ __all__ = [
     "SourcesError",
     "StoreError",
     "TemplateError",
+    "UnknownTermError",
     "display_path",
 ]
 
@@ -43,6 +45,13 @@ def display_path(path: Union[str, os.PathLike]) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def _lines(path: Union[str, os.PathLike], problems: list) -> str:
+    """One ``file:line: message`` line per ``(line, message)`` of ``problems``."""
+    where = display_path(path)
+    return "\n".join(f"{where}:{line}: {message}" if line is not None else f"{where}: {message}"
+                     for line, message in problems)
 
 
 class KGError(Exception):
@@ -72,6 +81,42 @@ class RDFSyntaxError(KGError):
         if self.line is not None:
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
+
+
+class IllFormedLiteralError(RDFSyntaxError):
+    """A file has literals outside the lexical space of their XSD datatype (``"2026-13"^^xsd:gYearMonth``).
+
+    :param path: the file.
+    :param problems: ``(line, message)`` for each such literal, in file order; the line is
+        ``None`` when it cannot be found.
+
+    >>> print(IllFormedLiteralError("data/a.ttl", [(3, '"26"^^xsd:gYear: not a valid xsd:gYear')]))
+    data/a.ttl:3: "26"^^xsd:gYear: not a valid xsd:gYear
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], problems: list):
+        line, message = problems[0]
+        super().__init__(path, line, message)
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return _lines(self.path, self.problems)
+
+
+class UnknownTermError(KGError):
+    """A file uses a term of the project's namespace that the ontology does not define (a typo).
+
+    :param path: the file.
+    :param problems: ``(line, message)`` for each unknown term, in file order.
+    """
+
+    def __init__(self, path: Union[str, os.PathLike], problems: list):
+        self.path = Path(path)
+        self.problems = list(problems)
+        super().__init__(path, problems)
+
+    def __str__(self) -> str:
+        return _lines(self.path, self.problems)
 
 
 class ShapesError(KGError):

@@ -166,7 +166,7 @@ def _rdflib_term(term) -> Node:
         return BNode(term.value)
     if term.language:
         return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def _write_files(folder: Path, name: str, triples: list) -> None:

@@ -1,8 +1,11 @@
 """Reading Turtle files into graphs, remembering which file each node came from.
 
-Each file is first checked by Oxigraph's strict Turtle parser, which reports the exact
-line of any error, then read into rdflib. A syntax error anywhere raises
-:class:`~kg.errors.RDFSyntaxError` with the file and the 1-based line.
+Each file is parsed once, by Oxigraph's strict Turtle parser, which reports the exact
+line of any error; its triples become rdflib terms with every literal as written
+(rdflib's own parser would normalise them). A syntax error anywhere raises
+:class:`~kg.errors.RDFSyntaxError` with the file and the 1-based line, and a literal
+outside the lexical space of its XSD datatype (``"2026-13"^^xsd:gYearMonth``) raises
+:class:`~kg.errors.IllFormedLiteralError`, a kind of it, naming each such literal.
 
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -22,26 +25,50 @@ line of any error, then read into rdflib. A syntax error anywhere raises
 
 from __future__ import annotations
 
+import difflib
+import functools
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 from urllib.parse import unquote, urlparse
 
+import elementpath.datatypes
 import pyoxigraph
-from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import SH
 from rdflib.term import Node
 
-from kg.errors import ProjectError, RDFSyntaxError, display_path
+from kg.errors import IllFormedLiteralError, ProjectError, RDFSyntaxError, UnknownTermError, display_path
 from kg.project import CORE_ONTOLOGY, Extension, Project
-from kg.vocab import OWL, RDF, bind_prefixes
+from kg.vocab import OWL, PREFIXES, RDF, RKG, bind_prefixes
 
-__all__ = ["ProjectGraphs", "files_of", "load_dataset", "load_graph", "load_project", "parse"]
+__all__ = [
+    "LoadWarning",
+    "ProjectGraphs",
+    "check_literals",
+    "files_of",
+    "literal_problem",
+    "load_dataset",
+    "load_graph",
+    "load_project",
+    "parse",
+]
 
 PathLike = Union[str, os.PathLike]
 _OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) .*?: ")
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD_NS + "string"
+#: The XSD 1.1 atomic datatypes (RDF 1.1 uses XSD 1.1), by local name, as elementpath's classes.
+_XSD_TYPES = {
+    key[len("{http://www.w3.org/2001/XMLSchema}"):]: cls
+    for key, cls in elementpath.datatypes.builtin_atomic_types.items()
+    if key.startswith("{http://www.w3.org/2001/XMLSchema}")
+}
+#: XSD names that are not datatypes of RDF literals (RDF 1.1 Concepts, section 5.1).
+_NOT_FOR_LITERALS = {"anyAtomicType", "anySimpleType", "error", "untypedAtomic", "QName", "NOTATION", "ENTITY", "ID", "IDREF"}
 
 
 def _read(path: Path) -> bytes:
@@ -51,53 +78,186 @@ def _read(path: Path) -> bytes:
         raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
 
 
-def _check_syntax(path: Path, data: bytes) -> None:
-    """Raise :class:`RDFSyntaxError` if ``data`` is not valid Turtle (Oxigraph's strict parser)."""
+@functools.lru_cache(maxsize=65536)
+def literal_problem(lexical: str, datatype: str) -> Optional[str]:
+    """Why ``lexical`` is not a literal of the XSD ``datatype`` (an IRI), or ``None`` when it is.
+
+    Datatypes outside the XSD namespace are not checked. Within it, elementpath's XSD 1.1
+    types parse the form, with the value's range (``xsd:byte``) and calendar
+    (``2026-02-30``); rdflib's ``Literal.ill_typed`` has no check for the ``g*`` types
+    (``"2026-13"^^xsd:gYearMonth`` passes it) and accepts ``"inf"`` for a double.
+    An unknown name in the XSD namespace (a typo) is a problem too.
+
+    >>> literal_problem("2026-13", XSD_NS + "gYearMonth")
+    'not a valid xsd:gYearMonth (month must be in 1..12)'
+    >>> literal_problem("2026-03-16Z", XSD_NS + "date") is None
+    True
+    >>> literal_problem("2026", XSD_NS + "Year")
+    'xsd:Year is not an XSD datatype (did you mean xsd:gYear?)'
+    """
+    if not datatype.startswith(XSD_NS) or datatype == _XSD_STRING:
+        return None
+    name = datatype[len(XSD_NS):]
+    cls = _XSD_TYPES.get(name)
+    if cls is None or name in _NOT_FOR_LITERALS:
+        close = difflib.get_close_matches(name, [n for n in _XSD_TYPES if n not in _NOT_FOR_LITERALS], n=3)
+        hint = f" (did you mean {', '.join('xsd:' + c for c in close)}?)" if close else ""
+        return f"xsd:{name} is not an XSD datatype{hint}"
+    # XSD's whitespace facet belongs to XML parsing: an RDF lexical form has none around it.
+    if lexical != lexical.strip() and name not in ("normalizedString", "token"):
+        return f"not a valid xsd:{name} (space around the value)"
     try:
-        for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.TURTLE, base_iri=path.absolute().as_uri()):
-            pass
+        if issubclass(cls, (elementpath.datatypes.AbstractDateTime, elementpath.datatypes.Duration)):
+            cls.fromstring(lexical)
+        else:
+            cls(lexical)
+    except (ValueError, TypeError, ArithmeticError) as error:
+        reason = str(error).replace(f"for {cls!r}", "").strip() or "not in its lexical space"
+        return f"not a valid xsd:{name} ({reason})"
+    return None
+
+
+def _literal_line(text: str, literal: pyoxigraph.Literal) -> Optional[int]:
+    """The 1-based line where ``literal`` is first written in ``text`` (``"26"^^xsd:gYear``,
+    ``'26'^^<...#gYear>``), or where its lexical form first appears."""
+    datatype = literal.datatype.value
+    local = re.split(r"[#/]", datatype)[-1]
+    quoted = rf"([\"'])(?:\1\1)?{re.escape(literal.value)}\1(?:\1\1)?\s*\^\^"
+    for pattern in (rf"{quoted}\s*(?:<{re.escape(datatype)}>|[\w.-]*:{re.escape(local)}(?![\w-]))", quoted,
+                    re.escape(literal.value)):
+        found = re.search(pattern, text)
+        if found:
+            return text.count("\n", 0, found.start()) + 1
+    return None
+
+
+def _to_rdflib(term, bnodes: dict) -> Node:
+    """An Oxigraph term as an rdflib term, the literal's lexical form and datatype as written.
+
+    rdflib's own parser normalises literals (``"2026-03-16Z"^^xsd:date`` loses its time
+    zone, ``"0"^^xsd:boolean`` becomes ``false``); ``normalize=False`` keeps what the file says.
+    """
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        node = bnodes.get(term.value)
+        if node is None:
+            node = bnodes[term.value] = BNode()
+        return node
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    if datatype == _XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False)
+
+
+def check_literals(
+    path: Path,
+    data: bytes,
+    *,
+    rdf_format: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.TURTLE,
+    keep: Optional[Callable] = None,
+) -> tuple[list, dict[str, str]]:
+    """What ``keep`` makes of each triple of ``data`` (the Oxigraph quad, as written, by
+    default; ``None`` results are dropped), and the prefixes ``data`` declares.
+
+    One strict parse by Oxigraph: a syntax error raises :class:`RDFSyntaxError` with its
+    line; a literal outside the lexical space of its XSD datatype raises
+    :class:`IllFormedLiteralError` naming each such literal with its line. ``keep`` runs as
+    the file is read, so that only what it keeps is held (not every quad as well).
+    """
+    parser = pyoxigraph.parse(data, format=rdf_format, base_iri=path.absolute().as_uri())
+    kept, problems = [], []
+    try:
+        for quad in parser:
+            value = quad.object
+            if isinstance(value, pyoxigraph.Literal) and not value.language:
+                problem = literal_problem(value.value, value.datatype.value)
+                if problem is not None:
+                    problems.append((value, problem))
+            item = quad if keep is None else keep(quad)
+            if item is not None:
+                kept.append(item)
     except SyntaxError as error:
         message = _OXIGRAPH_POSITION.sub("", str(error.msg))
         if error.offset:
             message = f"{message} (column {error.offset})"
         raise RDFSyntaxError(path, error.lineno, message) from None
+    if problems:
+        text = data.decode("utf-8")
+        times: dict = {}
+        for value, problem in problems:
+            times[(value, problem)] = times.get((value, problem), 0) + 1
+        found = sorted(
+            ((_literal_line(text, value), f"ill-formed literal {_shown(value)}: {problem}"
+              + (f" (written {count} times; the first is shown)" if count > 1 else ""))
+             for (value, problem), count in times.items()),
+            key=lambda item: (item[0] is None, item[0] or 0),
+        )
+        raise IllFormedLiteralError(path, found)
+    return kept, dict(parser.prefixes)
 
 
-def _bad_syntax_line(error: BadSyntax) -> Optional[int]:
-    # rdflib counts lines itself; the character offset into the text it parsed is exact.
-    text, offset = getattr(error, "_str", None), getattr(error, "_i", None)
-    if isinstance(text, (bytes, str)) and isinstance(offset, int):
-        newline = b"\n" if isinstance(text, bytes) else "\n"
-        return text[:offset].count(newline) + 1
-    lines = getattr(error, "lines", None)
-    return lines + 1 if isinstance(lines, int) else None
+def _shown(literal) -> str:
+    datatype = literal.datatype.value
+    name = f"xsd:{datatype[len(XSD_NS):]}" if datatype.startswith(XSD_NS) else f"<{datatype}>"
+    return f"{pyoxigraph.Literal(literal.value)}^^{name}"
+
+
+@dataclass(frozen=True, eq=False)
+class _File:
+    """One file as read: its triples (rdflib terms) and the prefixes it declares."""
+
+    path: Path
+    triples: list
+    prefixes: dict[str, str]
+
+
+def _read_file(path: Path) -> _File:
+    bnodes: dict[str, BNode] = {}
+    triples, prefixes = check_literals(path, _read(path), keep=lambda q: (
+        _to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes)))
+    return _File(path, triples, prefixes)
+
+
+def _add(file: _File, target: Graph) -> Graph:
+    for prefix, namespace in file.prefixes.items():
+        target.bind(prefix, namespace, override=False)
+    target.addN((s, p, o, target) for s, p, o in file.triples)
+    return target
 
 
 def parse(path: PathLike, *, graph: Optional[Graph] = None) -> Graph:
     """Read the Turtle file ``path`` into ``graph`` (a new graph by default) and return it.
 
+    Literals keep their lexical form and datatype exactly as written (no rdflib
+    normalisation). Nothing is added to ``graph`` unless the whole file is good.
+
     :raises RDFSyntaxError: the file is not valid Turtle; the error has the 1-based line.
+    :raises IllFormedLiteralError: a literal is not in the lexical space of its XSD datatype.
     :raises ProjectError: the file cannot be read.
     """
-    path = Path(path)
-    data = _read(path)
-    _check_syntax(path, data)
-    target = graph if graph is not None else bind_prefixes(Graph())
-    try:
-        target.parse(data=data, format="turtle", publicID=path.absolute().as_uri())
-    except BadSyntax as error:
-        raise RDFSyntaxError(path, _bad_syntax_line(error), str(getattr(error, "_why", error))) from None
-    except Exception as error:  # rdflib raises assorted errors on input Oxigraph accepted
-        raise RDFSyntaxError(path, None, f"cannot parse: {error}") from None
-    return target
+    return _add(_read_file(Path(path)), graph if graph is not None else bind_prefixes(Graph()))
+
+
+def _graph_of(files: Iterable[_File]) -> Graph:
+    graph = bind_prefixes(Graph())
+    for file in files:
+        _add(file, graph)
+    return graph
+
+
+def _dataset_of(files: Iterable[_File]) -> Dataset:
+    dataset = bind_prefixes(Dataset())
+    for file in files:
+        _add(file, dataset.graph(URIRef(file.path.as_uri())))
+    return dataset
 
 
 def load_graph(paths: Iterable[PathLike]) -> Graph:
     """One graph holding the triples of every file in ``paths``."""
-    graph = bind_prefixes(Graph())
-    for path in paths:
-        parse(path, graph=graph)
-    return graph
+    return _graph_of(_read_file(Path(path)) for path in paths)
 
 
 def load_dataset(paths: Iterable[PathLike]) -> Dataset:
@@ -110,11 +270,7 @@ def load_dataset(paths: Iterable[PathLike]) -> Dataset:
     >>> files_of(dataset, URIRef("https://example.org/acme")) == [path.resolve()]
     True
     """
-    dataset = bind_prefixes(Dataset())
-    for path in paths:
-        path = Path(path).resolve()
-        parse(path, graph=dataset.graph(URIRef(path.as_uri())))
-    return dataset
+    return _dataset_of(_read_file(Path(path).resolve()) for path in paths)
 
 
 def _file_path(graph_name: Node) -> Optional[Path]:
@@ -144,6 +300,9 @@ class ProjectGraphs:
     :ivar dataset: the data again, one named graph per file (see :func:`files_of`).
     :ivar shapes: the SHACL shapes (``ontology/shapes.ttl``, ``ontology/*-shapes.ttl`` and the
         extensions' shapes), or ``None`` when there are none.
+    :ivar warnings: what the loader noticed that nothing else would say (an empty file, shapes
+        that hold no shape, a project prefix bound to another IRI), each ``file[:line]: ...``;
+        :func:`load_project` also issues each as a :class:`LoadWarning`.
     """
 
     project: Project
@@ -151,10 +310,15 @@ class ProjectGraphs:
     data: Graph
     dataset: Dataset
     shapes: Optional[Graph]
+    warnings: tuple[str, ...] = ()
 
     def files_of(self, node: Node) -> list[Path]:
         """The data files that describe ``node``; see :func:`files_of`."""
         return files_of(self.dataset, node)
+
+
+class LoadWarning(UserWarning):
+    """Something in the project's files that loads but is probably not what was meant."""
 
 
 def _check_imports_core(extension: Extension, ontology: Graph) -> None:
@@ -168,11 +332,119 @@ def _check_imports_core(extension: Extension, ontology: Graph) -> None:
         )
 
 
-def load_project(project: Project, *, require_shapes: bool = False) -> ProjectGraphs:
+def _line_of(path: Path, pattern: str) -> Optional[int]:
+    """The 1-based line of the first match of the regular expression ``pattern`` in ``path``."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        return None
+    found = re.search(pattern, text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _where(path: Path, line: Optional[int]) -> str:
+    return f"{display_path(path)}:{line}" if line is not None else display_path(path)
+
+
+def _loose(iri: str) -> str:
+    """``iri`` without its scheme and its final ``#`` or ``/``: how a mistyped namespace still looks alike."""
+    return re.sub(r"^https?://", "", iri).rstrip("#/")
+
+
+_SHAPE_MARKS = (SH.NodeShape, SH.PropertyShape)
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.property, SH.path)
+
+
+def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File], shapes_graph: Optional[Graph]) -> list[str]:
+    """What :attr:`ProjectGraphs.warnings` holds; see there."""
+    found = []
+    for file in [*ontology, *shapes, *data]:
+        if not file.triples:
+            role = "data" if file in data else "shapes" if file in shapes else "ontology"
+            found.append(f"{display_path(file.path)}: no triples: this {role} file adds nothing (empty?)")
+        for name, iri in sorted(file.prefixes.items()):
+            expected = PREFIXES.get(name)
+            if expected is None or iri == expected:
+                # Another name: only an IRI that differs from a project one by its scheme or end is a slip.
+                expected = next((known for known in PREFIXES.values() if iri != known and _loose(iri) == _loose(known)), None)
+            if expected is not None and iri != expected:
+                line = _line_of(file.path, rf"^\s*(@prefix|PREFIX)\s+{re.escape(name)}:")
+                found.append(f"{_where(file.path, line)}: the prefix {name}: is bound to <{iri}>, not to the "
+                                f"project's <{expected}>: its terms are not the project's")
+    if shapes_graph is not None and not any(
+        any(True for _ in shapes_graph.subjects(RDF.type, mark)) for mark in _SHAPE_MARKS
+    ) and not any(any(True for _ in shapes_graph.subject_objects(p)) for p in _TARGETS):
+        files = ", ".join(display_path(file.path) for file in shapes)
+        found.append(f"{files}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target): validation checks nothing")
+    return found
+
+
+_VANN_NAMESPACE = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
+
+
+def _check_terms(files: list[_File], ontology: Graph) -> None:
+    """Raise :class:`UnknownTermError` when ``files`` use a term of an ontology's own namespace
+    (``rkg:``, and each extension's ``vann:preferredNamespaceUri``) that the ontology does not
+    define (has no triple about).
+
+    This is an error, not a warning: only the ontology defines terms in its namespace, so an
+    unknown one is a typo (``rkg:BuisnessUnit``), and everything that follows from it misleads:
+    a class no shape targets and no query finds, a property nothing reads, or at best a
+    violation of the typo guard whose focus is the ontology, far from the typo. Stopping at
+    load names the file, the line, the resource and the close matches, for every command.
+    """
+    namespaces = {str(RKG), *(str(iri) for iri in ontology.objects(None, _VANN_NAMESPACE))}
+    defined: dict[str, set[str]] = {namespace: set() for namespace in namespaces}
+    for term in ontology.subjects():
+        if isinstance(term, URIRef):
+            text = str(term)
+            for namespace in namespaces:
+                if text.startswith(namespace):
+                    defined[namespace].add(text[len(namespace):])
+    starts = tuple(namespaces)
+    for file in files:
+        unknown: dict[str, tuple[str, Node]] = {}
+        for triple in file.triples:
+            for term in triple:
+                if isinstance(term, URIRef) and (text := str(term)).startswith(starts):  # (URIRef's takes no tuple)
+                    if text in unknown:
+                        continue
+                    for namespace in namespaces:
+                        local = text[len(namespace):]
+                        if text.startswith(namespace) and local and local not in defined[namespace]:
+                            unknown[text] = (namespace, triple[0])
+        if not unknown:
+            continue
+        manager = bind_prefixes(Graph()).namespace_manager
+        for prefix, iri in file.prefixes.items():
+            manager.bind(prefix, iri, override=False)
+        problems = []
+        for term, (namespace, resource) in unknown.items():
+            local = term[len(namespace):]
+            names = [name for name, iri in file.prefixes.items() if iri == namespace]
+            forms = [rf"(?<![\w.:-]){re.escape(name)}:{re.escape(local)}(?![\w-])" for name in names]
+            line = _line_of(file.path, "|".join([*forms, re.escape(f"<{term}>")]))
+            shown = f"{names[0]}:" if names else f"<{namespace}"
+            close = difflib.get_close_matches(local, sorted(defined[namespace]), n=3, cutoff=0.7)
+            hint = f" (did you mean {', '.join(shown + c + ('' if names else '>') for c in close)}?)" if close else ""
+            problems.append((line, f"{resource.n3(manager)} uses {shown}{local}{'' if names else '>'}, "
+                                   f"which the ontology does not define{hint}"))
+        problems.sort(key=lambda item: (item[0] is None, item[0] or 0))
+        raise UnknownTermError(file.path, problems)
+
+
+def load_project(project: Project, *, require_shapes: bool = False, check_terms: bool = True) -> ProjectGraphs:
     """Read every ontology, shapes and data file of ``project`` (and of its extensions).
 
+    Each warning of :attr:`ProjectGraphs.warnings` is also issued as a :class:`LoadWarning`.
+
     :param require_shapes: fail when ``ontology/shapes.ttl`` does not exist.
-    :raises RDFSyntaxError: a file is not valid Turtle.
+    :param check_terms: refuse terms of the ontologies' namespaces that they do not define
+        (``False`` leaves them to the typo-guard shape, whose report has no file or line).
+    :raises RDFSyntaxError: a file is not valid Turtle, or has an ill-formed literal.
+    :raises UnknownTermError: a shapes or data file uses a ``rkg:`` term (or one of an
+        extension's namespace) that the ontology does not define (a typo); see
+        :func:`_check_terms` for why this is an error.
     :raises ProjectError: the project has no ontology or no data files (or no shapes,
         when they are required), or an extension's ontology does not import the core.
     """
@@ -182,12 +454,21 @@ def load_project(project: Project, *, require_shapes: bool = False) -> ProjectGr
         raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
     if not project.data_files:
         raise ProjectError(f"{display_path(project.data_dir)}: no data files (*.ttl)")
-    ontology = load_graph(project.ontology_files)
+    ontology_files = [_read_file(Path(path)) for path in project.ontology_files]
+    ontology = _graph_of(ontology_files)
     for extension in project.extensions:
         _check_imports_core(extension, ontology)
-    shapes = load_graph(project.shapes_files) if project.shapes_files else None
-    dataset = load_dataset(project.data_files)
+    shapes_files = [_read_file(Path(path)) for path in project.shapes_files]
+    shapes = _graph_of(shapes_files) if shapes_files else None
+    data_files = [_read_file(Path(path).resolve()) for path in project.data_files]
+    if check_terms:
+        _check_terms([*shapes_files, *data_files], ontology)
+    dataset = _dataset_of(data_files)
     data = bind_prefixes(Graph())
     for graph in dataset.graphs():
         data += graph
-    return ProjectGraphs(project=project, ontology=ontology, data=data, dataset=dataset, shapes=shapes)
+    found = _load_warnings(ontology_files, shapes_files, data_files, shapes)
+    for message in found:
+        warnings.warn(message, LoadWarning, stacklevel=2)
+    return ProjectGraphs(project=project, ontology=ontology, data=data, dataset=dataset, shapes=shapes,
+                         warnings=tuple(found))

@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
@@ -51,7 +52,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
 from kg.errors import KGError, ParameterError, QueryError, display_path
-from kg.load import load_project
+from kg.load import LoadWarning, load_project
 from kg.project import Project, find_project
 from kg.current import current
 from kg.reason import reason
@@ -556,7 +557,10 @@ def to_store(*graphs: Graph) -> Any:
     """A new in-memory ``pyoxigraph.Store`` whose default graph holds the triples of ``graphs``.
 
     Blank nodes keep their identity: a blank node of ``graphs`` is the same blank node in
-    the store, so what the store answers joins the rdflib graphs.
+    the store, so what the store answers joins the rdflib graphs. Literals go in as written;
+    those Oxigraph stores in another form (``"7"^^xsd:int`` as ``xsd:integer``) are noted
+    in the store (:func:`kg.fast.store.record_rewritten`, which
+    :func:`kg.fast.store.graph_of` reads back) and named in a :class:`kg.load.LoadWarning`.
 
     >>> data = Graph().parse(format="turtle", data="<https://example.org/a> <https://example.org/b> [] .")
     >>> [str(row["o"]) for row in run_query("SELECT ?o WHERE { ?s ?p ?o }", to_store(data))] == [
@@ -565,14 +569,36 @@ def to_store(*graphs: Graph) -> Any:
     """
     import pyoxigraph
 
+    from kg.fast.store import record_rewritten
+
     store = pyoxigraph.Store()
+    literals = set()
+
+    plain = (str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+
+    def noting(quads):
+        for quad in quads:
+            value = quad.object
+            if isinstance(value, pyoxigraph.Literal) and value.datatype.value not in plain:
+                literals.add(value)
+            yield quad
+
     for graph in graphs:
         # Oxigraph's parse keeps blank node labels (its store loaders rename them).
         text = graph.serialize(format="nt", encoding="utf-8")
-        store.bulk_extend(
+        store.bulk_extend(noting(
             pyoxigraph.Quad(t.subject, t.predicate, t.object)
             for t in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
-        )
+        ))
+    rewritten = record_rewritten(store, literals)
+    if rewritten:
+        shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
+        more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
+        warnings.warn(
+            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries and the "
+            "fast validator see the stored form; rdflib (kg validate --engine reference, kg query "
+            "--engine rdflib) sees the literals as written",
+            LoadWarning, stacklevel=2)
     return store
 
 
@@ -751,4 +777,4 @@ def _from_oxigraph(term: Any) -> Identifier:
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype, normalize=False)

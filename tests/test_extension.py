@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.cli import main
-from kg.errors import ProjectError
+from kg.errors import ProjectError, UnknownTermError
 from kg.load import load_graph, load_project
 from kg.project import Extension, Project
 from kg.query import load_catalogue, run_query
@@ -157,7 +157,7 @@ def test_typo_guard_catches_a_misspelled_property_and_class(tmp_path):
 rrep:bo-chen-to-ann-lee rkg:reportsTooo rper:ann-lee .
 rorg:acme-lab a rkg:Labb .
 """)
-    graphs = load_project(project)
+    graphs = load_project(project, check_terms=False)  # the loader refuses them first (tests/test_load.py)
     report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
     assert not report.conforms
     assert _undeclared(report) == [
@@ -166,11 +166,11 @@ rorg:acme-lab a rkg:Labb .
     ]
 
 
-def test_typo_guard_reports_through_the_cli(tmp_path, capsys):
+def test_a_typo_stops_the_cli_at_load_before_the_typo_guard(tmp_path, capsys):
     project = _typo_project(tmp_path, "rorg:acme rkg:reportsTooo rorg:acme-ai .\n")
-    assert main(["--root", str(project.root), "validate"]) == 1
-    out = capsys.readouterr().out
-    assert "DeclaredTermShape" in out and "rkg:reportsTooo" in out
+    assert main(["--root", str(project.root), "validate"]) == 2
+    err = capsys.readouterr().err
+    assert "rorg:acme uses rkg:reportsTooo, which the ontology does not define (did you mean rkg:reportedTo?)" in err
 
 
 def test_typo_guard_covers_extension_namespaces(tmp_path):
@@ -178,7 +178,9 @@ def test_typo_guard_covers_extension_namespaces(tmp_path):
     shutil.copytree(EXAMPLE, extension)
     facts = extension / "data" / "priorities.ttl"
     facts.write_text(facts.read_text().replace("myx:priority myx:multimodalCapability", "myx:priorty myx:multimodalCapability"))
-    graphs = load_project(_typo_project(tmp_path, "").with_extensions([extension]))
+    with pytest.raises(UnknownTermError, match="uses myx:priorty, which the ontology does not define"):
+        load_project(_typo_project(tmp_path, "").with_extensions([extension]))
+    graphs = load_project(_typo_project(tmp_path, "").with_extensions([extension]), check_terms=False)
     report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
     assert _undeclared(report) == [("https://example.org/my-extension", MYX + "priorty")]
 

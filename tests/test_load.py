@@ -157,3 +157,89 @@ def test_a_syntax_error_anywhere_in_a_project_names_its_file_and_line(make_proje
 def test_the_shipped_project_loads(shipped_graphs):
     assert len(shipped_graphs.ontology) > 0 and len(shipped_graphs.data) > 0
     assert len(shipped_graphs.data) == sum(len(g) for g in shipped_graphs.dataset.graphs())
+
+
+# -- What the loader says when nothing else would -----------------------------------------
+
+
+def kg_main(capsys, *argv) -> tuple[int, str, str]:
+    from kg.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_an_empty_data_file_is_a_warning_on_the_project_and_on_stderr(make_project, capsys):
+    from conftest import TINY_DATA
+    from kg.load import LoadWarning
+
+    project = make_project(data={"acme.ttl": TINY_DATA, "empty.ttl": ""})
+    with pytest.warns(LoadWarning, match="empty.ttl: no triples: this data file adds nothing"):
+        graphs = load_project(project)
+    assert len(graphs.warnings) == 1
+    code, out, err = kg_main(capsys, "--root", project.root, "validate")
+    assert code == 0 and "kg: warning: " in err and "empty.ttl: no triples" in err
+    code, out, err = kg_main(capsys, "--root", project.root, "build")
+    assert code == 0 and err.count("empty.ttl: no triples: this data file adds nothing") == 1
+    (project.root / "data" / "acme.ttl").write_text(TINY_DATA + "\nrorg:nameless a rkg:Lab .\n", encoding="utf-8")
+    code, out, err = kg_main(capsys, "--root", project.root, "build")  # refused: loads again for the report
+    assert code == 1 and err.count("empty.ttl: no triples") == 1
+
+
+def test_shapes_without_a_shape_say_that_validation_checks_nothing(make_project, capsys):
+    project = make_project(shapes="@prefix sh: <http://www.w3.org/ns/shacl#> .\n")
+    graphs = load_project(project)
+    assert any("no SHACL shapes" in w and "validation checks nothing" in w for w in graphs.warnings)
+    code, out, err = kg_main(capsys, "--root", project.root, "validate")
+    assert "shapes.ttl: no SHACL shapes" in err and "validation checks nothing" in err
+    project = make_project("emptied", shapes="")
+    code, out, err = kg_main(capsys, "--root", project.root, "validate")
+    assert "shapes.ttl: no triples" in err and "validation checks nothing" in err
+
+
+def test_a_project_prefix_bound_to_another_iri_is_named_with_its_line(make_project, capsys):
+    from conftest import TINY_DATA
+
+    data = TINY_DATA.replace("<https://w3id.org/restructuring-kg/ontology#>", "<https://example.org/wrong#>")
+    assert data != TINY_DATA
+    line = data.splitlines().index(next(x for x in data.splitlines() if "wrong#" in x)) + 1
+    project = make_project(data={"acme.ttl": data})
+    graphs = load_project(project)
+    assert [w for w in graphs.warnings if "prefix rkg:" in w] == [
+        f"{project.root / 'data' / 'acme.ttl'}:{line}: the prefix rkg: is bound to <https://example.org/wrong#>, "
+        "not to the project's <https://w3id.org/restructuring-kg/ontology#>: its terms are not the project's"
+    ]
+    code, out, err = kg_main(capsys, "--root", project.root, "validate")
+    assert f"acme.ttl:{line}: the prefix rkg: is bound to <https://example.org/wrong#>" in err
+
+
+def test_the_shipped_project_loads_without_warnings(shipped_graphs):
+    assert shipped_graphs.warnings == ()
+
+
+def test_an_unknown_project_term_is_an_error_with_file_line_resource_and_close_matches(make_project, capsys):
+    from conftest import TINY_DATA
+    from kg.errors import UnknownTermError
+
+    data = TINY_DATA + "\nrorg:acme-typo a rkg:BuisnessUnit ;\n    rdfs:label \"Typo\"@en .\n"
+    project = make_project(data={"acme.ttl": data})
+    with pytest.raises(UnknownTermError) as caught:
+        load_project(project)
+    line = len(data.splitlines()) - 1
+    assert str(caught.value) == (
+        f"{project.root / 'data' / 'acme.ttl'}:{line}: rorg:acme-typo uses rkg:BuisnessUnit, "
+        "which the ontology does not define (did you mean rkg:BusinessUnit?)"
+    )
+    code, out, err = kg_main(capsys, "--root", project.root, "validate")
+    assert code == 2 and "did you mean rkg:BusinessUnit?" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("iri", ["http://w3id.org/restructuring-kg/ontology#", "https://w3id.org/restructuring-kg/ontology/"])
+def test_a_namespace_that_only_looks_like_the_projects_is_named_whatever_its_prefix(make_project, iri):
+    from conftest import TINY_DATA
+
+    data = TINY_DATA + f"@prefix k: <{iri}> .\nrorg:acme k:note \"x\" .\n"
+    graphs = load_project(make_project(data={"acme.ttl": data}))
+    assert any(f"the prefix k: is bound to <{iri}>, not to the project's "
+               "<https://w3id.org/restructuring-kg/ontology#>" in w for w in graphs.warnings)

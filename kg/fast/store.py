@@ -4,6 +4,11 @@ The store's default graph holds what was loaded (ontology and data together, as
 :func:`kg.validate.validate` sees them); :func:`kg.fast.reason` writes its inferences to
 the named graph ``GRAPH.inferred``. :func:`union` queries read both.
 
+Oxigraph stores values, not lexical forms: ``"7"^^xsd:int`` comes back ``"7"^^xsd:integer``,
+``"1.50"^^xsd:decimal`` as ``"1.5"``. The literals a store rewrote are noted in its graph
+:data:`WRITTEN` (:func:`record_rewritten`); :func:`written_forms` and ``to_rdflib(term,
+written=...)`` give them back as written, and :func:`graph_of` does so itself.
+
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "acme.ttl"
 >>> _ = path.write_text('<https://example.org/acme> <https://example.org/name> "Acme" .')
@@ -16,51 +21,67 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Mapping, Optional, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ProjectError, display_path
-from kg.load import _check_syntax
+from kg.load import check_literals
 from kg.query import _from_oxigraph
 from kg.vocab import GRAPH, XSD
 
 __all__ = [
     "INFERRED",
+    "WRITTEN",
     "from_rdflib",
     "graph_of",
     "load_store",
+    "record_rewritten",
     "to_rdflib",
     "union",
+    "written_forms",
 ]
 
 PathLike = Union[str, os.PathLike]
 #: The named graph :func:`kg.fast.reason` writes to.
 INFERRED = pyoxigraph.NamedNode(str(GRAPH.inferred))
+#: The named graph where :func:`record_rewritten` notes the literals the store holds in
+#: another form than the one written (see there); no query of the project reads it.
+WRITTEN = pyoxigraph.NamedNode(str(GRAPH["written-forms"]))
+_STORED = pyoxigraph.NamedNode(str(GRAPH["written-forms"]) + "#stored")
+_LEXICAL = pyoxigraph.NamedNode(str(GRAPH["written-forms"]) + "#lexical")
+_DATATYPE = pyoxigraph.NamedNode(str(GRAPH["written-forms"]) + "#datatype")
+_XSD_STRING = str(XSD.string)
 _FORMATS = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES}
 
 
 def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] = None) -> pyoxigraph.Store:
     """Load Turtle (``.ttl``) and N-Triples (``.nt``) files into the default graph of a store.
 
+    The literals the store keeps in another form than written are noted (:func:`record_rewritten`).
+
     :param store: the store to add to; a new in-memory store by default.
-    :raises RDFSyntaxError: a file is not valid; the error has its file and line.
+    :raises RDFSyntaxError: a file is not valid, or has an ill-formed literal
+        (:class:`~kg.errors.IllFormedLiteralError`); the error has its file and line.
     :raises ProjectError: a file cannot be read or has another extension.
     """
     store = pyoxigraph.Store() if store is None else store
+    literals: set = set()
     for path in map(Path, paths):
         rdf_format = _FORMATS.get(path.suffix)
         if rdf_format is None:
             raise ProjectError(f"{display_path(path)}: not a .ttl or .nt file")
         try:
-            store.bulk_load(path=path, format=rdf_format, base_iri=path.resolve().as_uri())
-        except SyntaxError:
-            _check_syntax(path, path.read_bytes())  # raises RDFSyntaxError with the line
-            raise
+            data = path.read_bytes()
         except OSError as error:
             raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+        found, _ = check_literals(path, data, rdf_format=rdf_format,  # syntax and literals, with the line
+                                  keep=lambda q: q.object if isinstance(q.object, pyoxigraph.Literal) else None)
+        store.bulk_load(data, format=rdf_format, base_iri=path.resolve().as_uri())
+        literals.update(found)
+    record_rewritten(store, literals)  # once, for all the files: see written_forms on ambiguity
     return store
 
 
@@ -69,9 +90,71 @@ def union(store: pyoxigraph.Store, query: str, **options) -> pyoxigraph.QuerySol
     return store.query(query, default_graph=[pyoxigraph.DefaultGraph(), INFERRED], **options)
 
 
-def to_rdflib(term) -> Node:
-    """An Oxigraph term as an rdflib term (``xsd:string`` literals become plain literals)."""
+def to_rdflib(term, *, written: Optional[Mapping] = None) -> Node:
+    """An Oxigraph term as an rdflib term (``xsd:string`` literals become plain literals).
+
+    :param written: :func:`written_forms` of the store the term comes from: a literal the
+        store rewrote becomes the literal as the file wrote it.
+    """
+    if written and isinstance(term, pyoxigraph.Literal):
+        found = written.get(term)
+        if found is not None:
+            return found
     return _from_oxigraph(term)
+
+
+def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Literal]) -> list[tuple[Literal, Literal]]:
+    """Note in ``store`` (graph :data:`WRITTEN`) each of ``literals`` that Oxigraph stores in another form.
+
+    Give every literal of the store in one call: a literal kept as written is noted only when
+    another of the same call was rewritten to it.
+
+    Oxigraph keeps a value, not a lexical form, for the numeric, boolean and date-time
+    types: ``"7"^^xsd:int`` is stored as ``"7"^^xsd:integer``, ``"5.0E0"^^xsd:double`` as
+    ``"5"``, ``"1.50"^^xsd:decimal`` as ``"1.5"``, ``"0"^^xsd:boolean`` as ``"false"``
+    (Oxigraph has no option to keep them: issue oxigraph/oxigraph#526). Which ones change is
+    asked of Oxigraph itself, through a scratch store. Returns ``(written, stored)`` pairs.
+
+    >>> store = pyoxigraph.Store()
+    >>> int7 = pyoxigraph.Literal("7", datatype=pyoxigraph.NamedNode(str(XSD.int)))
+    >>> [(w.n3(), s.n3()) for w, s in record_rewritten(store, [int7])]  # doctest: +NORMALIZE_WHITESPACE
+    [('"7"^^<http://www.w3.org/2001/XMLSchema#int>', '"7"^^<http://www.w3.org/2001/XMLSchema#integer>')]
+    >>> to_rdflib(next(iter(written_forms(store))), written=written_forms(store)).n3()
+    '"7"^^<http://www.w3.org/2001/XMLSchema#int>'
+    """
+    candidates = sorted({term for term in literals if not term.language and term.datatype.value != _XSD_STRING},
+                        key=str)
+    if not candidates:
+        return []
+    scratch, predicate = pyoxigraph.Store(), pyoxigraph.NamedNode("urn:kg:value")
+    scratch.extend(pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:kg:{i}"), predicate, term)
+                   for i, term in enumerate(candidates))
+    pairs = [(candidates[int(quad.subject.value[len("urn:kg:"):])], quad.object) for quad in scratch]
+    rewritten = sorted(((term, stored) for term, stored in pairs
+                        if (stored.value, stored.datatype.value) != (term.value, term.datatype.value)), key=str)
+    # A literal kept as written whose form another one was rewritten to ("7"^^xsd:integer
+    # beside "7"^^xsd:int) is noted too, so that written_forms sees the stored form as ambiguous.
+    taken = {stored for _, stored in rewritten}
+    kept = [(term, stored) for term, stored in pairs if stored in taken and (term, stored) not in rewritten]
+    for term, stored in [*rewritten, *kept]:
+        node = pyoxigraph.BlankNode()
+        store.extend([pyoxigraph.Quad(node, _STORED, stored, WRITTEN),
+                      pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
+                      pyoxigraph.Quad(node, _DATATYPE, term.datatype, WRITTEN)])
+    return [(_from_oxigraph(term), _from_oxigraph(stored)) for term, stored in rewritten]
+
+
+def written_forms(store: pyoxigraph.Store) -> dict:
+    """The literals ``store`` holds rewritten (see :func:`record_rewritten`), each mapped to
+    the rdflib literal as written; a stored form that stands for several written ones
+    (``"7"^^xsd:int`` and ``"07"^^xsd:integer``) is left out: the store made them one value.
+    """
+    found: dict = {}
+    for quad in store.quads_for_pattern(None, _STORED, None, WRITTEN):
+        lexical = next(store.quads_for_pattern(quad.subject, _LEXICAL, None, WRITTEN)).object.value
+        datatype = next(store.quads_for_pattern(quad.subject, _DATATYPE, None, WRITTEN)).object.value
+        found.setdefault(quad.object, []).append(Literal(lexical, datatype=URIRef(datatype), normalize=False))
+    return {stored: forms[0] for stored, forms in found.items() if len(forms) == 1}
 
 
 def from_rdflib(term: Node):
@@ -89,12 +172,16 @@ def from_rdflib(term: Node):
 
 
 def _triples(store: pyoxigraph.Store, graph) -> Iterator[tuple[Node, Node, Node]]:
+    written = written_forms(store)
     for quad in store.quads_for_pattern(None, None, None, graph):
-        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+        yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object, written=written)
 
 
 def graph_of(store: pyoxigraph.Store, *, inferred: bool = False) -> Graph:
-    """The default graph of ``store`` (or its inferred graph) as an rdflib graph."""
+    """The default graph of ``store`` (or its inferred graph) as an rdflib graph.
+
+    Literals the store rewrote are given back as written (see :func:`record_rewritten`).
+    """
     graph = Graph()
     for triple in _triples(store, INFERRED if inferred else pyoxigraph.DefaultGraph()):
         graph.add(triple)
