@@ -12,7 +12,8 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from conftest import PROLOGUE, ROOT
+from conftest import PROLOGUE, ROOT, TINY_DATA
+from kg.cli import main
 from kg.errors import ReasoningError
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import graph_of
@@ -257,3 +258,26 @@ def test_reasoning_into_the_default_graph_reports_the_engine():
     store = to_store(Graph().parse(format="turtle", data=PREFIXES + CHARACTERISTICS["symmetric"][0]))
     result = fast_reason(store, into=pyoxigraph.DefaultGraph())
     assert (int(result), result.engine) == (1, "fast")
+
+
+# 5. Through the CLI: an ill-typed literal is an error (exit 2, no traceback, nothing
+#    written), and leaving the fast rules is said.
+
+def test_kg_build_force_with_an_ill_typed_decimal_is_an_error_not_a_traceback(make_project, capsys):
+    project = make_project(data={"acme.ttl": TINY_DATA + '\nrorg:acme ex:amount "1,000"^^xsd:decimal .\n'
+                                 .replace("\nrorg:", "\n@prefix ex: <https://example.org/> .\nrorg:", 1)})
+    out_dir = project.root / "out"
+    code = main(["--root", str(project.root), "build", "--force", "--out", str(out_dir)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "kg: error:" in err and "1,000" in err and "Traceback" not in err
+    assert not out_dir.exists()
+
+
+def test_kg_build_says_when_equality_sends_reasoning_to_owlrl(make_project, capsys):
+    extra = PREFIXES + "ex:p a owl:FunctionalProperty . ex:a ex:p ex:b , ex:c ."
+    project = make_project(data={"acme.ttl": TINY_DATA, "extra.ttl": extra})
+    code = main(["--root", str(project.root), "build", "--out", str(project.root / "out")])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "kg: warning: reasoning: https://example.org/p is functional" in err and "owlrl" in err
