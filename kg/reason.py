@@ -77,20 +77,38 @@ class _Semantics(owlrl.OWLRL_Semantics):
     from the result anyway, and replacing a node by itself (eq-rep-*) adds nothing, so
     skipping them changes no other inference while saving a large share of the time.
 
-    owlrl 7.6's prp-key compares only the first n-1 properties of a key of n (an
-    off-by-one): a key of one property makes every instance of the class the same as
-    any other that has a value. Here two instances of the class are the same only when
-    they share a value for every property of the key.
+    owlrl 7.6 has an off-by-one in three rules, fixed here: prp-key compares only the
+    first n-1 properties of a key of n (a key of one property makes every instance of the
+    class the same as any other that has a value; here two instances are the same only
+    when they share a value for every property of the key), and prp-adp and eq-diff2/3
+    never compare the last member of ``owl:members`` (here every pair is compared).
     """
 
     def _equality(self, triple, cycle_num):
         s, p, o = triple
-        if (p == OWL.sameAs and s != o) or (p == RDF.type and o == OWL.AllDifferent):
+        if p == OWL.sameAs and s != o:
             super()._equality(triple, cycle_num)
+        elif p == RDF.type and o == OWL.AllDifferent:
+            for head in [*self.graph.objects(s, OWL.members), *self.graph.objects(s, OWL.distinctMembers)]:
+                for zi, zj in _pairs(self._list(head)):
+                    if zi != zj and ((zi, OWL.sameAs, zj) in self.graph or (zj, OWL.sameAs, zi) in self.graph):
+                        self.add_error(
+                            f"'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: ({zi}, {zj})"
+                        )
 
     def _properties(self, triple, cycle_num):
-        if triple[1] == OWL.hasKey:
-            self._key(triple[0], self._list(triple[2]))
+        s, p, o = triple
+        if p == OWL.hasKey:
+            self._key(s, self._list(o))
+        elif p == RDF.type and o == OWL.AllDisjointProperties:
+            for head in self.graph.objects(s, OWL.members):
+                for pi, pj in _pairs(self._list(head)):
+                    for x, y in self.graph.subject_objects(pi):
+                        if (x, pj, y) in self.graph:
+                            self.add_error(
+                                "Disjoint properties in an 'AllDisjointProperties' are not really disjoint: "
+                                f"({x}, {pi},{y}) and ({x},{pj},{y})"
+                            )
         else:
             super()._properties(triple, cycle_num)
 
@@ -105,6 +123,11 @@ class _Semantics(owlrl.OWLRL_Semantics):
                     any((y, p, z) in self.graph for z in self.graph.objects(x, p)) for p in properties
                 ):
                     self.store_triple((x, OWL.sameAs, y))
+
+
+def _pairs(items: list) -> Iterable[tuple]:
+    """Every pair of ``items``, each once, in order."""
+    return ((a, b) for i, a in enumerate(items) for b in items[i + 1:])
 
 
 def _inert_properties(graph: Graph) -> set[Node]:
@@ -188,7 +211,7 @@ def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], closure: Graph) ->
     ``owl:sameAs`` of the closure (asserted or inferred)."""
     same = {}
     for x, y in closure.subject_objects(OWL.sameAs):
-        if x != y and not isinstance(x, Literal) and not isinstance(y, Literal):
+        if x != y:  # literals too: a functional property with two values makes them the same
             same.setdefault(x, set()).add(y)
     copies = set()
     if same:

@@ -87,11 +87,46 @@ def test_a_property_s_characteristic_gives_its_inferences(case):
     assert fast == ref == plain
 
 
-def test_equality_goes_to_owlrl_with_a_warning_that_names_the_axiom():
-    result, fast, ref, plain = three_ways(CHARACTERISTICS["functional"][0])
+# Equality (eq-sym, eq-trans, eq-rep-s/o) runs in the fast rules: what owlrl derives
+# from each owl:sameAs, stated or made by a rule, and what the rules derive from that.
+
+EQUALITY = {
+    "functional": (CHARACTERISTICS["functional"][0], (ex("b"), OWL.sameAs, ex("c"))),
+    "stated, with copies of labels and types": (
+        'ex:eddie rdfs:label "Eddie" ; owl:sameAs ex:wu . ex:wu owl:sameAs ex:yongming . ex:yongming a ex:CEO .'
+        "ex:CEO rdfs:subClassOf ex:Person .", (ex("eddie"), RDF.type, ex("Person"))),
+    "feeding a transitive property and its inverse": (
+        "ex:p a owl:TransitiveProperty ; owl:inverseOf ex:q . ex:a ex:p ex:b . ex:c ex:p ex:d . ex:b owl:sameAs ex:c .",
+        (ex("d"), ex("q"), ex("a"))),
+    "two rounds: a functional value makes a key shared": (
+        "ex:Person owl:hasKey (ex:id) . ex:id a owl:FunctionalProperty . ex:a a ex:Person ; ex:id ex:i1 , ex:i2 . "
+        "ex:b a ex:Person ; ex:id ex:i2 . ex:b ex:likes ex:tea .", (ex("a"), ex("likes"), ex("tea"))),
+    "max cardinality 1": ("ex:Solo rdfs:subClassOf [ owl:onProperty ex:boss ; owl:maxCardinality 1 ] . "
+                          "ex:x a ex:Solo ; ex:boss ex:ann , ex:bo . ex:ann ex:office ex:hq .",
+                          (ex("bo"), ex("office"), ex("hq"))),
+    "max qualified cardinality 1": (
+        "ex:Solo rdfs:subClassOf [ owl:onProperty ex:boss ; owl:maxQualifiedCardinality 1 ; owl:onClass ex:Person ] . "
+        "ex:x a ex:Solo ; ex:boss ex:ann , ex:bo , ex:acme . ex:ann a ex:Person . ex:bo a ex:Person .",
+        (ex("ann"), OWL.sameAs, ex("bo"))),
+    "a literal value of a functional property": ('ex:p a owl:FunctionalProperty . ex:a ex:p "1" , "2" . ex:b ex:q "1" .',
+                                                 (ex("b"), ex("q"), Literal("2"))),
+}
+
+
+@pytest.mark.parametrize("case", EQUALITY)
+def test_equality_runs_fast_with_owlrl_s_triples(case):
+    text, expected = EQUALITY[case]
+    result, fast, ref, plain = three_ways(text)
+    assert (result.engine, result.warnings) == ("fast", ())
+    assert expected in fast
+    assert fast == ref == plain
+
+
+def test_equality_of_properties_goes_to_owlrl_with_a_warning_that_names_the_statement():
+    result, fast, ref, plain = three_ways("ex:p owl:sameAs ex:q . ex:a ex:p ex:b . ex:q rdfs:domain ex:C .")
     assert result.engine == "owlrl"
-    assert any("https://example.org/p is functional" in w and "prp-fp" in w for w in result.warnings)
-    assert (ex("b"), OWL.sameAs, ex("c")) in fast
+    assert any("https://example.org/p" in w and "eq-rep-p" in w for w in result.warnings)
+    assert (ex("a"), ex("q"), ex("b")) in fast
     assert fast == ref == plain
 
 
@@ -103,6 +138,11 @@ def test_equality_goes_to_owlrl_with_a_warning_that_names_the_axiom():
     ("[] a owl:AllDisjointClasses ; owl:members (ex:A ex:B ex:C) . ex:x a ex:A , ex:C .", "Disjoint classes"),
     ("ex:A owl:complementOf ex:B . ex:x a ex:A , ex:B .", "complementarity"),
     ("ex:R owl:onProperty ex:p ; owl:maxCardinality 0 . ex:x a ex:R ; ex:p ex:y .", "maximum cardinality"),
+    ("ex:a owl:sameAs ex:b ; owl:differentFrom ex:b .", "'sameAs' and 'differentFrom'"),
+    ("[] a owl:AllDifferent ; owl:members (ex:a ex:b ex:c) . ex:p a owl:FunctionalProperty . ex:x ex:p ex:a , ex:c .",
+     "'sameAs' and 'AllDifferent'"),
+    ("[] a owl:AllDisjointProperties ; owl:members (ex:p ex:q ex:r) . ex:a ex:p ex:b ; ex:r ex:b .",
+     "Disjoint properties"),
     ('ex:open rdfs:range xsd:boolean . ex:x ex:open "2026"^^xsd:integer . ex:y ex:open true .',
      "XMLSchema#boolean and .*XMLSchema#decimal have a common individual 2026"),
     ('ex:x ex:amount "1,000"^^xsd:decimal .', "does not match its datatype"),
@@ -172,7 +212,7 @@ def test_a_key_makes_the_same_only_instances_that_share_every_key_value():
     same = {(s, o) for s, p, o in fast if p == OWL.sameAs}
     assert same == {(ex("a"), ex("b")), (ex("b"), ex("a")), (ex("x"), ex("y")), (ex("y"), ex("x"))}
     assert fast == ref
-    assert result.engine == "owlrl" and any("prp-key" in w for w in result.warnings)
+    assert (result.engine, result.warnings) == ("fast", ())
     # Plain owlrl's off-by-one: a one-property key merges c (another id) and d (none) with a,
     # and the two-property key ignores the number.
     assert {(ex("a"), OWL.sameAs, ex("c")), (ex("a"), OWL.sameAs, ex("d")), (ex("x"), OWL.sameAs, ex("z"))} <= plain
@@ -246,10 +286,9 @@ def test_w3c_ontologies_inconsistent_instances_are_errors_of_both(shipped_ontolo
         reason(graph)
 
 
-def test_a_second_value_of_a_functional_w3c_property_goes_to_owlrl_and_says_why(shipped_ontology):
+def test_a_second_value_of_a_functional_w3c_property_is_the_same_as_the_first(shipped_ontology):
     result, fast, ref, _ = three_ways(W3C + W3C_INSTANCES + "ex:d1 time:hasTRS ex:julian .", base=shipped_ontology)
-    assert result.engine == "owlrl"
-    assert any("http://www.w3.org/2006/time#hasTRS is functional" in w for w in result.warnings)
+    assert (result.engine, result.warnings) == ("fast", ())
     assert (ex("julian"), OWL.sameAs, URIRef("http://www.opengis.net/def/uom/ISO-8601/0/Gregorian")) in fast
     assert fast == ref
 
@@ -274,10 +313,10 @@ def test_kg_build_force_with_an_ill_typed_decimal_is_an_error_not_a_traceback(ma
     assert not out_dir.exists()
 
 
-def test_kg_build_says_when_equality_sends_reasoning_to_owlrl(make_project, capsys):
-    extra = PREFIXES + "ex:p a owl:FunctionalProperty . ex:a ex:p ex:b , ex:c ."
+def test_kg_build_says_when_equality_of_properties_sends_reasoning_to_owlrl(make_project, capsys):
+    extra = PREFIXES + "ex:p owl:sameAs ex:q . ex:a ex:p ex:b ."
     project = make_project(data={"acme.ttl": TINY_DATA, "extra.ttl": extra})
     code = main(["--root", str(project.root), "build", "--out", str(project.root / "out")])
     err = capsys.readouterr().err
     assert code == 0
-    assert "kg: warning: reasoning: https://example.org/p is functional" in err and "owlrl" in err
+    assert "kg: warning: reasoning: https://example.org/p" in err and "eq-rep-p" in err and "owlrl" in err

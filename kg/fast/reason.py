@@ -99,8 +99,8 @@ class Rules:
     triples with a blank-node predicate too).
 
     :ivar inferred: the schema-level triples owlrl derives (added to the result as they are).
-    :ivar unsupported: ``(statement, feature)`` pairs the rules cannot run: the schema's
-        ``owl:sameAs`` statements (equality); empty when the rules suffice.
+    :ivar unsupported: ``(statement, feature)`` pairs the rules cannot run (none today:
+        kept for callers that check it).
     """
 
     inferred: Graph
@@ -132,6 +132,9 @@ class Rules:
     disjoint_properties: list[tuple[Node, Node, str]] = field(default_factory=list)
     #: prp-npa1/2: (source individual, property, target).
     negative: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    #: eq-diff1: ``owl:differentFrom`` pairs; eq-diff2/3: the members of each ``owl:AllDifferent``.
+    different: list[tuple[Node, Node]] = field(default_factory=list)
+    all_different: list[tuple[Node, ...]] = field(default_factory=list)
     unsupported: list[tuple] = field(default_factory=list)
 
     @property
@@ -148,6 +151,18 @@ class Rules:
         property whose range is ``xsd:date``) make the graph inconsistent (cax-dw)."""
         datatype_range = any(str(c) in _RL_DATATYPES for cs in self.ranges.values() for c in cs)
         return self.class_rules or bool(self.disjoint_classes) or datatype_range
+
+    def vocabulary(self) -> set[Node]:
+        """The properties and classes the rules name (equality of two of them is not in the rules)."""
+        terms = self.properties() | set(self.super_classes) | {d for ds in self.super_classes.values() for d in ds}
+        for target in (self.domains, self.ranges):
+            terms |= {c for cs in target.values() for c in cs}
+        terms |= {c for c, cs in self.intersections for c in (c, *cs)}
+        terms |= {x for r, _, d in self.some_values + self.all_values for x in (r, d)}
+        terms |= {r for r, _, _ in self.has_value} | {r for r, _, _, _ in self.max_cardinality}
+        terms |= {c for _, _, c, _ in self.max_cardinality if c is not None} | {c for c, _ in self.keys}
+        terms |= {c for a, b, _ in self.disjoint_classes for c in (a, b)}
+        return terms
 
     def properties(self) -> set[Node]:
         """Every property a rule reads or writes."""
@@ -256,9 +271,10 @@ def compile_rules(schema: Graph) -> Rules:
         return _CACHE[key]
     rules = Rules(inferred=owlrl_reason(schema))
     closed = schema + rules.inferred
-    for s, o in closed.subject_objects(OWL.sameAs):
-        if s != o:
-            rules.unsupported.append(((s, OWL.sameAs, o), "owl:sameAs (equality, rules eq-*)"))
+    rules.different = [(x, y) for x, y in closed.subject_objects(OWL.differentFrom)]
+    for x in closed.subjects(RDF.type, OWL.AllDifferent):
+        for head in [*closed.objects(x, OWL.members), *closed.objects(x, OWL.distinctMembers)]:
+            rules.all_different.append(_members(closed, head))
     for p, q in closed.subject_objects(RDFS.subPropertyOf):
         if p != q and not isinstance(p, Literal) and not isinstance(q, Literal):
             rules.super_properties.setdefault(p, set()).add(q)
@@ -354,7 +370,7 @@ def _with_owlrl(store: pyoxigraph.Store, graph, warnings: list[str]) -> Reasoned
 class _Relations:
     """Property assertions by property, with the indexes the joins need."""
 
-    def __init__(self, store: pyoxigraph.Store, predicates: Iterable[Node], indexed: set[Node]):
+    def __init__(self, store: pyoxigraph.Store, predicates: Iterable[Node], indexed: set[Node], find=None):
         self.pairs: dict[Node, set] = {}
         self.out: dict[Node, dict] = {p: defaultdict(set) for p in indexed}
         self.into: dict[Node, dict] = {p: defaultdict(set) for p in indexed}
@@ -362,7 +378,10 @@ class _Relations:
             self.pairs[p] = set()
             if isinstance(p, URIRef):  # a blank-node property has no asserted pairs
                 quads = store.quads_for_pattern(None, from_rdflib(p), None, pyoxigraph.DefaultGraph())
-                self.add(p, {(q.subject, q.object) for q in quads})
+                if find is None:
+                    self.add(p, {(q.subject, q.object) for q in quads})
+                else:
+                    self.add(p, {(find(q.subject), find(q.object)) for q in quads})
         self.asserted = {p: set(pairs) for p, pairs in self.pairs.items()}
 
     def add(self, p: Node, pairs: Iterable[tuple]) -> set:
@@ -454,59 +473,124 @@ def reason(store: pyoxigraph.Store, *, rules: Optional[Rules] = None, into=INFER
             gc.enable()
 
 
-class _Equality(Exception):
-    """The rules derive ``owl:sameAs``: the message says where."""
+class _SameAs:
+    """Rules eq-sym and eq-trans: the classes of nodes ``owl:sameAs`` makes one (a
+    union-find; an IRI or blank node stands for its class before a literal)."""
+
+    def __init__(self):
+        self.parent: dict = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.parent)
+
+    def find(self, x):
+        root = x
+        while root in self.parent:
+            root = self.parent[root]
+        while x in self.parent and self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a, b) -> bool:
+        """Make ``a`` and ``b`` one; whether they were two."""
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return False
+        if (isinstance(a, pyoxigraph.Literal), str(a)) > (isinstance(b, pyoxigraph.Literal), str(b)):
+            a, b = b, a
+        self.parent[b] = a
+        return True
+
+    def classes(self) -> dict:
+        """Each class of more than one node, by the node that stands for it."""
+        found: dict = defaultdict(set)
+        for x in list(self.parent):
+            root = self.find(x)
+            found[root] |= {root, x}
+        return found
 
 
 def _reason(store: pyoxigraph.Store, rules: Rules, graph, datatypes: set) -> Reasoned:
-    # 1. Property rules over the predicates they read and write.
-    relations = _Relations(store, rules.properties(), rules.indexed())
-    _close_properties(relations, rules)
-    try:
-        _functional(relations, rules)
-        if any(True for _ in store.quads_for_pattern(None, from_rdflib(OWL.sameAs), None, pyoxigraph.DefaultGraph())):
-            raise _Equality("the graph states owl:sameAs (equality, rules eq-*)")
+    """The rules over the instances, on the graph with each ``owl:sameAs`` class as one
+    node; when the rules make two nodes the same, again from the start (rarely more than
+    twice); then the triples of each class given to every node of it (eq-rep-s/o)."""
+    same = _SameAs()
+    for quad in store.quads_for_pattern(None, from_rdflib(OWL.sameAs), None, pyoxigraph.DefaultGraph()):
+        same.union(quad.subject, quad.object)
+    while True:
+        find = same.find if same else None
+        # 1. Property rules over the predicates they read and write.
+        relations = _Relations(store, rules.properties(), rules.indexed(), find)
+        _close_properties(relations, rules)
+        merges = _functional(relations, rules)
+        types = None
+        if not merges:
+            # 2. Types: asserted, from domains and ranges, then every super-class; then
+            # the class expressions, until nothing changes.
+            types = _Types(store, rules, relations, full=rules.literal_types, find=find)
+            if rules.class_rules:
+                merges = _class_expressions(relations, rules, types, find)
+        if merges and any([same.union(a, b) for a, b in merges]):
+            continue
+        if types is None:
+            types = _Types(store, rules, relations, full=rules.literal_types, find=find)
+        break
+    if same:
+        problem = _equality_of_vocabulary(store, rules, same)
+        if problem:
+            return _with_owlrl(store, graph, [f"{problem}: equality of classes or properties (rule eq-rep-p) "
+                                              "is not in the fast rules; the whole graph was reasoned with owlrl"])
+    _check(relations, rules, types, datatypes, same)
+    if same:
+        return Reasoned(_write_with_equality(store, rules, relations, types, graph, same))
+    return Reasoned(_write(store, rules, relations, types, graph))
 
-        # 2. Types: asserted, from domains and ranges, then every super-class; then the
-        # class expressions, until nothing changes.
-        types = _Types(store, rules, relations, full=rules.literal_types)
-        if rules.class_rules:
-            _class_expressions(relations, rules, types)
-    except _Equality as equality:
-        return _with_owlrl(store, graph, [f"{equality}: equality is not in the fast rules; "
-                                          "the whole graph was reasoned with owlrl"])
-    _check(relations, rules, types, datatypes)
-    count = _write(store, rules, relations, types, graph)
-    return Reasoned(count)
 
-
-def _functional(relations: _Relations, rules: Rules) -> None:
-    """Raise :class:`_Equality` where prp-fp or prp-ifp would derive ``owl:sameAs``."""
+def _functional(relations: _Relations, rules: Rules) -> list[tuple]:
+    """The nodes prp-fp and prp-ifp make ``owl:sameAs``."""
+    merges = []
     for p in rules.functional | rules.inverse_functional:
         seen: dict = {}
         for x, y in relations.pairs.get(p, ()):
             key, value = (x, y) if p in rules.functional else (y, x)
             if seen.setdefault(key, value) != value:
-                rule, kind = ("prp-fp", "functional") if p in rules.functional else ("prp-ifp", "inverse functional")
-                raise _Equality(f"{p} is {kind} and {to_rdflib(key)} has two values, {to_rdflib(seen[key])} and "
-                                f"{to_rdflib(value)} (rule {rule} makes them owl:sameAs)")
+                merges.append((seen[key], value))
+    return merges
+
+
+def _equality_of_vocabulary(store: pyoxigraph.Store, rules: Rules, same: _SameAs) -> Optional[str]:
+    """The first ``owl:sameAs`` of a property or class, if any: a statement of it."""
+    vocabulary = {from_rdflib(t) for t in rules.vocabulary() if isinstance(t, (URIRef, BNode))}
+    rdf_type = from_rdflib(RDF.type)
+    for root, members in same.classes().items():
+        for x in members:
+            if isinstance(x, pyoxigraph.Literal):
+                continue
+            used = x in vocabulary or any(True for _ in store.quads_for_pattern(None, rdf_type, x))
+            if not used and isinstance(x, pyoxigraph.NamedNode):
+                used = any(True for _ in store.quads_for_pattern(None, x, None))
+            if used:
+                other = next(m for m in members if m != x)
+                return f"{to_rdflib(x)} {OWL.sameAs} {to_rdflib(other)}"
+    return None
 
 
 class _Types:
     """The types of the instances: asserted, derived, and closed under the class hierarchy."""
 
-    def __init__(self, store: pyoxigraph.Store, rules: Rules, relations: _Relations, *, full: bool):
+    def __init__(self, store: pyoxigraph.Store, rules: Rules, relations: _Relations, *, full: bool, find=None):
         self.rules = rules
         self.full = full
+        find = find or (lambda x: x)
         self.base: dict = defaultdict(set)
         self.asserted: dict = defaultdict(set)
         for quad in store.quads_for_pattern(None, from_rdflib(RDF.type), None, pyoxigraph.DefaultGraph()):
-            self.asserted[quad.subject].add(quad.object)
+            self.asserted[find(quad.subject)].add(quad.object)
         for x, classes in self.asserted.items():
             self.base[x] |= classes
         # Types owlrl derives in the schema (cls-oo, a user's sub-property of rdf:type, ...).
         for s, _, o in rules.inferred.triples((None, RDF.type, None)):
-            self.base[from_rdflib(s)].add(from_rdflib(o))
+            self.base[find(from_rdflib(s))].add(from_rdflib(o))
         self.supers = {from_rdflib(c): {from_rdflib(d) for d in ds} for c, ds in rules.super_classes.items()}
         self.closure: dict[frozenset, frozenset] = {}
         self.domains = {p: {from_rdflib(c) for c in cs} for p, cs in rules.domains.items()}
@@ -515,7 +599,8 @@ class _Types:
             if p in relations.pairs:
                 pairs = relations.pairs[p]
             elif isinstance(p, URIRef):
-                pairs = ((q.subject, q.object) for q in store.quads_for_pattern(None, from_rdflib(p), None, pyoxigraph.DefaultGraph()))
+                quads = store.quads_for_pattern(None, from_rdflib(p), None, pyoxigraph.DefaultGraph())
+                pairs = ((find(q.subject), find(q.object)) for q in quads)
             else:
                 continue
             self.add_pairs(p, pairs)
@@ -553,16 +638,17 @@ class _Types:
         return found
 
 
-def _class_expressions(relations: _Relations, rules: Rules, types: _Types) -> None:
+def _class_expressions(relations: _Relations, rules: Rules, types: _Types, find=None) -> list[tuple]:
     """Rules cls-int1, cls-svf1/2, cls-avf, cls-hv1/2, with the property and type rules,
-    until nothing changes; raise :class:`_Equality` where cls-maxc2, cls-maxqc3/4 or
-    prp-key would derive ``owl:sameAs``."""
+    until nothing changes or prp-fp/ifp make nodes the same; return the nodes prp-fp,
+    prp-ifp, cls-maxc2, cls-maxqc3/4 and prp-key make ``owl:sameAs``."""
     n = from_rdflib
+    find = find or (lambda x: x)
     thing = n(OWL.Thing)
     intersections = [(n(c), tuple(map(n, cs))) for c, cs in rules.intersections]
     some = [(n(r), p, n(d)) for r, p, d in rules.some_values]
     every = [(n(r), p, n(d)) for r, p, d in rules.all_values]
-    value = [(n(r), p, n(v)) for r, p, v in rules.has_value]
+    value = [(n(r), p, find(n(v))) for r, p, v in rules.has_value]
     interesting = {cs[0] for _, cs in intersections} | {r for r, _, _ in every + value}
     while True:
         members = types.members(interesting)
@@ -599,12 +685,15 @@ def _class_expressions(relations: _Relations, rules: Rules, types: _Types) -> No
             added.setdefault(p, set()).update(pairs)
         for p, pairs in added.items():
             types.add_pairs(p, pairs)
-        _functional(relations, rules)
-    _max_one_and_keys(relations, rules, types)
+        merges = _functional(relations, rules)
+        if merges:
+            return merges
+    return _max_one_and_keys(relations, rules, types)
 
 
-def _max_one_and_keys(relations: _Relations, rules: Rules, types: _Types) -> None:
+def _max_one_and_keys(relations: _Relations, rules: Rules, types: _Types) -> list[tuple]:
     n = from_rdflib
+    merges = []
     for r, p, c, limit in rules.max_cardinality:
         if limit != 1:
             continue
@@ -613,10 +702,8 @@ def _max_one_and_keys(relations: _Relations, rules: Rules, types: _Types) -> Non
             if c is not None and c != OWL.Thing:
                 values = {y for y in values if n(c) in types.of(y)}
             if len(values) > 1:
-                shown = ", ".join(sorted(str(to_rdflib(y)) for y in values))
-                rule = "cls-maxc2" if c is None else "cls-maxqc3/4"
-                raise _Equality(f"{to_rdflib(x)} is a {r} (at most one {p}) and has {shown} "
-                                f"(rule {rule} makes them owl:sameAs)")
+                first, *others = values
+                merges += [(first, y) for y in others]
     for c, key in rules.keys:
         instances = types.members({n(c)}).get(n(c), set())
         for x in instances:
@@ -625,14 +712,24 @@ def _max_one_and_keys(relations: _Relations, rules: Rules, types: _Types) -> Non
                 candidates |= relations.into[key[0]].get(z, set())
             for y in candidates & instances - {x}:
                 if all(relations.out[p].get(x, set()) & relations.out[p].get(y, set()) for p in key[1:]):
-                    raise _Equality(f"{to_rdflib(x)} and {to_rdflib(y)} share the key of {c} "
-                                    "(rule prp-key makes them owl:sameAs)")
+                    merges.append((x, y))
+    return merges
 
 
-def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set) -> None:
+def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set, same: _SameAs) -> None:
     """The rules that find the graph inconsistent (owlrl's messages)."""
     n, r = from_rdflib, to_rdflib
     errors = []
+    if same:
+        for x, y in rules.different:  # eq-diff1
+            if same.find(n(x)) == same.find(n(y)):
+                errors += [f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({a}, {b})"
+                           for a, b in ((x, y), (y, x))]
+        for members in rules.all_different:  # eq-diff2, eq-diff3
+            errors += [f"'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: ({a}, {b})"
+                       for i, a in enumerate(members) for b in members[i + 1:]
+                       if a != b and same.find(n(a)) == same.find(n(b))]
+    find = same.find if same else (lambda x: x)
     disjoint = [(n(a), n(b), message) for a, b, message in rules.disjoint_classes]
     if types.full:
         used = set(datatypes) | {
@@ -675,7 +772,7 @@ def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set) -
                 fields = (p1, p2, r(x), r(y)) if message.count("%s") == 4 else (r(x), p1, r(y), r(x), p2, r(y))
                 errors.append(message % fields)
     for i1, p, i2 in rules.negative:
-        if (n(i1), n(i2)) in relations.pairs.get(p, ()):
+        if (find(n(i1)), find(n(i2))) in relations.pairs.get(p, ()):
             kind = "datatype" if isinstance(i2, Literal) else "object"
             errors.append(f"Negative ({kind}) property assertion violated for: ({i1}, {p}, {i2})")
     if errors:
@@ -727,3 +824,53 @@ def _write(store: pyoxigraph.Store, rules: Rules, relations: _Relations, types: 
 
     store.bulk_extend(quads())
     return count
+
+
+def _write_with_equality(store: pyoxigraph.Store, rules: Rules, relations: _Relations, types: _Types, graph,
+                         same: _SameAs) -> int:
+    """Rules eq-rep-s and eq-rep-o: what the rules made for each class of ``owl:sameAs``
+    nodes, and every triple of the store about a node of it, given to each node of the
+    class; with ``owl:sameAs`` between any two nodes of a class (eq-sym, eq-trans). Kept
+    in memory to remove duplicates (equality is rare, its classes small)."""
+    n = from_rdflib
+    rdf_type, same_as, default = n(RDF.type), n(OWL.sameAs), pyoxigraph.DefaultGraph()
+    top = {n(t) for t in _TOP}
+    reflexive = {n(p) for p in (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
+                                RDFS.subPropertyOf)}
+    hierarchy = {n(RDFS.subClassOf), n(RDFS.subPropertyOf)}
+    classes = same.classes()
+    made: set = set()
+
+    def add(s, p, o) -> None:
+        for s2 in classes.get(s, (s,)):
+            for o2 in classes.get(o, (o,)):
+                made.add((s2, p, o2))
+
+    for x in types.base:
+        for c in types.of(x):
+            add(x, rdf_type, c)
+    for p, pairs in relations.pairs.items():
+        if isinstance(p, URIRef):  # a blank-node property: owlrl drops its triples too
+            predicate = n(p)
+            for x, y in pairs:
+                add(x, predicate, y)
+    for s, p, o in rules.inferred:
+        add(same.find(n(s)), n(p), same.find(n(o)))
+    for members in classes.values():
+        for x in members:
+            if not isinstance(x, pyoxigraph.Literal):
+                for quad in store.quads_for_pattern(x, None, None, default):
+                    add(same.find(quad.subject), quad.predicate, same.find(quad.object))
+            for quad in store.quads_for_pattern(None, None, x, default):
+                add(same.find(quad.subject), quad.predicate, same.find(quad.object))
+        made.update((x, same_as, y) for x in members for y in members if x != y)
+
+    def noise(s, p, o) -> bool:
+        return (isinstance(s, pyoxigraph.Literal) or (isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(_BUILT_IN))
+                or (p == rdf_type and o in top) or (s == o and p in reflexive)
+                or (p in hierarchy and (o in top or s == n(OWL.Nothing))))
+
+    quads = [pyoxigraph.Quad(s, p, o, graph) for s, p, o in made if not noise(s, p, o)]
+    quads = [quad for quad in quads if pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, default) not in store]
+    store.bulk_extend(quads)
+    return len(quads)
