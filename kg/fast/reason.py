@@ -367,6 +367,25 @@ def _with_owlrl(store: pyoxigraph.Store, graph, warnings: list[str]) -> Reasoned
     return Reasoned(len(inferred), engine="owlrl", warnings=warnings)
 
 
+_RDF_TYPE = from_rdflib(RDF.type)
+_TOP_NODES = {from_rdflib(t) for t in _TOP}
+_REFLEXIVE = {from_rdflib(p) for p in (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
+                                       RDFS.subPropertyOf)}
+_HIERARCHY = {from_rdflib(RDFS.subClassOf), from_rdflib(RDFS.subPropertyOf)}
+_NOTHING = from_rdflib(OWL.Nothing)
+
+
+def _built_in(x) -> bool:
+    """A literal, or a term of the RDF, RDFS, OWL or XSD vocabularies."""
+    return isinstance(x, pyoxigraph.Literal) or (isinstance(x, pyoxigraph.NamedNode) and x.value.startswith(_BUILT_IN))
+
+
+def _noise(s, p, o) -> bool:
+    """The by-products :mod:`kg.reason` drops (its ``_is_noise``), for Oxigraph terms."""
+    return (_built_in(s) or (p == _RDF_TYPE and o in _TOP_NODES) or (s == o and p in _REFLEXIVE)
+            or (p in _HIERARCHY and (o in _TOP_NODES or s == _NOTHING)))
+
+
 class _Relations:
     """Property assertions by property, with the indexes the joins need."""
 
@@ -414,10 +433,12 @@ def _close_properties(relations: _Relations, rules: Rules, delta: Optional[dict]
         for p, pairs in delta.items():
             for q in rules.super_properties.get(p, ()):
                 derived[q] |= pairs
+            # A literal may be a subject here, as in owlrl: never written, but an inverse
+            # of it or a chain through it is.
             for q in inverse.get(p, ()):
-                derived[q] |= {(y, x) for x, y in pairs if not isinstance(y, pyoxigraph.Literal)}
+                derived[q] |= {(y, x) for x, y in pairs}
             if p in rules.symmetric:
-                derived[p] |= {(y, x) for x, y in pairs if not isinstance(y, pyoxigraph.Literal)}
+                derived[p] |= {(y, x) for x, y in pairs}
             if p in rules.transitive:
                 out, into = relations.out[p], relations.into[p]
                 for x, y in pairs:
@@ -783,11 +804,7 @@ def _write(store: pyoxigraph.Store, rules: Rules, relations: _Relations, types: 
     """Stream what is new, without the by-products kg.reason drops, to the store's bulk
     loader in the order made (grouped by subject and predicate, which it takes in about
     half the time of a set's order), never held as one collection; return the count."""
-    rdf_type = from_rdflib(RDF.type)
-    top = {from_rdflib(t) for t in _TOP}
-
-    def built_in(x) -> bool:
-        return isinstance(x, pyoxigraph.Literal) or (isinstance(x, pyoxigraph.NamedNode) and x.value.startswith(_BUILT_IN))
+    rdf_type, top, built_in = _RDF_TYPE, _TOP_NODES, _built_in
 
     def new_type(x, c) -> bool:
         return c not in types.asserted.get(x, ()) and c not in top and not built_in(x)
@@ -802,7 +819,10 @@ def _write(store: pyoxigraph.Store, rules: Rules, relations: _Relations, types: 
             if not isinstance(p, URIRef):
                 continue  # a blank-node property: owlrl drops its triples too
             predicate = from_rdflib(p)
-            yield from ((x, predicate, y) for x, y in pairs if new_pair(p, x, y))
+            if predicate in _REFLEXIVE or predicate in _HIERARCHY:  # a user's sub-property of one
+                yield from ((x, predicate, y) for x, y in pairs if new_pair(p, x, y) and not _noise(x, predicate, y))
+            else:
+                yield from ((x, predicate, y) for x, y in pairs if new_pair(p, x, y))
         # Schema triples owlrl derives, unless made above or already in the store.
         for triple in rules.inferred:
             s, predicate, o = map(from_rdflib, triple)
@@ -833,11 +853,7 @@ def _write_with_equality(store: pyoxigraph.Store, rules: Rules, relations: _Rela
     class; with ``owl:sameAs`` between any two nodes of a class (eq-sym, eq-trans). Kept
     in memory to remove duplicates (equality is rare, its classes small)."""
     n = from_rdflib
-    rdf_type, same_as, default = n(RDF.type), n(OWL.sameAs), pyoxigraph.DefaultGraph()
-    top = {n(t) for t in _TOP}
-    reflexive = {n(p) for p in (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
-                                RDFS.subPropertyOf)}
-    hierarchy = {n(RDFS.subClassOf), n(RDFS.subPropertyOf)}
+    rdf_type, same_as, default = _RDF_TYPE, n(OWL.sameAs), pyoxigraph.DefaultGraph()
     classes = same.classes()
     made: set = set()
 
@@ -865,12 +881,7 @@ def _write_with_equality(store: pyoxigraph.Store, rules: Rules, relations: _Rela
                 add(same.find(quad.subject), quad.predicate, same.find(quad.object))
         made.update((x, same_as, y) for x in members for y in members if x != y)
 
-    def noise(s, p, o) -> bool:
-        return (isinstance(s, pyoxigraph.Literal) or (isinstance(s, pyoxigraph.NamedNode) and s.value.startswith(_BUILT_IN))
-                or (p == rdf_type and o in top) or (s == o and p in reflexive)
-                or (p in hierarchy and (o in top or s == n(OWL.Nothing))))
-
-    quads = [pyoxigraph.Quad(s, p, o, graph) for s, p, o in made if not noise(s, p, o)]
+    quads = [pyoxigraph.Quad(s, p, o, graph) for s, p, o in made if not _noise(s, p, o)]
     quads = [quad for quad in quads if pyoxigraph.Quad(quad.subject, quad.predicate, quad.object, default) not in store]
     store.bulk_extend(quads)
     return len(quads)
