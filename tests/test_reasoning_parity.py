@@ -110,6 +110,9 @@ EQUALITY = {
         "ex:Solo rdfs:subClassOf [ owl:onProperty ex:boss ; owl:maxQualifiedCardinality 1 ; owl:onClass ex:Person ] . "
         "ex:x a ex:Solo ; ex:boss ex:ann , ex:bo , ex:acme . ex:ann a ex:Person . ex:bo a ex:Person .",
         (ex("ann"), OWL.sameAs, ex("bo"))),
+    "a node the same as a literal has its datatype": (
+        'ex:p a owl:FunctionalProperty . ex:a ex:p ex:b , "3"^^xsd:integer .',
+        (ex("b"), RDF.type, URIRef("http://www.w3.org/2001/XMLSchema#decimal"))),
     "a literal value of a functional property": ('ex:p a owl:FunctionalProperty . ex:a ex:p "1" , "2" . ex:b ex:q "1" .',
                                                  (ex("b"), ex("q"), Literal("2"))),
 }

@@ -386,6 +386,15 @@ def _noise(s, p, o) -> bool:
             or (p in _HIERARCHY and (o in _TOP_NODES or s == _NOTHING)))
 
 
+def _datatypes_of(literal: pyoxigraph.Literal) -> set:
+    """Rule dt-type2: the datatype of ``literal`` and those it is a subtype of (an OWL 2 RL
+    datatype other than xsd:string, which Oxigraph does not tell from a plain literal)."""
+    datatype = literal.datatype.value
+    if datatype not in _RL_DATATYPES or datatype == str(XSD.string):
+        return set()
+    return {literal.datatype, *map(from_rdflib, OWL_Datatype_Subsumptions.get(URIRef(datatype), ()))}
+
+
 class _Relations:
     """Property assertions by property, with the indexes the joins need."""
 
@@ -522,6 +531,11 @@ class _SameAs:
         self.parent[b] = a
         return True
 
+    def literals(self) -> list:
+        """The literals the same as another node."""
+        return [x for x in self.parent if isinstance(x, pyoxigraph.Literal)] + [
+            x for x in set(self.parent.values()) if isinstance(x, pyoxigraph.Literal) and x not in self.parent]
+
     def classes(self) -> dict:
         """Each class of more than one node, by the node that stands for it."""
         found: dict = defaultdict(set)
@@ -548,13 +562,13 @@ def _reason(store: pyoxigraph.Store, rules: Rules, graph, datatypes: set) -> Rea
         if not merges:
             # 2. Types: asserted, from domains and ranges, then every super-class; then
             # the class expressions, until nothing changes.
-            types = _Types(store, rules, relations, full=rules.literal_types, find=find)
+            types = _Types(store, rules, relations, full=rules.literal_types, find=find, literals=same.literals())
             if rules.class_rules:
                 merges = _class_expressions(relations, rules, types, find)
         if merges and any([same.union(a, b) for a, b in merges]):
             continue
         if types is None:
-            types = _Types(store, rules, relations, full=rules.literal_types, find=find)
+            types = _Types(store, rules, relations, full=rules.literal_types, find=find, literals=same.literals())
         break
     if same:
         problem = _equality_of_vocabulary(store, rules, same)
@@ -599,7 +613,8 @@ def _equality_of_vocabulary(store: pyoxigraph.Store, rules: Rules, same: _SameAs
 class _Types:
     """The types of the instances: asserted, derived, and closed under the class hierarchy."""
 
-    def __init__(self, store: pyoxigraph.Store, rules: Rules, relations: _Relations, *, full: bool, find=None):
+    def __init__(self, store: pyoxigraph.Store, rules: Rules, relations: _Relations, *, full: bool, find=None,
+                 literals: Iterable = ()):
         self.rules = rules
         self.full = full
         find = find or (lambda x: x)
@@ -612,6 +627,8 @@ class _Types:
         # Types owlrl derives in the schema (cls-oo, a user's sub-property of rdf:type, ...).
         for s, _, o in rules.inferred.triples((None, RDF.type, None)):
             self.base[find(from_rdflib(s))].add(from_rdflib(o))
+        for x in literals:  # a node the same as a literal has its datatype (eq-rep-s)
+            self.base[find(x)] |= _datatypes_of(x)
         self.supers = {from_rdflib(c): {from_rdflib(d) for d in ds} for c, ds in rules.super_classes.items()}
         self.closure: dict[frozenset, frozenset] = {}
         self.domains = {p: {from_rdflib(c) for c in cs} for p, cs in rules.domains.items()}
@@ -642,9 +659,7 @@ class _Types:
         """The types of ``x``, closed (a literal has its datatype's, as owlrl's dt-type2 gives)."""
         classes = self.base.get(x, ())
         if isinstance(x, pyoxigraph.Literal) and self.full:
-            datatype = x.datatype.value
-            if datatype in _RL_DATATYPES and datatype != str(XSD.string):
-                classes = {*classes, x.datatype, *map(from_rdflib, OWL_Datatype_Subsumptions.get(URIRef(datatype), ()))}
+            classes = {*classes, *_datatypes_of(x)}
         key = frozenset(classes)
         if key not in self.closure:
             self.closure[key] = key.union(*(self.supers.get(c, ()) for c in key))
