@@ -27,6 +27,7 @@ from test_reason import _plain_owlrl
 
 EX = "https://example.org/"
 PREFIXES = PROLOGUE + """
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix ex:  <https://example.org/> .
 """
@@ -113,6 +114,8 @@ EQUALITY = {
     "a node the same as a literal has its datatype": (
         'ex:p a owl:FunctionalProperty . ex:a ex:p ex:b , "3"^^xsd:integer .',
         (ex("b"), RDF.type, URIRef("http://www.w3.org/2001/XMLSchema#decimal"))),
+    "a user's sub-property of owl:sameAs": ("ex:alias rdfs:subPropertyOf owl:sameAs . ex:a ex:alias ex:b . "
+                                            "ex:b ex:q ex:c .", (ex("a"), ex("q"), ex("c"))),
     "a literal value of a functional property": ('ex:p a owl:FunctionalProperty . ex:a ex:p "1" , "2" . ex:b ex:q "1" .',
                                                  (ex("b"), ex("q"), Literal("2"))),
 }
@@ -124,6 +127,15 @@ def test_equality_runs_fast_with_owlrl_s_triples(case):
     result, fast, ref, plain = three_ways(text)
     assert (result.engine, result.warnings) == ("fast", ())
     assert expected in fast
+    assert fast == ref == plain
+
+
+def test_a_sub_property_of_rdf_type_goes_to_owlrl_with_a_warning_that_names_it():
+    result, fast, ref, plain = three_ways("ex:isA rdfs:subPropertyOf rdf:type . ex:x ex:isA ex:C . "
+                                          "ex:C rdfs:subClassOf ex:D .")
+    assert result.engine == "owlrl"
+    assert any("https://example.org/isA" in w and "rdf:type" in w for w in result.warnings)
+    assert (ex("x"), RDF.type, ex("D")) in fast
     assert fast == ref == plain
 
 

@@ -99,8 +99,8 @@ class Rules:
     triples with a blank-node predicate too).
 
     :ivar inferred: the schema-level triples owlrl derives (added to the result as they are).
-    :ivar unsupported: ``(statement, feature)`` pairs the rules cannot run (none today:
-        kept for callers that check it).
+    :ivar unsupported: ``(statement, feature)`` pairs the rules cannot run (a sub-property
+        or super-property of ``rdf:type``); empty when the rules suffice.
     """
 
     inferred: Graph
@@ -345,6 +345,10 @@ def compile_rules(schema: Graph) -> Rules:
         for p in closed.objects(x, OWL.assertionProperty):
             for target in (OWL.targetIndividual, OWL.targetValue):
                 rules.negative += [(i1, p, i2) for i2 in closed.objects(x, target)]
+    for p, supers in rules.super_properties.items():
+        for q in supers:
+            if RDF.type in (p, q):
+                rules.unsupported.append(((p, RDFS.subPropertyOf, q), "a sub-property or super-property of rdf:type"))
     _CACHE[key] = rules
     return rules
 
@@ -552,12 +556,15 @@ def _reason(store: pyoxigraph.Store, rules: Rules, graph, datatypes: set) -> Rea
     same = _SameAs()
     for quad in store.quads_for_pattern(None, from_rdflib(OWL.sameAs), None, pyoxigraph.DefaultGraph()):
         same.union(quad.subject, quad.object)
+    for s, o in rules.inferred.subject_objects(OWL.sameAs):
+        same.union(from_rdflib(s), from_rdflib(o))
     while True:
         find = same.find if same else None
         # 1. Property rules over the predicates they read and write.
         relations = _Relations(store, rules.properties(), rules.indexed(), find)
         _close_properties(relations, rules)
-        merges = _functional(relations, rules)
+        # owl:sameAs made by a user's sub-property of it, and by prp-fp and prp-ifp.
+        merges = [(x, y) for x, y in relations.pairs.get(OWL.sameAs, ()) if x != y] + _functional(relations, rules)
         types = None
         if not merges:
             # 2. Types: asserted, from domains and ranges, then every super-class; then
@@ -721,7 +728,7 @@ def _class_expressions(relations: _Relations, rules: Rules, types: _Types, find=
             added.setdefault(p, set()).update(pairs)
         for p, pairs in added.items():
             types.add_pairs(p, pairs)
-        merges = _functional(relations, rules)
+        merges = [(x, y) for x, y in relations.pairs.get(OWL.sameAs, ()) if x != y] + _functional(relations, rules)
         if merges:
             return merges
     return _max_one_and_keys(relations, rules, types)
