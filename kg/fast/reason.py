@@ -16,17 +16,22 @@ instead of hours on a large graph. The rules run in Python over the store's trip
    (prp-dom, prp-rng), sub-classes and equivalent classes (cax-sco, cax-eqc; unions and
    intersections through the schema, cls-uni, cls-int2), and the class expressions
    cls-int1, cls-svf1/2, cls-avf, cls-hv1/2, cls-oo.
-3. The rules that find a graph inconsistent raise :class:`~kg.errors.ReasoningError`
+3. Equality: the nodes ``owl:sameAs`` makes one, stated or derived (prp-fp, prp-ifp,
+   cls-maxc2, cls-maxqc3/4, prp-key, a user's sub-property of ``owl:sameAs``), are one
+   node to the rules above (eq-sym, eq-trans, as a union-find), which run again from
+   the start when they make two nodes the same; then every triple of a class is given
+   to each of its nodes (eq-rep-s, eq-rep-o).
+4. The rules that find a graph inconsistent raise :class:`~kg.errors.ReasoningError`
    as owlrl does: cax-dw, cax-adc, cls-com, cls-nothing2, cls-maxc1, cls-maxqc1/2,
-   prp-irp, prp-asyp, prp-pdw, prp-adp, prp-npa1/2, and dt-not-type (a literal whose
-   lexical form does not match its datatype, of any kind of failure).
-4. The by-products :mod:`kg.reason` drops are dropped, and so is what is asserted.
+   prp-irp, prp-asyp, prp-pdw, prp-adp, prp-npa1/2, eq-diff1-3, and dt-not-type (a
+   literal whose lexical form does not match its datatype, of any kind of failure).
+5. The by-products :mod:`kg.reason` drops are dropped, and so is what is asserted.
 
-Equality is the one part of OWL 2 RL not in these rules. When the graph states
-``owl:sameAs``, or the rules derive it (prp-fp, prp-ifp, cls-maxc2, cls-maxqc3/4,
-prp-key), the whole graph is reasoned with owlrl instead, so the answer is the same,
-and the result says so: :attr:`Reasoned.warnings` names the statement or the axiom
-and the rule, and :attr:`Reasoned.engine` is ``"owlrl"``.
+Two things are not in these rules: ``owl:sameAs`` between properties or classes
+(eq-rep-p), and a sub-property or super-property of ``rdf:type``. For those the whole
+graph is reasoned with owlrl instead, so the answer is the same, and the result says
+so: :attr:`Reasoned.engine` is ``"owlrl"`` and :attr:`Reasoned.warnings` names the
+statement and the feature (``kg build`` prints it).
 
 >>> import pyoxigraph
 >>> store = pyoxigraph.Store()
@@ -72,7 +77,7 @@ class Reasoned(int):
     """What :func:`reason` did: the number of inferred triples (it is that ``int``), and how.
 
     :ivar engine: ``"fast"`` (the rules of this module) or ``"owlrl"`` (the whole graph
-        went to owlrl, because of equality; the warnings say why).
+        went to owlrl, for a feature the rules do not have; the warnings say which).
     :ivar warnings: one sentence for each reason the fast rules were not enough.
 
     >>> result = Reasoned(3, engine="owlrl", warnings=["why"])
