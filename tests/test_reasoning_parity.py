@@ -114,6 +114,9 @@ EQUALITY = {
     "a node the same as a literal has its datatype": (
         'ex:p a owl:FunctionalProperty . ex:a ex:p ex:b , "3"^^xsd:integer .',
         (ex("b"), RDF.type, URIRef("http://www.w3.org/2001/XMLSchema#decimal"))),
+    "a property both functional and inverse functional": (
+        "ex:p a owl:FunctionalProperty , owl:InverseFunctionalProperty . ex:a ex:p ex:z . ex:b ex:p ex:z .",
+        (ex("a"), OWL.sameAs, ex("b"))),
     "a user's sub-property of owl:sameAs": ("ex:alias rdfs:subPropertyOf owl:sameAs . ex:a ex:alias ex:b . "
                                             "ex:b ex:q ex:c .", (ex("a"), ex("q"), ex("c"))),
     "a literal value of a functional property": ('ex:p a owl:FunctionalProperty . ex:a ex:p "1" , "2" . ex:b ex:q "1" .',

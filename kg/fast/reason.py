@@ -596,12 +596,13 @@ def _reason(store: pyoxigraph.Store, rules: Rules, graph, datatypes: set) -> Rea
 def _functional(relations: _Relations, rules: Rules) -> list[tuple]:
     """The nodes prp-fp and prp-ifp make ``owl:sameAs``."""
     merges = []
-    for p in rules.functional | rules.inverse_functional:
-        seen: dict = {}
-        for x, y in relations.pairs.get(p, ()):
-            key, value = (x, y) if p in rules.functional else (y, x)
-            if seen.setdefault(key, value) != value:
-                merges.append((seen[key], value))
+    for properties, forward in ((rules.functional, True), (rules.inverse_functional, False)):
+        for p in properties:  # a property may be both
+            seen: dict = {}
+            for x, y in relations.pairs.get(p, ()):
+                key, value = (x, y) if forward else (y, x)
+                if seen.setdefault(key, value) != value:
+                    merges.append((seen[key], value))
     return merges
 
 
