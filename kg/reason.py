@@ -75,7 +75,8 @@ class _Semantics(owlrl.OWLRL_Semantics):
 
     eq-ref states ``x owl:sameAs x`` for every node of the graph; those triples are dropped
     from the result anyway, and replacing a node by itself (eq-rep-*) adds nothing, so
-    skipping them changes no other inference while saving a large share of the time.
+    skipping them changes no other inference while saving a large share of the time. The
+    one rule that reads them, eq-diff1, is kept: ``x owl:differentFrom x`` is an error.
 
     owlrl 7.6 has an off-by-one in three rules, fixed here: prp-key compares only the
     first n-1 properties of a key of n (a key of one property makes every instance of the
@@ -88,6 +89,9 @@ class _Semantics(owlrl.OWLRL_Semantics):
         s, p, o = triple
         if p == OWL.sameAs and s != o:
             super()._equality(triple, cycle_num)
+        elif p == OWL.differentFrom and s == o:
+            # eq-diff1 with eq-ref (x owl:sameAs x), which this class skips.
+            self.add_error(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({s}, {o})")
         elif p == RDF.type and o == OWL.AllDifferent:
             for head in [*self.graph.objects(s, OWL.members), *self.graph.objects(s, OWL.distinctMembers)]:
                 for zi, zj in _pairs(self._list(head)):

@@ -345,7 +345,7 @@ def test_kg_build_says_when_equality_of_properties_sends_reasoning_to_owlrl(make
 # 6. Any input: small random ontologies and instances mixing every feature above.
 
 def random_graph(seed: int) -> str:
-    """Turtle of 1-6 random axioms and 2-10 random facts over a few classes, properties,
+    """Turtle of 1-8 random axioms and 2-10 random facts over a few classes, properties,
     individuals and literals (the same text for the same seed)."""
     rng = random.Random(seed)
     c = lambda: f"ex:C{rng.randrange(5)}"  # noqa: E731
@@ -370,8 +370,23 @@ def random_graph(seed: int) -> str:
         lambda: f"{p()} a owl:IrreflexiveProperty .",
         lambda: f"ex:Sub rdfs:subPropertyOf rdfs:subClassOf . {c()} ex:Sub {c()} .",
         lambda: f"ex:Trans rdfs:subClassOf owl:TransitiveProperty . {p()} a ex:Trans .",
+        lambda: f"{c()} owl:equivalentClass [ owl:onProperty {p()} ; owl:someValuesFrom owl:Thing ] .",
+        lambda: f"{c()} owl:equivalentClass [ owl:onProperty {p()} ; owl:someValuesFrom xsd:integer ] .",
+        lambda: f"{c()} rdfs:subClassOf [ owl:onProperty {p()} ; owl:maxQualifiedCardinality 1 ; owl:onClass {c()} ] .",
+        lambda: f"{c()} rdfs:subClassOf [ owl:onProperty {p()} ; owl:maxCardinality 0 ] .",
+        lambda: f"{c()} owl:complementOf {c()} .", lambda: f"{i()} owl:differentFrom {i()} .",
+        lambda: f"[] a owl:AllDifferent ; owl:members ({i()} {i()} {i()}) .",
+        lambda: f"{c()} owl:oneOf ({i()} {i()}) .",
+        lambda: f"[] owl:sourceIndividual {i()} ; owl:assertionProperty {p()} ; owl:targetIndividual {i()} .",
+        lambda: f"{p()} owl:propertyDisjointWith {p()} .", lambda: f"{p()} a owl:AsymmetricProperty .",
+        lambda: f"ex:alias rdfs:subPropertyOf owl:sameAs . {i()} ex:alias {i()} .",
+        lambda: f"ex:Fn rdfs:subClassOf owl:FunctionalProperty . {p()} a ex:Fn .",
+        lambda: f"{p()} owl:propertyChainAxiom ({p()} {p()} {p()}) .", lambda: f"{p()} owl:equivalentProperty {p()} .",
+        lambda: f"{p()} rdfs:range {rng.choice(['xsd:integer', 'xsd:boolean'])} .",
+        lambda: f"{c()} owl:equivalentClass [ owl:intersectionOf ({c()} [ owl:onProperty {p()} ; "
+                f"owl:someValuesFrom {c()} ]) ] .",
     ]
-    lines = [rng.choice(axioms)() for _ in range(rng.randint(1, 6))]
+    lines = [rng.choice(axioms)() for _ in range(rng.randint(1, 8))]
     for _ in range(rng.randint(2, 10)):
         k = rng.random()
         lines.append(f"{i()} a {c()} ." if k < 0.35 else f"{i()} {p()} {i()} ." if k < 0.85
@@ -379,7 +394,7 @@ def random_graph(seed: int) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_random_axioms_and_facts_give_the_same_triples_or_the_same_error(seed):
     text = random_graph(seed)
     try:

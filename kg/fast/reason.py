@@ -49,6 +49,7 @@ statement and the feature (``kg build`` prints it).
 from __future__ import annotations
 
 import gc
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
@@ -382,6 +383,7 @@ _REFLEXIVE = {from_rdflib(p) for p in (OWL.sameAs, OWL.equivalentClass, OWL.equi
                                        RDFS.subPropertyOf)}
 _HIERARCHY = {from_rdflib(RDFS.subClassOf), from_rdflib(RDFS.subPropertyOf)}
 _NOTHING = from_rdflib(OWL.Nothing)
+_OXIGRAPH_TERMS = (pyoxigraph.NamedNode, pyoxigraph.BlankNode, pyoxigraph.Literal)
 
 
 def _built_in(x) -> bool:
@@ -766,23 +768,25 @@ def _max_one_and_keys(relations: _Relations, rules: Rules, types: _Types) -> lis
 
 
 def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set, same: _SameAs) -> None:
-    """The rules that find the graph inconsistent (owlrl's messages)."""
-    n, r = from_rdflib, to_rdflib
-    errors = []
-    if same:
-        for x, y in rules.different:  # eq-diff1
-            if same.find(n(x)) == same.find(n(y)):
-                errors += [f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({a}, {b})"
-                           for a, b in ((x, y), (y, x))]
-        for members in rules.all_different:  # eq-diff2, eq-diff3
-            errors += [f"'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: ({a}, {b})"
-                       for i, a in enumerate(members) for b in members[i + 1:]
-                       if a != b and same.find(n(a)) == same.find(n(b))]
+    """The rules that find the graph inconsistent, with owlrl's messages: one for each node
+    of an ``owl:sameAs`` class where owlrl, having copied the triples, finds one for each."""
+    n = from_rdflib
+    errors: list[tuple[str, tuple]] = []  # a message format, and its fields (Oxigraph terms for nodes)
+    classes = same.classes() if same else {}
     find = same.find if same else (lambda x: x)
+    for x, y in rules.different:  # eq-diff1 (with eq-ref: x owl:differentFrom x is an error)
+        if x == y or find(n(x)) == find(n(y)):
+            root = find(n(x))
+            errors.append(("'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: (%s, %s)",
+                           (root, root)))
+    for members in rules.all_different:  # eq-diff2, eq-diff3
+        errors += [("'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: (%s, %s)", (a, b))
+                   for i, a in enumerate(members) for b in members[i + 1:]
+                   if a != b and find(n(a)) == find(n(b))]
     disjoint = [(n(a), n(b), message) for a, b, message in rules.disjoint_classes]
     if types.full:
         used = set(datatypes) | {
-            c for classes in types.asserted.values() for c in classes
+            c for classes_ in types.asserted.values() for c in classes_
             if isinstance(c, pyoxigraph.NamedNode) and c.value in _RL_DATATYPES
         }
         for dt in list(used):
@@ -791,41 +795,47 @@ def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set, s
                      for a, _, b in OWLRL_Datatypes_Disjointness if n(a) in used and n(b) in used]
     nothing = n(OWL.Nothing)
     interesting = {a for a, _, _ in disjoint} | {nothing}
-    interesting |= {n(x) for x, _, limit in ((x, p, limit) for x, p, _, limit in rules.max_cardinality) if limit == 0}
+    interesting |= {n(x) for x, _, _, limit in rules.max_cardinality if limit == 0}
     members = types.members(interesting)
     for a, b, message in disjoint:
         for x in members.get(a, ()):
             if b in types.of(x):
                 third = b if message.startswith("Violation of complementarity") else x  # owlrl names the class
-                errors.append(message % (r(a), r(b), r(third)))
+                errors.append((message, (a, b, third)))
     for x in members.get(nothing, ()):
-        errors.append(f"{r(x)} is defined of type 'Nothing'")
+        errors.append(("%s is defined of type 'Nothing'", (x,)))
     for restriction, p, c, limit in rules.max_cardinality:
         if limit != 0:
             continue
         for x in members.get(n(restriction), ()):
             for y in relations.out[p].get(x, ()):
                 if c is None:
-                    errors.append(f"Erroneous usage of maximum cardinality with {restriction} and {r(y)}")
+                    errors.append(("Erroneous usage of maximum cardinality with %s and %s", (restriction, y)))
                 elif c == OWL.Thing or n(c) in types.of(y):
-                    errors.append(f"Erroneous usage of maximum qualified cardinality with {restriction}, {c} and {r(y)}")
+                    errors.append(("Erroneous usage of maximum qualified cardinality with %s, %s and %s",
+                                   (restriction, c, y)))
     for p in rules.irreflexive:
-        errors += [f"Irreflexive property used on {r(x)} with {p}" for x, y in relations.pairs.get(p, ()) if x == y]
+        errors += [("Irreflexive property used on %s with %s", (x, p)) for x, y in relations.pairs.get(p, ()) if x == y]
     for p in rules.asymmetric:
         pairs = relations.pairs.get(p, set())
-        errors += [f"Erroneous usage of asymmetric property {p} on {r(x)} and {r(y)}" for x, y in pairs if (y, x) in pairs]
+        errors += [("Erroneous usage of asymmetric property %s on %s and %s", (p, x, y))
+                   for x, y in pairs if (y, x) in pairs]
     for p1, p2, message in rules.disjoint_properties:
         other = relations.pairs.get(p2, set())
         for x, y in relations.pairs.get(p1, ()):
             if (x, y) in other:
-                fields = (p1, p2, r(x), r(y)) if message.count("%s") == 4 else (r(x), p1, r(y), r(x), p2, r(y))
-                errors.append(message % fields)
+                errors.append((message, (p1, p2, x, y) if message.count("%s") == 4 else (x, p1, y, x, p2, y)))
     for i1, p, i2 in rules.negative:
         if (find(n(i1)), find(n(i2))) in relations.pairs.get(p, ()):
             kind = "datatype" if isinstance(i2, Literal) else "object"
-            errors.append(f"Negative ({kind}) property assertion violated for: ({i1}, {p}, {i2})")
+            errors.append((f"Negative ({kind}) property assertion violated for: (%s, %s, %s)", (i1, p, i2)))
     if errors:
-        raise inconsistent(sorted(set(errors)))
+        texts = set()
+        for message, fields in errors:
+            choices = [[str(to_rdflib(m)) for m in classes.get(f, (f,))] if isinstance(f, _OXIGRAPH_TERMS) else [str(f)]
+                       for f in fields]
+            texts.update(message % combination for combination in itertools.product(*choices))
+        raise inconsistent(sorted(texts))
 
 
 def _write(store: pyoxigraph.Store, rules: Rules, relations: _Relations, types: _Types, graph) -> int:
