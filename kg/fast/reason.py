@@ -61,7 +61,6 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from kg.errors import ReasoningError
 from kg.fast.store import INFERRED, from_rdflib, graph_of, to_rdflib
 from kg.reason import _TOP, inconsistent, literal_errors, reason as owlrl_reason
 from kg.vocab import OWL, RDF, RDFS, XSD
@@ -630,7 +629,6 @@ class _Types:
 
     def __init__(self, store: pyoxigraph.Store, rules: Rules, relations: _Relations, *, full: bool, find=None,
                  literals: Iterable = ()):
-        self.rules = rules
         self.full = full
         find = find or (lambda x: x)
         self.base: dict = defaultdict(set)
