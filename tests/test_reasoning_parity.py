@@ -405,3 +405,32 @@ def test_random_axioms_and_facts_give_the_same_triples_or_the_same_error(seed):
         assert fast == ref
         if "hasKey" not in text:  # plain owlrl's off-by-one (see the key test)
             assert ref == plain
+
+
+def test_kg_build_writes_the_same_files_with_both_engines_for_a_user_s_axioms(make_project):
+    """The issue's list: a property chain, owl:hasKey, a symmetric property (and equality,
+    a class expression), in a user's extension, built by each engine."""
+    from kg.build import build
+
+    extension = PREFIXES + """
+        ex:colleague a owl:SymmetricProperty .
+        ex:grandparent owl:propertyChainAxiom (ex:parent ex:parent) .
+        ex:Badge owl:hasKey (ex:number) .
+        ex:Senior owl:equivalentClass [ owl:onProperty ex:reports ; owl:someValuesFrom ex:Senior ] .
+        ex:ann ex:colleague ex:bo ; ex:parent ex:cy . ex:cy ex:parent ex:di .
+        ex:b1 a ex:Badge ; ex:number 7 ; ex:holder ex:ann . ex:b2 a ex:Badge ; ex:number 7 .
+        ex:b3 a ex:Badge ; ex:number 8 .
+        ex:eve a ex:Senior . ex:fay ex:reports ex:eve ."""
+    project = make_project(data={"acme.ttl": TINY_DATA, "extension.ttl": extension})
+    outputs = {}
+    for engine in ("fast", "reference"):
+        build(project, project.root / engine, engine=engine)
+        outputs[engine] = sorted((project.root / engine / "inferred.nt").read_text(encoding="utf-8").splitlines())
+    assert outputs["fast"] == outputs["reference"]
+    text = "\n".join(outputs["fast"])
+    for triple in ["<https://example.org/bo> <https://example.org/colleague> <https://example.org/ann>",
+                   "<https://example.org/ann> <https://example.org/grandparent> <https://example.org/di>",
+                   "<https://example.org/b2> <https://example.org/holder> <https://example.org/ann>",
+                   "<https://example.org/fay> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Senior>"]:
+        assert triple in text
+    assert "<https://example.org/b3> <http://www.w3.org/2002/07/owl#sameAs>" not in text
