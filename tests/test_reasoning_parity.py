@@ -434,3 +434,24 @@ def test_kg_build_writes_the_same_files_with_both_engines_for_a_user_s_axioms(ma
                    "<https://example.org/fay> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://example.org/Senior>"]:
         assert triple in text
     assert "<https://example.org/b3> <http://www.w3.org/2002/07/owl#sameAs>" not in text
+
+
+def test_a_synthetic_company_with_w3c_axioms_and_owl_same_as_reasons_fast_with_owlrl_s_triples(
+        tmp_path, shipped_ontology):
+    """A company of the benchmark's kind (about 2,300 triples), with OWL-Time/PROV/ORG
+    class-expression axioms and ten owl:sameAs pairs of its people."""
+    from kg.synth import write_synthetic
+
+    path = tmp_path / "company.nt"
+    write_synthetic(path, companies=1, seed=3)
+    graph = shipped_ontology + Graph().parse(path, format="nt")
+    people = sorted({s for s in graph.subjects() if str(s).startswith("https://w3id.org/restructuring-kg/id/person/")})
+    assert len(people) >= 20
+    extra = W3C + "".join(f"<{a}> owl:sameAs <{b}> .\n" for a, b in zip(people[0:20:2], people[1:20:2]))
+    graph.parse(format="turtle", data=PREFIXES + extra)
+    store = to_store(graph)
+    result = fast_reason(store)
+    fast, ref = set(graph_of(store, inferred=True)), set(reason(graph))
+    assert (result.engine, result.warnings) == ("fast", ())
+    assert sum(1 for _, p, _ in fast if p == OWL.sameAs) >= 10
+    assert fast == ref
