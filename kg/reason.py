@@ -242,11 +242,15 @@ def reason(graph: Graph) -> Graph:
         raise inconsistent(errors)
     inert = _inert_properties(graph)
     active, set_aside = Graph(), []
+    datatypes = set()  # a triple of each datatype stays: owlrl declares the used ones disjoint
     for triple in graph:
-        if triple[1] in inert:
+        o = triple[2]
+        if triple[1] in inert and not (isinstance(o, Literal) and o.datatype is not None and o.datatype not in datatypes):
             set_aside.append(triple)
         else:
             active.add(triple)
+            if isinstance(o, Literal):
+                datatypes.add(o.datatype)
     closure = Graph()
     closure += active
     owlrl.DeductiveClosure(_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)

@@ -166,6 +166,9 @@ def test_equality_of_properties_goes_to_owlrl_with_a_warning_that_names_the_stat
     ('ex:open rdfs:range xsd:boolean . ex:x ex:open "2026"^^xsd:integer . ex:y ex:open true .',
      "XMLSchema#boolean and .*XMLSchema#decimal have a common individual 2026"),
     ('ex:x ex:amount "1,000"^^xsd:decimal .', "does not match its datatype"),
+    # xsd:boolean is used only by a property no axiom mentions: still a used datatype.
+    ('ex:open rdfs:range xsd:boolean . ex:x ex:open "2026"^^xsd:integer . ex:y ex:flag true .',
+     "XMLSchema#boolean and .*XMLSchema#decimal have a common individual 2026"),
 ])
 def test_an_inconsistency_is_an_error_of_both_reasoners(text, match):
     assert_all_raise(text, match)
