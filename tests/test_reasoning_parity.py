@@ -354,7 +354,7 @@ def random_graph(seed: int) -> str:
     c = lambda: f"ex:C{rng.randrange(5)}"  # noqa: E731
     p = lambda: f"ex:p{rng.randrange(4)}"  # noqa: E731
     i = lambda: f"ex:a{rng.randrange(6)}"  # noqa: E731
-    literal = lambda: rng.choice(['"1"', '"2"', '"3"^^xsd:integer', "true"])  # noqa: E731
+    literal = lambda: rng.choice(['"1"', '"2"', '"3"^^xsd:integer', "true", '"2.5"^^xsd:decimal'])  # noqa: E731
     axioms = [
         lambda: f"{c()} rdfs:subClassOf {c()} .", lambda: f"{c()} owl:equivalentClass {c()} .",
         lambda: f"{p()} rdfs:subPropertyOf {p()} .", lambda: f"{p()} owl:inverseOf {p()} .",
@@ -393,7 +393,8 @@ def random_graph(seed: int) -> str:
     for _ in range(rng.randint(2, 10)):
         k = rng.random()
         lines.append(f"{i()} a {c()} ." if k < 0.35 else f"{i()} {p()} {i()} ." if k < 0.85
-                     else f"{i()} {p()} {literal()} ." if k < 0.95 else f'{i()} rdfs:label "x" .')
+                     else f"{i()} {p()} {literal()} ." if k < 0.95 else f"{i()} ex:flag {literal()} ." if k < 0.97
+                     else f'{i()} rdfs:label "x" .')
     return "\n".join(lines)
 
 
