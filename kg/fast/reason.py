@@ -396,13 +396,18 @@ def _noise(s, p, o) -> bool:
             or (p in _HIERARCHY and (o in _TOP_NODES or s == _NOTHING)))
 
 
-def _datatypes_of(literal: pyoxigraph.Literal) -> set:
+def _datatypes_of(literal: pyoxigraph.Literal) -> frozenset:
     """Rule dt-type2: the datatype of ``literal`` and those it is a subtype of (an OWL 2 RL
     datatype other than xsd:string, which Oxigraph does not tell from a plain literal)."""
-    datatype = literal.datatype.value
-    if datatype not in _RL_DATATYPES or datatype == str(XSD.string):
-        return set()
-    return {literal.datatype, *map(from_rdflib, OWL_Datatype_Subsumptions.get(URIRef(datatype), ()))}
+    datatype = literal.datatype
+    if datatype not in _DATATYPE_CLASSES:
+        iri = datatype.value
+        _DATATYPE_CLASSES[datatype] = frozenset() if iri not in _RL_DATATYPES or iri == str(XSD.string) else (
+            frozenset({datatype, *map(from_rdflib, OWL_Datatype_Subsumptions.get(URIRef(iri), ()))}))
+    return _DATATYPE_CLASSES[datatype]
+
+
+_DATATYPE_CLASSES: dict = {}
 
 
 class _Relations:
@@ -630,6 +635,7 @@ class _Types:
     def __init__(self, store: pyoxigraph.Store, rules: Rules, relations: _Relations, *, full: bool, find=None,
                  literals: Iterable = ()):
         self.full = full
+        plain = find is None
         find = find or (lambda x: x)
         self.base: dict = defaultdict(set)
         self.asserted: dict = defaultdict(set)
@@ -651,7 +657,8 @@ class _Types:
                 pairs = relations.pairs[p]
             elif isinstance(p, URIRef):
                 quads = store.quads_for_pattern(None, from_rdflib(p), None, pyoxigraph.DefaultGraph())
-                pairs = ((find(q.subject), find(q.object)) for q in quads)
+                pairs = (((q.subject, q.object) for q in quads) if plain
+                         else ((find(q.subject), find(q.object)) for q in quads))
             else:
                 continue
             self.add_pairs(p, pairs)
@@ -662,11 +669,20 @@ class _Types:
         domains, ranges = self.domains.get(p, ()), self.ranges.get(p, ())
         if not domains and not ranges:
             return
+        base, full = self.base, self.full
+        beyond: dict = {}  # by datatype: the ranges a literal of it does not have already
         for x, y in pairs:
             if domains:
-                self.base[x] |= domains
-            if ranges and (self.full or not isinstance(y, pyoxigraph.Literal)):
-                self.base[y] |= ranges
+                base[x] |= domains
+            if ranges:
+                if not isinstance(y, pyoxigraph.Literal):
+                    base[y] |= ranges
+                elif full:
+                    extra = beyond.get(y.datatype)
+                    if extra is None:
+                        extra = beyond[y.datatype] = frozenset(ranges) - _datatypes_of(y)
+                    if extra:
+                        base[y] |= extra
 
     def of(self, x) -> frozenset:
         """The types of ``x``, closed (a literal has its datatype's, as owlrl's dt-type2 gives)."""
