@@ -201,6 +201,11 @@ CLASS_EXPRESSIONS = {
     "a chain through a blank-node inverse": (
         "ex:sibling owl:propertyChainAxiom ( [ owl:inverseOf ex:child ] ex:child ) . "
         "ex:mum ex:child ex:ann , ex:bo .", (ex("ann"), ex("sibling"), ex("bo"))),
+    "a restriction on a blank-node inverse": (
+        "ex:Parent owl:equivalentClass [ owl:onProperty [ owl:inverseOf ex:childOf ] ; owl:someValuesFrom owl:Thing ] . "
+        "ex:Lab rdfs:subClassOf [ owl:onProperty [ owl:inverseOf ex:in ] ; owl:allValuesFrom ex:Staff ] . "
+        "ex:kid ex:childOf ex:mum . ex:lab a ex:Lab . ex:ann ex:in ex:lab .",
+        (ex("ann"), RDF.type, ex("Staff"))),
     "the inverse of an inverse": ("ex:p owl:inverseOf [ owl:inverseOf ex:q ] . ex:a ex:p ex:b .",
                                   (ex("a"), ex("q"), ex("b"))),
     "a property chain": ("ex:grandparent owl:propertyChainAxiom (ex:parent ex:parent) . "
