@@ -39,8 +39,9 @@ from kg.query import to_store
 from kg.reason import reason
 from kg.validate import ValidationReport, validate
 
-#: How :func:`build` validates and reasons: ``fast`` runs the shapes and the OWL 2 RL
-#: rules as queries in an Oxigraph store (:mod:`kg.fast`); ``reference`` runs pySHACL
+#: How :func:`build` validates and reasons: ``fast`` runs the shapes as queries in an
+#: Oxigraph store and the OWL 2 RL rules in Python over its triples (:mod:`kg.fast`;
+#: equality goes to owlrl, with a warning); ``reference`` runs pySHACL
 #: and owlrl. Both give the same report and the same inferred triples
 #: (``tests/test_fast.py`` proves it); the reference is there to check the fast one.
 ENGINES = ("fast", "reference")
@@ -56,12 +57,15 @@ class BuildResult:
     :ivar counts: triples written per graph: ``ontology``, ``asserted``, ``inferred``.
     :ivar report: the validation report of the data.
     :ivar seconds: how long each stage took (``load``, ``validate``, ``reason``, ``write``).
+    :ivar warnings: why reasoning left the fast rules, if it did (see
+        :class:`kg.fast.reason.Reasoned`).
     """
 
     out_dir: Path
     counts: dict[str, int]
     report: ValidationReport
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 def build(
@@ -100,8 +104,9 @@ def build(
         )
 
     start = time.perf_counter()
+    warnings: tuple[str, ...] = ()
     if store is not None:
-        fast_reason(store)
+        warnings = fast_reason(store).warnings
         add_current(store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         inferred = graph_of(store, inferred=True)
     else:
@@ -112,7 +117,8 @@ def build(
     start = time.perf_counter()
     counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred)
     seconds["write"] = time.perf_counter() - start
-    return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds)
+    return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds,
+                       warnings=warnings)
 
 
 def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> ValidationReport:

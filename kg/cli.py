@@ -84,8 +84,8 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default="fast",
-        help="fast: shapes (and OWL 2 RL rules) run as queries in Oxigraph (default); reference: pySHACL "
-        "(and owlrl), the same answers, slower",
+        help="fast: shapes run as queries in Oxigraph, OWL 2 RL rules in Python over its triples "
+        "(default); reference: pySHACL (and owlrl), the same answers, slower",
     )
 
 
@@ -200,6 +200,8 @@ def _run_build(args: argparse.Namespace) -> int:
         f"{_plural(counts['inferred'], 'inferred triple')}, {_plural(counts['ontology'], 'ontology triple')}"
     )
     print("took " + ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.seconds.items()))
+    for warning in result.warnings:
+        print(f"kg: warning: reasoning: {warning}", file=sys.stderr)
     report = result.report
     if not report.conforms:
         print(f"written despite {_plural(len(report.violations), 'violation')} (--force); see kg validate")

@@ -35,13 +35,15 @@ from __future__ import annotations
 from typing import Iterable
 
 import owlrl
+from owlrl.DatatypeHandling import AltXSDToPYTHON
+from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ReasoningError
 from kg.vocab import OWL, RDF, RDFS, XSD, bind_prefixes
 
-__all__ = ["reason"]
+__all__ = ["inconsistent", "literal_errors", "reason"]
 
 #: Annotation properties built into OWL 2: no OWL 2 RL rule reads them.
 _ANNOTATIONS = {
@@ -55,8 +57,12 @@ _ANNOTATIONS = {
     OWL.backwardCompatibleWith,
     OWL.incompatibleWith,
 }
-#: What a property may say about itself and still carry no axiom.
-_DECLARATIONS = _ANNOTATIONS | {RDF.type}
+#: The classes a property may be typed with and still carry no axiom (only declarations:
+#: a characteristic such as ``owl:TransitiveProperty`` is an axiom).
+_DECLARATION_TYPES = {
+    RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.OntologyProperty, OWL.DeprecatedProperty,
+}
 _BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 _REFLEXIVE_NOISE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
 _TOP = {OWL.Thing, RDFS.Resource, OWL.topObjectProperty, OWL.topDataProperty}
@@ -65,36 +71,93 @@ _ERROR_MESSAGE = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessa
 
 
 class _Semantics(owlrl.OWLRL_Semantics):
-    """owlrl's OWL 2 RL rules, without rule eq-ref.
+    """owlrl's OWL 2 RL rules, without rule eq-ref, and with rule prp-key as OWL 2 RL states it.
 
     eq-ref states ``x owl:sameAs x`` for every node of the graph; those triples are dropped
     from the result anyway, and replacing a node by itself (eq-rep-*) adds nothing, so
-    skipping them changes no other inference while saving a large share of the time.
+    skipping them changes no other inference while saving a large share of the time. The
+    one rule that reads them, eq-diff1, is kept: ``x owl:differentFrom x`` is an error.
+
+    owlrl 7.6 has an off-by-one in three rules, fixed here: prp-key compares only the
+    first n-1 properties of a key of n (a key of one property makes every instance of the
+    class the same as any other that has a value; here two instances are the same only
+    when they share a value for every property of the key), and prp-adp and eq-diff2/3
+    never compare the last member of ``owl:members`` (here every pair is compared).
     """
 
     def _equality(self, triple, cycle_num):
         s, p, o = triple
-        if (p == OWL.sameAs and s != o) or (p == RDF.type and o == OWL.AllDifferent):
+        if p == OWL.sameAs and s != o:
             super()._equality(triple, cycle_num)
+        elif p == OWL.differentFrom and s == o:
+            # eq-diff1 with eq-ref (x owl:sameAs x), which this class skips.
+            self.add_error(f"'sameAs' and 'differentFrom' cannot be used on the same subject-object pair: ({s}, {o})")
+        elif p == RDF.type and o == OWL.AllDifferent:
+            for head in [*self.graph.objects(s, OWL.members), *self.graph.objects(s, OWL.distinctMembers)]:
+                for zi, zj in _pairs(self._list(head)):
+                    if zi != zj and ((zi, OWL.sameAs, zj) in self.graph or (zj, OWL.sameAs, zi) in self.graph):
+                        self.add_error(
+                            f"'sameAs' and 'AllDifferent' cannot be used on the same subject-object pair: ({zi}, {zj})"
+                        )
+
+    def _properties(self, triple, cycle_num):
+        s, p, o = triple
+        if p == OWL.hasKey:
+            self._key(s, self._list(o))
+        elif p == RDF.type and o == OWL.AllDisjointProperties:
+            for head in self.graph.objects(s, OWL.members):
+                for pi, pj in _pairs(self._list(head)):
+                    for x, y in self.graph.subject_objects(pi):
+                        if (x, pj, y) in self.graph:
+                            self.add_error(
+                                "Disjoint properties in an 'AllDisjointProperties' are not really disjoint: "
+                                f"({x}, {pi},{y}) and ({x},{pj},{y})"
+                            )
+        else:
+            super()._properties(triple, cycle_num)
+
+    def _key(self, cls: Node, properties: list) -> None:
+        """Rule prp-key: instances of ``cls`` with the same value for each of ``properties``."""
+        if not properties:
+            return
+        instances = set(self.graph.subjects(RDF.type, cls))
+        for x in instances:
+            for y in instances:
+                if x != y and all(
+                    any((y, p, z) in self.graph for z in self.graph.objects(x, p)) for p in properties
+                ):
+                    self.store_triple((x, OWL.sameAs, y))
+
+
+def _pairs(items: list) -> Iterable[tuple]:
+    """Every pair of ``items``, each once, in order."""
+    return ((a, b) for i, a in enumerate(items) for b in items[i + 1:])
 
 
 def _inert_properties(graph: Graph) -> set[Node]:
     """Properties no OWL 2 RL rule can use: no axiom mentions them.
 
     A property is inert when it is a built-in annotation property, or when it is not in
-    the RDF, RDFS, OWL or XSD vocabularies, never appears as a subject or object of a
-    triple except to declare or describe it (``rdf:type``, labels, comments), so that
-    no domain, range, sub-property, inverse, chain, key, restriction or characteristic
-    refers to it. Its triples can only take part in the equality rules (eq-rep-s/o).
+    the RDF, RDFS, OWL or XSD vocabularies, never appears as the object of a triple, and
+    is the subject of no triple but declarations and annotations: ``rdf:type`` to one of
+    the plain declaration classes (:data:`_DECLARATION_TYPES`: object, datatype or
+    annotation property, ...), labels, comments. So no domain, range, sub-property,
+    inverse, chain, key, restriction or characteristic (``owl:TransitiveProperty``,
+    ``owl:SymmetricProperty``, functional, a user's subclass of one, ...) refers to it.
+    Its triples can only take part in the equality rules (eq-rep-s/o).
     """
     inert = set()
     for p in set(graph.predicates()):
         if p in _ANNOTATIONS:
             inert.add(p)
         elif (
-            not str(p).startswith(_BUILT_IN)
+            isinstance(p, URIRef)
+            and not str(p).startswith(_BUILT_IN)
             and next(iter(graph.subject_predicates(p)), None) is None
-            and all(q in _DECLARATIONS for q in graph.predicates(p))
+            and all(
+                q in _ANNOTATIONS or (q == RDF.type and o in _DECLARATION_TYPES)
+                for q, o in graph.predicate_objects(p)
+            )
         ):
             inert.add(p)
     return inert
@@ -112,6 +175,37 @@ def _is_noise(s: Node, p: Node, o: Node) -> bool:
     return isinstance(s, URIRef) and str(s).startswith(_BUILT_IN)
 
 
+def literal_errors(literals: Iterable[tuple[str, str]]) -> list[str]:
+    """Rule dt-not-type: the literals whose lexical form is not in their datatype's lexical space.
+
+    ``literals`` are ``(lexical form, datatype IRI)`` pairs. Only the datatypes of OWL 2 RL
+    are checked, with owlrl's converters, as owlrl does; but any failure of a converter
+    counts (owlrl catches only ``ValueError``, and stops with a traceback on
+    ``"1,000"^^xsd:decimal``). Returns owlrl's messages, sorted.
+
+    >>> literal_errors([("1,000", "http://www.w3.org/2001/XMLSchema#decimal"),
+    ...                 ("12", "http://www.w3.org/2001/XMLSchema#integer")])
+    ["Lexical value of the literal '1,000' does not match its datatype (http://www.w3.org/2001/XMLSchema#decimal)"]
+    """
+    errors = set()
+    for lexical, datatype in literals:
+        datatype = URIRef(datatype)
+        converter = AltXSDToPYTHON.get(datatype)
+        if converter is None or datatype not in OWL_RL_Datatypes:
+            continue
+        try:
+            converter(lexical)
+        except Exception:  # noqa: BLE001 - any failure of the converter is an ill-typed literal
+            errors.add(f"Lexical value of the literal '{lexical}' does not match its datatype ({datatype})")
+    return sorted(errors)
+
+
+def inconsistent(errors: list[str]) -> ReasoningError:
+    """The error for owlrl's findings ``errors`` (the first five, and how many more)."""
+    shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+    return ReasoningError(f"OWL 2 RL reasoning found the graph inconsistent: {shown}")
+
+
 def _errors(closure: Graph) -> list[str]:
     return sorted(str(m) for node in closure.subjects(RDF.type, _ERROR_MESSAGE) for m in closure.objects(node, _ERROR))
 
@@ -121,7 +215,7 @@ def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], closure: Graph) ->
     ``owl:sameAs`` of the closure (asserted or inferred)."""
     same = {}
     for x, y in closure.subject_objects(OWL.sameAs):
-        if x != y and not isinstance(x, Literal) and not isinstance(y, Literal):
+        if x != y:  # literals too: a functional property with two values makes them the same
             same.setdefault(x, set()).add(y)
     copies = set()
     if same:
@@ -141,21 +235,29 @@ def reason(graph: Graph) -> Graph:
         individual of two disjoint classes, or a literal that does not match its
         datatype); the message lists owlrl's findings.
     """
+    errors = literal_errors(
+        (str(o), str(o.datatype)) for o in set(graph.objects()) if isinstance(o, Literal) and o.datatype is not None
+    )
+    if errors:
+        raise inconsistent(errors)
     inert = _inert_properties(graph)
     active, set_aside = Graph(), []
+    datatypes = set()  # a triple of each datatype stays: owlrl declares the used ones disjoint
     for triple in graph:
-        if triple[1] in inert:
+        o = triple[2]
+        if triple[1] in inert and not (isinstance(o, Literal) and o.datatype is not None and o.datatype not in datatypes):
             set_aside.append(triple)
         else:
             active.add(triple)
+            if isinstance(o, Literal):
+                datatypes.add(o.datatype)
     closure = Graph()
     closure += active
     owlrl.DeductiveClosure(_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
 
     errors = _errors(closure)
     if errors:
-        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
-        raise ReasoningError(f"OWL 2 RL reasoning found the graph inconsistent: {shown}")
+        raise inconsistent(errors)
 
     inferred = bind_prefixes(Graph())
     for triple in closure:
