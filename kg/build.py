@@ -28,7 +28,7 @@ from typing import Optional, Union
 import pyoxigraph
 
 from kg.errors import BuildError, display_path
-from kg.export import export
+from kg.export import export, input_digests
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import graph_of
 from kg.fast.validate import validate as fast_validate
@@ -44,7 +44,7 @@ from kg.validate import ValidationReport, validate
 #: (``tests/test_fast.py`` proves it); the reference is there to check the fast one.
 ENGINES = ("fast", "reference")
 
-__all__ = ["BuildResult", "ENGINES", "build", "validate_project"]
+__all__ = ["BuildResult", "ENGINES", "build", "build_inputs", "validate_project"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ def build(
     """
     seconds = {}
     start = time.perf_counter()
+    # Before loading: a file changed while the build runs then shows as changed afterwards.
+    inputs = input_digests(build_inputs(project))
     graphs = load_project(project, require_shapes=True)
     store = _store(graphs, engine)
     seconds["load"] = time.perf_counter() - start
@@ -107,9 +109,19 @@ def build(
     seconds["reason"] = time.perf_counter() - start
 
     start = time.perf_counter()
-    counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred)
+    counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred, inputs=inputs)
     seconds["write"] = time.perf_counter() - start
     return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds)
+
+
+def build_inputs(project: Project) -> list[Path]:
+    """The files a build of ``project`` is made from: ontology, shapes and data (with extensions').
+
+    >>> from kg.project import find_project
+    >>> all(path.suffix == ".ttl" for path in build_inputs(find_project()))
+    True
+    """
+    return [*project.ontology_files, *project.shapes_files, *project.data_files]
 
 
 def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> ValidationReport:

@@ -11,17 +11,19 @@ in :data:`_COMMANDS` to add a subcommand.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Callable, Iterator, Optional, Sequence, TextIO
 
 from rdflib.term import Node
 
 from kg import __version__
-from kg.build import ENGINES, build, validate_project
+from kg.build import ENGINES, build, build_inputs, validate_project
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
@@ -298,7 +300,7 @@ def _query_store(args: argparse.Namespace):
 
 def _draw(path: Path, dot: str, *, engine: str = "dot", options: Sequence[str] = (), out: TextIO = sys.stdout) -> None:
     """Draw the DOT text ``dot`` into ``path``, in the format its suffix names."""
-    from kg.export import write_file
+    from kg.files import write_file
 
     picture_format = output_format(path)
     if not path.parent.is_dir():
@@ -441,7 +443,7 @@ def _built_graphs(args: argparse.Namespace) -> dict[str, list]:
 
     project = _project(args)
     build_dir = args.build_dir if args.build_dir is not None else project.default_build_dir
-    problem = outdated_build([*project.ontology_files, *project.shapes_files, *project.data_files], build_dir)
+    problem = outdated_build(build_inputs(project), build_dir)
     if problem:
         raise BuildError(problem)
     return build_graphs(build_dir)
@@ -475,7 +477,8 @@ def _add_export(subparsers) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from kg.export import serialize, write_file
+    from kg.export import serialize
+    from kg.files import write_file
 
     graphs = _built_graphs(args)
     if not args.with_inferred:
@@ -792,15 +795,46 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        with _sigterm_raises():
+            return args.run(args)
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("kg: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except BrokenPipeError:
         return EXIT_OK
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised where the program is, so that ``finally`` blocks remove temporary files."""
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while running (when SIGTERM has its default action).
+
+    The default would end the process at once, leaving a build's temporary folder behind;
+    raised, it unwinds like Ctrl-C does. The previous handler is restored afterwards.
+    """
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 if __name__ == "__main__":

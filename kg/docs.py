@@ -4,7 +4,7 @@ One self-contained page, ``index.html`` (no scripts, no fetched styles): the ont
 own classes, properties and individuals with their labels, comments, super-classes and
 super-properties, domains and ranges; each shape with its targets and messages; and
 the query catalogue with summaries and parameters. Every text from the graphs is
-escaped with :func:`html.escape`. Written with :func:`kg.export.write_file` (a
+escaped with :func:`html.escape`. Written with :func:`kg.files.write_file` (a
 temporary file renamed over the old one), so a failed run leaves the old page.
 
 >>> from rdflib import Graph
@@ -332,7 +332,7 @@ def write_docs(
 
     :raises BuildError: the folder or file cannot be written.
     """
-    from kg.export import write_file
+    from kg.files import write_file
 
     folder = Path(out_dir)
     try:
