@@ -632,7 +632,8 @@ def _run_queries(args: argparse.Namespace) -> int:
         for param in query.params:
             default = f", default {param.default}" if param.default else ", optional"
             about = f"  {param.description}" if param.description else ""
-            print(f"  --param {param.name}=<{param.type}{default}>{about}")
+            kind = "|".join(param.values) if param.values else param.type
+            print(f"  --param {param.name}=<{kind}{default}>{about}")
     return EXIT_OK
 
 
