@@ -20,6 +20,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence, TextIO
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from kg import __version__
@@ -74,6 +75,11 @@ def _add_validate(subparsers) -> None:
         "Exit 0 when it conforms, 1 when it has violations (warnings do not fail it), 2 on error.",
     )
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--severity", choices=_SEVERITIES, default="warning",
+        help="text: show results of this severity and above in full (default: warning; the summary counts all)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="text: show every result in full (--severity info)")
     _add_engine(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_validate)
@@ -97,7 +103,14 @@ def _run_validate(args: argparse.Namespace) -> int:
     elif args.format == "turtle":
         print(bind_prefixes(report.graph).serialize(format="turtle"), end="")
     else:
-        _print_report(report, graphs, sys.stdout)
+        least = "info" if args.verbose else args.severity
+        _print_shape_counts(report, graphs, sys.stdout)
+        _print_report(report, graphs, sys.stdout, least=least)
+        hidden = [(name, n) for name, n in _severity_counts(report.results).items() if n and not _shown(name, least)]
+        if hidden:
+            names = " and ".join(_plural(n, name.lower()) for name, n in hidden)
+            print(f"{names} not shown; see {'them' if sum(n for _, n in hidden) > 1 else 'it'} with "
+                  f"--severity {hidden[-1][0].lower()} (or --verbose)")
         print(_summary(report, graphs))
     return EXIT_OK if report.conforms else EXIT_FAILED
 
@@ -135,10 +148,47 @@ def _report_json(report: ValidationReport, graphs: ProjectGraphs) -> dict:
     }
 
 
-def _print_report(report: ValidationReport, graphs: ProjectGraphs, out: TextIO) -> None:
+#: The severities of SHACL results, most severe first, as ``--severity`` names them.
+_SEVERITIES = ("violation", "warning", "info")
+
+
+def _shown(severity_name: str, least: str) -> bool:
+    """Whether a result of ``severity_name`` (``Violation``...) is printed for ``--severity least``."""
+    return _SEVERITIES.index(severity_name.lower()) <= _SEVERITIES.index(least)
+
+
+def _severity_counts(results) -> dict[str, int]:
+    counts = {name.capitalize(): 0 for name in _SEVERITIES}
+    for result in results:
+        counts[result.severity_name] = counts.get(result.severity_name, 0) + 1
+    return counts
+
+
+def _print_shape_counts(report: ValidationReport, graphs: ProjectGraphs, out: TextIO) -> None:
+    """A table of the results per shape and severity, with the totals: the report at a glance."""
+    if not report.results:
+        return
+    per_shape: dict[str, list] = defaultdict(list)
+    for result in report.results:
+        shape = report.named_shape(result)
+        name = shape.n3(graphs.shapes.namespace_manager) if graphs.shapes is not None else qname(shape)
+        per_shape[name if isinstance(shape, URIRef) else "a blank-node shape"].append(result)
+    width = max(len("total"), *(len(name) for name in per_shape))
+    columns = [f"{name.capitalize()}s" for name in _SEVERITIES]
+    print(f"{'results per shape':{width + 2}}  " + "  ".join(f"{c:>10}" for c in columns), file=out)
+    rows = sorted(per_shape.items(), key=lambda item: (-len(item[1]), item[0])) + [("total", report.results)]
+    for name, results in rows:
+        counts = _severity_counts(results)
+        print(f"  {name:{width}}  " + "  ".join(f"{counts[c[:-1]]:>10}" for c in columns), file=out)
+    print(file=out)
+
+
+def _print_report(report: ValidationReport, graphs: ProjectGraphs, out: TextIO, *, least: str = "info") -> None:
+    """Each result of severity ``least`` or above in full, grouped by severity and rule."""
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for result in report.results:
-        groups[(result.severity_name, report.rule(result))].append(result)
+        if _shown(result.severity_name, least):
+            groups[(result.severity_name, report.rule(result))].append(result)
     for (severity, rule), results in groups.items():
         print(f"{severity}: {rule} ({len(results)})", file=out)
         for result in results:
@@ -191,7 +241,7 @@ def _run_build(args: argparse.Namespace) -> int:
         if error.report is None:
             raise
         graphs = load_project(project)
-        _print_report(error.report, graphs, sys.stderr)
+        _print_report(error.report, graphs, sys.stderr, least="warning")
         print(f"kg: {error}", file=sys.stderr)
         return EXIT_FAILED
     counts = result.counts

@@ -56,6 +56,40 @@ def test_validate_violations_exit_1_and_name_node_label_file_path_and_message(ma
     assert out.splitlines()[-1].endswith("the data does not conform")
 
 
+def test_validate_prints_one_screen_on_the_shipped_data_with_infos_on_request(capsys):
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) <= 24, out  # one screen
+    assert lines[0].split() == ["results", "per", "shape", "Violations", "Warnings", "Infos"]
+    total = next(line for line in lines if line.split()[:1] == ["total"])
+    infos = int(total.split()[3])
+    assert infos > 0 and not any(line.startswith("Info:") for line in lines)
+    assert f"{infos} infos not shown; see them with --severity info (or --verbose)" in lines
+    for flags in (["--verbose"], ["--severity", "info"]):
+        code, full, _ = run(capsys, "validate", *flags)
+        assert code == 0
+        assert any(line.startswith("Info:") for line in full.splitlines())
+        assert sum(line.startswith("    ") for line in full.splitlines()) == infos  # each in full
+        assert "not shown" not in full
+
+
+def test_validate_summary_counts_per_shape_and_shows_violations_in_full(make_project, capsys):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    code, out, _ = run(capsys, "--root", project.root, "validate")
+    assert code == 1
+    table = out.split("\n\n")[0].splitlines()
+    rows = {line.split()[0]: [int(n) for n in line.split()[1:]] for line in table[1:]}
+    assert rows["total"] == [1, 2, 0]
+    assert sum(counts[0] for name, counts in rows.items() if name != "total") == 1
+    assert all(name.startswith("rkgsh:") for name in rows if name != "total")  # shapes by their short names
+    assert "Violation: organization, rdfs:label: MinCount (1)" in out
+    assert "    rdfs:label: An organization has a label." in out
+    code, only, _ = run(capsys, "--root", project.root, "validate", "--severity", "violation")
+    assert "Violation: organization" in only and "Warning:" not in only
+    assert "2 warnings not shown; see them with --severity warning (or --verbose)" in only
+
+
 def test_validate_json(make_project, capsys):
     project = make_project(data={"acme.ttl": VIOLATING})
     code, out, _ = run(capsys, "--root", project.root, "validate", "--format", "json")
