@@ -16,9 +16,11 @@ import json
 import logging
 import signal
 import sys
+import threading
+import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence, TextIO
+from typing import Callable, Iterator, Optional, Sequence, TextIO, TypeVar
 
 from rdflib import URIRef
 from rdflib.term import Node
@@ -64,6 +66,57 @@ def _add_with(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def _add_timeout(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help=f"stop {what} after this many seconds, with exit code 2 (default: no limit)",
+    )
+
+
+T = TypeVar("T")
+
+
+def _interruptible(work: Callable[[], T], *, timeout: Optional[float], what: str) -> T:
+    """Run ``work`` in a worker thread while this one waits: Ctrl-C, SIGTERM and ``timeout`` act at once.
+
+    Oxigraph evaluates a query in native code that holds no Python lock but checks no
+    signal either: run in this thread, a runaway query ignores Ctrl-C until it ends.
+    Waiting here instead, the signal is handled within a tenth of a second and the
+    process exits; the abandoned worker cannot be stopped, and ends with the process.
+
+    :raises KGError: ``timeout`` seconds passed first.
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the waiting thread, raised there
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="kg-work", daemon=True)
+    worker.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while worker.is_alive():
+        wait = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
+        if wait <= 0:
+            raise KGError(f"{what} did not finish within {timeout:g} s (--timeout); stopped")
+        worker.join(wait)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 # -- kg validate ------------------------------------------------------------------
 
 
@@ -80,6 +133,7 @@ def _add_validate(subparsers) -> None:
         help="text: show results of this severity and above in full (default: warning; the summary counts all)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="text: show every result in full (--severity info)")
+    _add_timeout(parser, "the validation")
     _add_engine(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_validate)
@@ -97,7 +151,7 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 
 def _run_validate(args: argparse.Namespace) -> int:
     graphs = load_project(_project(args), require_shapes=True)
-    report = validate_project(graphs, engine=args.engine)
+    report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
     if args.format == "json":
         print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
@@ -370,6 +424,7 @@ def _add_chart(subparsers) -> None:
     parser.add_argument("company", metavar="COMPANY", help="the company, by name or other name (e.g. Alibaba)")
     parser.add_argument("--as-of", default=date_today(), metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
+    _add_with(parser)
     parser.set_defaults(run=_run_chart)
 
 
@@ -441,15 +496,17 @@ def _add_diff(subparsers) -> None:
     parser.add_argument("--to", dest="end", required=True, metavar="D2", help="the later date")
     parser.add_argument("--format", choices=("text", "md"), default="text", help="report format (default: text)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="also draw the changes (.svg, .png or .dot)")
+    _add_with(parser)
     parser.set_defaults(run=_run_diff)
 
 
 def _run_diff(args: argparse.Namespace) -> int:
     changes = diff_charts(_query_store(args), company=args.company, start=args.start, end=args.end)
+    # The report first, so that a picture that cannot be drawn (no Graphviz) does not cost it.
+    print(diff_report(changes, markdown=args.format == "md"), end="", flush=True)
     if args.output:
         # The report is the output; the notice goes to stderr so that it can be redirected.
         _draw(args.output, diff_dot(changes), out=sys.stderr)
-    print(diff_report(changes, markdown=args.format == "md"), end="")
     return EXIT_OK
 
 
@@ -467,6 +524,7 @@ def _add_changes(subparsers) -> None:
     parser.add_argument("old", type=Path, metavar="OLD", help="the earlier version")
     parser.add_argument("new", type=Path, metavar="NEW", help="the later version")
     parser.add_argument("--format", choices=("text", "md"), default="text", help="output format (default: text)")
+    _add_with(parser)
     parser.set_defaults(run=_run_changes)
 
 
@@ -574,6 +632,7 @@ def _add_load(subparsers) -> None:
     parser.add_argument("--store", metavar="URL", help="the Graph Store Protocol endpoint (default: --endpoint)")
     parser.add_argument("--graph", type=_iri, metavar="IRI", help="the named graph to replace (default: the default graph)")
     _add_build_dir(parser)
+    _add_with(parser)
     parser.set_defaults(run=_run_load)
 
 
@@ -598,6 +657,7 @@ def _add_serve(subparsers) -> None:
     )
     parser.add_argument("--port", type=int, default=7878, help="the port on 127.0.0.1 (default: 7878)")
     _add_build_dir(parser)
+    _add_with(parser)
     parser.set_defaults(run=_run_serve)
 
 
@@ -647,6 +707,7 @@ def _add_timeline(subparsers) -> None:
     parser.add_argument("--to", dest="end", metavar="D2", help="last date (default: the query's, 2026-12-31)")
     parser.add_argument("--type", metavar="TYPE", help="only events of this type, e.g. PersonnelChange (default all)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
+    _add_with(parser)
     parser.set_defaults(run=_run_timeline)
 
 
@@ -706,6 +767,7 @@ def _add_query(subparsers) -> None:
     )
     parser.add_argument("--format", choices=tuple(RESULT_FORMATS), default="table", help="output format (default: table)")
     parser.add_argument("--engine", choices=ENGINES, default="oxigraph", help="the SPARQL engine (default: oxigraph)")
+    _add_timeout(parser, "the query")
     parser.add_argument(
         "--endpoint", metavar="URL",
         help="run on this SPARQL 1.1 query endpoint instead (a store filled by kg load or kg serve); credentials "
@@ -749,7 +811,8 @@ def _run_query(args: argparse.Namespace) -> int:
         query = Query.from_file(args.file)
     else:
         query = find_query(args.name, load_catalogue(*_project(args).query_dirs))
-    result = run_query(query, _query_target(args, query), params=params)
+    target = _query_target(args, query)
+    result = _interruptible(lambda: run_query(query, target, params=params), timeout=args.timeout, what="the query")
     sys.stdout.write(result.serialize(args.format))
     return EXIT_OK
 
@@ -763,6 +826,7 @@ def _add_docs(subparsers) -> None:
         "messages, and the named queries with their summaries and parameters.",
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="the folder to write index.html into")
+    _add_with(parser)
     parser.set_defaults(run=_run_docs)
 
 
@@ -872,8 +936,6 @@ def _sigterm_raises() -> Iterator[None]:
     The default would end the process at once, leaving a build's temporary folder behind;
     raised, it unwinds like Ctrl-C does. The previous handler is restored afterwards.
     """
-    import threading
-
     if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
         yield
         return
