@@ -287,17 +287,20 @@ def docs_html(
         }
     page = _Page(documented, [ontology] + ([shapes] if shapes is not None else []))
     sections = _ontology_sections(page, ontology) + (_shape_sections(page, shapes) if shapes is not None else [])
+    # The project's ontology first, then the extensions that import it; not the ontologies
+    # it imports (the restated W3C axioms), whose IRIs share its prefix.
+    core = URIRef(str(RKG).rstrip("#"))
     header = ""
-    for node in ontology.subjects(RDF.type, OWL.Ontology):
+    for node in sorted(ontology.subjects(RDF.type, OWL.Ontology), key=lambda n: (n != core, str(n))):
         names = _texts(ontology, node, DCTERMS.title)
-        if str(node).startswith(str(RKG).rstrip("#")) and names:
-            version = _texts(ontology, node, OWL.versionInfo)
-            description = _texts(ontology, node, DCTERMS.description)
-            header = (
-                f"<p><strong>{_e(names[0])}</strong>" + (f", version {_e(version[0])}" if version else "")
-                + f" &mdash; <code>{_e(node)}</code></p>" + "".join(f"<p>{_e(d)}</p>" for d in description)
-            )
-            break
+        if not names or (node != core and (node, OWL.imports, core) not in ontology):
+            continue
+        version = _texts(ontology, node, OWL.versionInfo)
+        description = _texts(ontology, node, DCTERMS.description) if node == core else []
+        header += (
+            f"<p><strong>{_e(names[0])}</strong>" + (f", version {_e(version[0])}" if version else "")
+            + f" &mdash; <code>{_e(node)}</code></p>" + "".join(f"<p>{_e(d)}</p>" for d in description)
+        )
     nav, body = [], []
     for key, heading, entries in sections:
         nav.append(

@@ -68,6 +68,17 @@ def test_docs_with_an_extension_document_its_terms_and_queries(extension, capsys
     assert code == 0, err
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "acquihire" in page and "AcquihireShape" in page and "acquihires" in page
+    header = page.split("<main>", 1)[1].split("<h2", 1)[0]
+    assert header.index("Restructuring Knowledge Graph ontology</strong>") < header.index("My extension of restructuring-kg")
+
+
+def test_docs_show_the_project_s_ontology_header_not_the_w3c_axioms(capsys, tmp_path):
+    code, _, err = run(capsys, "docs", "-o", tmp_path / "site")
+    assert code == 0, err
+    header = (tmp_path / "site" / "index.html").read_text(encoding="utf-8").split("<main>", 1)[1].split("<h2", 1)[0]
+    assert "<strong>Restructuring Knowledge Graph ontology</strong>, version 0.1.0" in header
+    assert "<code>https://w3id.org/restructuring-kg/ontology</code>" in header
+    assert "W3C axioms" not in header
 
 
 def test_changes_takes_with_too(extension, capsys):
