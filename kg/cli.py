@@ -290,7 +290,7 @@ def _run_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out_dir = args.out if args.out is not None else project.default_build_dir
     try:
-        result = build(project, out_dir, force=args.force, engine=args.engine)
+        result = build(project, out_dir, force=args.force, engine=args.engine, progress=_progress())
     except BuildError as error:
         if error.report is None:
             raise
@@ -310,6 +310,13 @@ def _run_build(args: argparse.Namespace) -> int:
     elif report.warnings:
         print(f"{_plural(len(report.warnings), 'warning')}; see kg validate")
     return EXIT_OK
+
+
+def _progress() -> Optional[Callable[[str], None]]:
+    """Where long work reports its stages: standard error when it is a terminal, else nowhere."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda line: print(f"kg: {line}", file=sys.stderr, flush=True)
 
 
 # -- kg stats ---------------------------------------------------------------------
