@@ -254,7 +254,9 @@ def _query_section(catalogue: Mapping[str, Query]) -> str:
     parts = []
     for name, query in sorted(catalogue.items()):
         params = "".join(
-            f"<tr><td><code>{_e(p.name)}</code></td><td>{_e(p.type)}</td><td>{_e(p.default or '')}</td>"
+            f"<tr><td><code>{_e(p.name)}</code></td><td>{_e(p.type)}"
+            + (f": one of {_e(', '.join(p.values))}" if p.values else "")
+            + f"</td><td>{_e(p.default or '')}</td>"
             f"<td>{_e(p.description)}</td></tr>"
             for p in query.params
         )

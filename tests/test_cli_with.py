@@ -79,6 +79,7 @@ def test_docs_show_the_project_s_ontology_header_not_the_w3c_axioms(capsys, tmp_
     assert "<strong>Restructuring Knowledge Graph ontology</strong>, version 0.1.0" in header
     assert "<code>https://w3id.org/restructuring-kg/ontology</code>" in header
     assert "W3C axioms" not in header
+    assert "string: one of disagreement, inference" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_changes_takes_with_too(extension, capsys):
