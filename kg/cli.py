@@ -925,36 +925,48 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
-    except _Terminated:
-        print("kg: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
+    except _Terminated as stop:
+        with contextlib.suppress(OSError):  # a hung-up terminal takes no more output
+            print(f"kg: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         return EXIT_OK
 
 
 class _Terminated(BaseException):
-    """SIGTERM, raised where the program is, so that ``finally`` blocks remove temporary files."""
+    """SIGTERM or SIGHUP, raised where the program is, so that ``finally`` blocks remove temporary files."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The signals that end ``kg`` by default with nothing cleaned up: a ``kill``, a closed terminal.
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 @contextlib.contextmanager
 def _sigterm_raises() -> Iterator[None]:
-    """Turn SIGTERM into :class:`_Terminated` while running (when SIGTERM has its default action).
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while running (those still at their default).
 
     The default would end the process at once, leaving a build's temporary folder behind;
-    raised, it unwinds like Ctrl-C does. The previous handler is restored afterwards.
+    raised, they unwind like Ctrl-C does. The previous handlers are restored afterwards.
     """
-    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def terminate(signum, frame):
-        raise _Terminated
+        raise _Terminated(signum)
 
-    signal.signal(signal.SIGTERM, terminate)
+    taken = [signum for signum in _ENDING if signal.getsignal(signum) == signal.SIG_DFL]
+    for signum in taken:
+        signal.signal(signum, terminate)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        for signum in taken:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 if __name__ == "__main__":

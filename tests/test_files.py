@@ -185,8 +185,11 @@ def test_build_into_a_read_only_folder_is_an_error_without_traceback(built, tmp_
     assert b"Permission denied" in done.stderr
 
 
-def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path):
-    """A real build of a synthetic project, stopped by SIGTERM while it writes its files."""
+@pytest.mark.parametrize("signum, said", [(signal.SIGTERM, b"kg: terminated"), (signal.SIGHUP, b"kg: hung up")],
+                         ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path, signum, said):
+    """A real build of a synthetic project, stopped by SIGTERM (or a closed terminal's SIGHUP) while it
+    writes its files."""
     project = write_project(tmp_path / "project")
     assert kg("synth", "--companies", "2", "-o", project.data_dir / "synth.ttl").returncode == 0
     out = tmp_path / "out"
@@ -198,10 +201,10 @@ def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path):
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.005)
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signum)
     _, err = process.communicate(timeout=120)
-    assert process.returncode == 128 + signal.SIGTERM, err
-    assert b"kg: terminated" in err and b"Traceback" not in err
+    assert process.returncode == 128 + signum, err
+    assert said in err and b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
 
 
@@ -213,3 +216,11 @@ def test_a_stale_build_folder_of_a_dead_process_is_removed_at_the_next_build(bui
     done = kg("--root", built.root, "build", "--out", tmp_path / "build")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_kg_restores_the_signal_handlers_it_takes(capsys):
+    from kg.cli import main
+
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)
+    assert main(["--root", str(ROOT), "queries"]) == 0
+    assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGHUP)) == before
