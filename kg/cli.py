@@ -66,23 +66,6 @@ def _add_with(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
-    return value
-
-
-def _add_timeout(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument(
-        "--timeout", type=_seconds, metavar="SECONDS",
-        help=f"stop {what} after this many seconds, with exit code 2 (default: no limit)",
-    )
-
-
 T = TypeVar("T")
 
 
@@ -133,7 +116,10 @@ def _add_validate(subparsers) -> None:
         help="text: show results of this severity and above in full (default: warning; the summary counts all)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="text: show every result in full (--severity info)")
-    _add_timeout(parser, "the validation")
+    parser.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="stop the validation after this many seconds, with exit code 2 (default: no limit)",
+    )
     _add_engine(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_validate)
@@ -643,6 +629,24 @@ def _add_load(subparsers) -> None:
     parser.set_defaults(run=_run_load)
 
 
+def _add_timeout(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--timeout", type=_seconds, default=300.0, metavar="SECONDS",
+        help="seconds to wait for each answer of an endpoint, or for a local engine's whole answer "
+        "(default: 300); past it, exit code 2",
+    )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
 def _run_load(args: argparse.Namespace) -> int:
     from kg.store import SparqlEndpoint, replace_graph
 
@@ -774,12 +778,12 @@ def _add_query(subparsers) -> None:
     )
     parser.add_argument("--format", choices=tuple(RESULT_FORMATS), default="table", help="output format (default: table)")
     parser.add_argument("--engine", choices=ENGINES, default="oxigraph", help="the SPARQL engine (default: oxigraph)")
-    _add_timeout(parser, "the query")
     parser.add_argument(
         "--endpoint", metavar="URL",
         help="run on this SPARQL 1.1 query endpoint instead (a store filled by kg load or kg serve); credentials "
         "from KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or KG_ENDPOINT_TOKEN",
     )
+    _add_timeout(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_query)
 
@@ -819,7 +823,9 @@ def _run_query(args: argparse.Namespace) -> int:
     else:
         query = find_query(args.name, load_catalogue(*_project(args).query_dirs))
     target = _query_target(args, query)
-    result = _interruptible(lambda: run_query(query, target, params=params), timeout=args.timeout, what="the query")
+    # An endpoint applies --timeout to each of its answers; a local engine to the whole query.
+    limit = None if args.endpoint else args.timeout
+    result = _interruptible(lambda: run_query(query, target, params=params), timeout=limit, what="the query")
     sys.stdout.write(result.serialize(args.format))
     return EXIT_OK
 
@@ -922,19 +928,20 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("kg: interrupted", file=sys.stderr)
-        return 130
     except _Terminated as stop:
         with contextlib.suppress(OSError):  # a hung-up terminal takes no more output
             print(f"kg: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
         return 128 + stop.signum
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:
         return EXIT_OK
 
 
-class _Terminated(BaseException):
-    """SIGTERM or SIGHUP, raised where the program is, so that ``finally`` blocks remove temporary files."""
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is: every clean-up that Ctrl-C runs (``finally``
+    blocks, ``except KeyboardInterrupt``) runs for it too; only the message and exit code differ."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
