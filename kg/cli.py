@@ -923,20 +923,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         logging.getLogger(name).setLevel(logging.CRITICAL)
     args = _parser().parse_args(argv)
     try:
-        with _sigterm_raises():
-            return args.run(args)
+        return _run(args)
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR
-    except _Terminated as stop:
-        with contextlib.suppress(OSError):  # a hung-up terminal takes no more output
-            print(f"kg: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
-        return 128 + stop.signum
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command, with SIGTERM and SIGHUP unwinding it as Ctrl-C would (see :func:`_sigterm_raises`)."""
+    try:
+        with _sigterm_raises():
+            return args.run(args)
+    except _Terminated as stop:
+        with contextlib.suppress(OSError):  # a hung-up terminal takes no more output
+            print(f"kg: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
+        return 128 + stop.signum
 
 
 class _Terminated(KeyboardInterrupt):
