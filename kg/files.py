@@ -144,7 +144,11 @@ def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
 
 
 def _write_through(path: Path, data: bytes) -> None:
-    """Write into a pipe, device or socket as it is (it cannot be replaced, and must not be)."""
+    """Write into a pipe, device or socket as it is (it cannot be replaced, and must not be).
+
+    Not atomic, as nothing written into a pipe can be; a named pipe with no reader yet
+    waits for one, as a shell's ``>`` does.
+    """
     try:
         with open(path, "wb") as out:
             out.write(data)
