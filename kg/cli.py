@@ -570,7 +570,8 @@ def _add_export(subparsers) -> None:
     parser.add_argument("--with-inferred", action="store_true", help="include the OWL 2 RL inferences")
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE",
-        help="write to FILE, replacing it only once complete (default: standard output)",
+        help="write to FILE, replacing it only once complete; a link is followed, a pipe or device written "
+        "through (default: standard output)",
     )
     _add_build_dir(parser)
     _add_with(parser)
