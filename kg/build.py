@@ -23,13 +23,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 import pyoxigraph
 
 from kg.current import add_current, current
 from kg.errors import BuildError, display_path
-from kg.export import export
+from kg.export import export, input_digests
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import INFERRED, graph_of
 from kg.fast.validate import validate as fast_validate
@@ -46,7 +46,7 @@ from kg.validate import ValidationReport, validate
 #: (``tests/test_fast.py`` proves it); the reference is there to check the fast one.
 ENGINES = ("fast", "reference")
 
-__all__ = ["BuildResult", "ENGINES", "build", "validate_project"]
+__all__ = ["BuildResult", "ENGINES", "build", "build_inputs", "validate_project"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,12 @@ class BuildResult:
 
 
 def build(
-    project: Project, out_dir: Union[str, os.PathLike], *, force: bool = False, engine: str = "fast"
+    project: Project,
+    out_dir: Union[str, os.PathLike],
+    *,
+    force: bool = False,
+    engine: str = "fast",
+    progress: Optional[Callable[[str], None]] = None,
 ) -> BuildResult:
     """Load ``project``, validate its data, reason, and write the result to ``out_dir``.
 
@@ -80,21 +85,30 @@ def build(
     :param force: write even when the data has SHACL violations.
     :param engine: ``fast`` (Oxigraph, the default) or ``reference`` (pySHACL and owlrl);
         see :data:`ENGINES`.
+    :param progress: called with one line as each stage starts and ends (with its counts).
     :raises BuildError: the data has violations and ``force`` is false (the error's
         ``report`` holds them), or the folder cannot be written.
     :raises ProjectError: the project has no shapes file.
     :raises RDFSyntaxError: a file is not valid Turtle.
     :raises ReasoningError: OWL 2 RL reasoning found the graph inconsistent.
     """
+    say = progress or (lambda line: None)
     seconds = {}
     start = time.perf_counter()
+    # Before loading: a file changed while the build runs then shows as changed afterwards.
+    inputs = input_digests(build_inputs(project))
+    say(f"loading {len(inputs)} files ...")
     graphs = load_project(project, require_shapes=True)
     store = _store(graphs, engine)
     seconds["load"] = time.perf_counter() - start
+    say(f"loaded {len(graphs.data):,} data and {len(graphs.ontology):,} ontology triples "
+        f"({seconds['load']:.1f} s); validating ...")
 
     start = time.perf_counter()
     report = _validate(graphs, store)
     seconds["validate"] = time.perf_counter() - start
+    say(f"validated: {len(report.violations):,} violations, {len(report.warnings):,} warnings "
+        f"({seconds['validate']:.1f} s)" + ("; reasoning ..." if report.conforms or force else ""))
     if not report.conforms and not force:
         count = len(report.violations)
         raise BuildError(
@@ -113,12 +127,23 @@ def build(
         inferred = reason(graphs.ontology + graphs.data)
         inferred += current(graphs.ontology + graphs.data + inferred)
     seconds["reason"] = time.perf_counter() - start
+    say(f"inferred {len(inferred):,} triples ({seconds['reason']:.1f} s); writing {display_path(out_dir)} ...")
 
     start = time.perf_counter()
-    counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred)
+    counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred, inputs=inputs)
     seconds["write"] = time.perf_counter() - start
     return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds,
                        warnings=warnings)
+
+
+def build_inputs(project: Project) -> list[Path]:
+    """The files a build of ``project`` is made from: ontology, shapes and data (with extensions').
+
+    >>> from kg.project import find_project
+    >>> all(path.suffix == ".ttl" for path in build_inputs(find_project()))
+    True
+    """
+    return [*project.ontology_files, *project.shapes_files, *project.data_files]
 
 
 def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> ValidationReport:

@@ -11,19 +11,24 @@ in :data:`_COMMANDS` to add a subcommand.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import logging
+import signal
 import sys
+import threading
+import time
 import warnings
 from collections import defaultdict
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Callable, Iterator, Optional, Sequence, TextIO, TypeVar
 
+from rdflib import URIRef
 from rdflib.term import Node
 
 from kg import __version__
-from kg.build import ENGINES, build, validate_project
+from kg.build import ENGINES, build, build_inputs, validate_project
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
@@ -63,6 +68,40 @@ def _add_with(parser: argparse.ArgumentParser) -> None:
     )
 
 
+T = TypeVar("T")
+
+
+def _interruptible(work: Callable[[], T], *, timeout: Optional[float], what: str) -> T:
+    """Run ``work`` in a worker thread while this one waits: Ctrl-C, SIGTERM and ``timeout`` act at once.
+
+    Oxigraph evaluates a query in native code that holds no Python lock but checks no
+    signal either: run in this thread, a runaway query ignores Ctrl-C until it ends.
+    Waiting here instead, the signal is handled within a tenth of a second and the
+    process exits; the abandoned worker cannot be stopped, and ends with the process.
+
+    :raises KGError: ``timeout`` seconds passed first.
+    """
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as error:  # handed to the waiting thread, raised there
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, name="kg-work", daemon=True)
+    worker.start()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while worker.is_alive():
+        wait = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
+        if wait <= 0:
+            raise KGError(f"{what} did not finish within {timeout:g} s (--timeout); stopped")
+        worker.join(wait)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 # -- kg validate ------------------------------------------------------------------
 
 
@@ -74,6 +113,15 @@ def _add_validate(subparsers) -> None:
         "Exit 0 when it conforms, 1 when it has violations (warnings do not fail it), 2 on error.",
     )
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
+    parser.add_argument(
+        "--severity", choices=_SEVERITIES, default="warning",
+        help="text: show results of this severity and above in full (default: warning; the summary counts all)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="text: show every result in full (--severity info)")
+    parser.add_argument(
+        "--timeout", type=_seconds, metavar="SECONDS",
+        help="stop the validation after this many seconds, with exit code 2 (default: no limit)",
+    )
     _add_engine(parser)
     _add_with(parser)
     parser.set_defaults(run=_run_validate)
@@ -91,13 +139,20 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 
 def _run_validate(args: argparse.Namespace) -> int:
     graphs = load_project(_project(args), require_shapes=True)
-    report = validate_project(graphs, engine=args.engine)
+    report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
     if args.format == "json":
         print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
         print(bind_prefixes(report.graph).serialize(format="turtle"), end="")
     else:
-        _print_report(report, graphs, sys.stdout)
+        least = "info" if args.verbose else args.severity
+        _print_shape_counts(report, graphs, sys.stdout)
+        _print_report(report, graphs, sys.stdout, least=least)
+        hidden = [(name, n) for name, n in _severity_counts(report.results).items() if n and not _shown(name, least)]
+        if hidden:
+            names = " and ".join(_plural(n, name.lower()) for name, n in hidden)
+            print(f"{names} not shown; see {'them' if sum(n for _, n in hidden) > 1 else 'it'} with "
+                  f"--severity {hidden[-1][0].lower()} (or --verbose)")
         print(_summary(report, graphs))
     return EXIT_OK if report.conforms else EXIT_FAILED
 
@@ -135,10 +190,47 @@ def _report_json(report: ValidationReport, graphs: ProjectGraphs) -> dict:
     }
 
 
-def _print_report(report: ValidationReport, graphs: ProjectGraphs, out: TextIO) -> None:
+#: The severities of SHACL results, most severe first, as ``--severity`` names them.
+_SEVERITIES = ("violation", "warning", "info")
+
+
+def _shown(severity_name: str, least: str) -> bool:
+    """Whether a result of ``severity_name`` (``Violation``...) is printed for ``--severity least``."""
+    return _SEVERITIES.index(severity_name.lower()) <= _SEVERITIES.index(least)
+
+
+def _severity_counts(results) -> dict[str, int]:
+    counts = {name.capitalize(): 0 for name in _SEVERITIES}
+    for result in results:
+        counts[result.severity_name] = counts.get(result.severity_name, 0) + 1
+    return counts
+
+
+def _print_shape_counts(report: ValidationReport, graphs: ProjectGraphs, out: TextIO) -> None:
+    """A table of the results per shape and severity, with the totals: the report at a glance."""
+    if not report.results:
+        return
+    per_shape: dict[str, list] = defaultdict(list)
+    for result in report.results:
+        shape = report.named_shape(result)
+        name = shape.n3(graphs.shapes.namespace_manager) if graphs.shapes is not None else qname(shape)
+        per_shape[name if isinstance(shape, URIRef) else "a blank-node shape"].append(result)
+    width = max(len("total"), *(len(name) for name in per_shape))
+    columns = [f"{name.capitalize()}s" for name in _SEVERITIES]
+    print(f"{'results per shape':{width + 2}}  " + "  ".join(f"{c:>10}" for c in columns), file=out)
+    rows = sorted(per_shape.items(), key=lambda item: (-len(item[1]), item[0])) + [("total", report.results)]
+    for name, results in rows:
+        counts = _severity_counts(results)
+        print(f"  {name:{width}}  " + "  ".join(f"{counts[c[:-1]]:>10}" for c in columns), file=out)
+    print(file=out)
+
+
+def _print_report(report: ValidationReport, graphs: ProjectGraphs, out: TextIO, *, least: str = "info") -> None:
+    """Each result of severity ``least`` or above in full, grouped by severity and rule."""
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for result in report.results:
-        groups[(result.severity_name, report.rule(result))].append(result)
+        if _shown(result.severity_name, least):
+            groups[(result.severity_name, report.rule(result))].append(result)
     for (severity, rule), results in groups.items():
         print(f"{severity}: {rule} ({len(results)})", file=out)
         for result in results:
@@ -186,12 +278,12 @@ def _run_build(args: argparse.Namespace) -> int:
     project = _project(args)
     out_dir = args.out if args.out is not None else project.default_build_dir
     try:
-        result = build(project, out_dir, force=args.force, engine=args.engine)
+        result = build(project, out_dir, force=args.force, engine=args.engine, progress=_progress())
     except BuildError as error:
         if error.report is None:
             raise
         graphs = load_project(project)
-        _print_report(error.report, graphs, sys.stderr)
+        _print_report(error.report, graphs, sys.stderr, least="warning")
         print(f"kg: {error}", file=sys.stderr)
         return EXIT_FAILED
     counts = result.counts
@@ -208,6 +300,13 @@ def _run_build(args: argparse.Namespace) -> int:
     elif report.warnings:
         print(f"{_plural(len(report.warnings), 'warning')}; see kg validate")
     return EXIT_OK
+
+
+def _progress() -> Optional[Callable[[str], None]]:
+    """Where long work reports its stages: standard error when it is a terminal, else nowhere."""
+    if not sys.stderr.isatty():
+        return None
+    return lambda line: print(f"kg: {line}", file=sys.stderr, flush=True)
 
 
 # -- kg stats ---------------------------------------------------------------------
@@ -310,7 +409,7 @@ def _query_store(args: argparse.Namespace):
 
 def _draw(path: Path, dot: str, *, engine: str = "dot", options: Sequence[str] = (), out: TextIO = sys.stdout) -> None:
     """Draw the DOT text ``dot`` into ``path``, in the format its suffix names."""
-    from kg.export import write_file
+    from kg.files import write_file
 
     picture_format = output_format(path)
     if not path.parent.is_dir():
@@ -330,6 +429,7 @@ def _add_chart(subparsers) -> None:
     parser.add_argument("company", metavar="COMPANY", help="the company, by name or other name (e.g. Alibaba)")
     parser.add_argument("--as-of", default=date_today(), metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
+    _add_with(parser)
     parser.set_defaults(run=_run_chart)
 
 
@@ -401,15 +501,17 @@ def _add_diff(subparsers) -> None:
     parser.add_argument("--to", dest="end", required=True, metavar="D2", help="the later date")
     parser.add_argument("--format", choices=("text", "md"), default="text", help="report format (default: text)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="also draw the changes (.svg, .png or .dot)")
+    _add_with(parser)
     parser.set_defaults(run=_run_diff)
 
 
 def _run_diff(args: argparse.Namespace) -> int:
     changes = diff_charts(_query_store(args), company=args.company, start=args.start, end=args.end)
+    # The report first, so that a picture that cannot be drawn (no Graphviz) does not cost it.
+    print(diff_report(changes, markdown=args.format == "md"), end="", flush=True)
     if args.output:
         # The report is the output; the notice goes to stderr so that it can be redirected.
         _draw(args.output, diff_dot(changes), out=sys.stderr)
-    print(diff_report(changes, markdown=args.format == "md"), end="")
     return EXIT_OK
 
 
@@ -427,6 +529,7 @@ def _add_changes(subparsers) -> None:
     parser.add_argument("old", type=Path, metavar="OLD", help="the earlier version")
     parser.add_argument("new", type=Path, metavar="NEW", help="the later version")
     parser.add_argument("--format", choices=("text", "md"), default="text", help="output format (default: text)")
+    _add_with(parser)
     parser.set_defaults(run=_run_changes)
 
 
@@ -453,7 +556,7 @@ def _built_graphs(args: argparse.Namespace) -> dict[str, list]:
 
     project = _project(args)
     build_dir = args.build_dir if args.build_dir is not None else project.default_build_dir
-    problem = outdated_build([*project.ontology_files, *project.shapes_files, *project.data_files], build_dir)
+    problem = outdated_build(build_inputs(project), build_dir)
     if problem:
         raise BuildError(problem)
     return build_graphs(build_dir)
@@ -479,7 +582,8 @@ def _add_export(subparsers) -> None:
     parser.add_argument("--with-inferred", action="store_true", help="include the OWL 2 RL inferences")
     parser.add_argument(
         "-o", "--output", type=Path, metavar="FILE",
-        help="write to FILE, replacing it only once complete (default: standard output)",
+        help="write to FILE, replacing it only once complete; a link is followed, a pipe or device written "
+        "through (default: standard output)",
     )
     _add_build_dir(parser)
     _add_with(parser)
@@ -487,7 +591,8 @@ def _add_export(subparsers) -> None:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from kg.export import serialize, write_file
+    from kg.export import serialize
+    from kg.files import write_file
 
     graphs = _built_graphs(args)
     if not args.with_inferred:
@@ -534,13 +639,15 @@ def _add_load(subparsers) -> None:
     parser.add_argument("--graph", type=_iri, metavar="IRI", help="the named graph to replace (default: the default graph)")
     _add_timeout(parser)
     _add_build_dir(parser)
+    _add_with(parser)
     parser.set_defaults(run=_run_load)
 
 
 def _add_timeout(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=_seconds, default=300.0, metavar="SECONDS",
-        help="seconds to wait for each answer of the endpoint (default: 300)",
+        help="seconds to wait for each answer of an endpoint, or for a local engine's whole answer "
+        "(default: 300); past it, exit code 2",
     )
 
 
@@ -554,22 +661,11 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _sigterm_interrupts() -> None:
-    """Have ``kill`` (SIGTERM) stop us as Ctrl-C does, through ``KeyboardInterrupt`` and its clean-up."""
-    import signal
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
-
-
 def _run_load(args: argparse.Namespace) -> int:
     from kg.store import SparqlEndpoint, replace_graph
 
     graphs = _built_graphs(args)
     endpoint = SparqlEndpoint(args.endpoint, update_url=args.update, store_url=args.store, timeout=args.timeout)
-    _sigterm_interrupts()
     loaded = replace_graph(endpoint, [t for triples in graphs.values() for t in triples], graph=args.graph)
     where = f"graph <{args.graph}>" if args.graph else "the default graph"
     if loaded.leftovers:
@@ -597,6 +693,7 @@ def _add_serve(subparsers) -> None:
         help="accept SPARQL updates and Graph Store writes (anyone who reaches the port can change or drop the data)",
     )
     _add_build_dir(parser)
+    _add_with(parser)
     parser.set_defaults(run=_run_serve)
 
 
@@ -619,7 +716,6 @@ def _run_serve(args: argparse.Namespace) -> int:
     graphs = _built_graphs(args)
     # `kill` stops the server as Ctrl-C does; and Ctrl-C (SIGINT) does even when a shell
     # started us in the background, which would have us ignore it.
-    _sigterm_interrupts()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     with serving([t for triples in graphs.values() for t in triples], port=args.port, writable=args.writable) as (server, count):
         mode = "read-write: anyone who reaches the port can change the data" if args.writable else "read-only"
@@ -649,6 +745,7 @@ def _add_timeline(subparsers) -> None:
     parser.add_argument("--to", dest="end", metavar="D2", help="last date (default: the query's, 2026-12-31)")
     parser.add_argument("--type", metavar="TYPE", help="only events of this type, e.g. PersonnelChange (default all)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
+    _add_with(parser)
     parser.set_defaults(run=_run_timeline)
 
 
@@ -684,7 +781,8 @@ def _run_queries(args: argparse.Namespace) -> int:
         for param in query.params:
             default = f", default {param.default}" if param.default else ", optional"
             about = f"  {param.description}" if param.description else ""
-            print(f"  --param {param.name}=<{param.type}{default}>{about}")
+            kind = "|".join(param.values) if param.values else param.type
+            print(f"  --param {param.name}=<{kind}{default}>{about}")
     return EXIT_OK
 
 
@@ -751,7 +849,10 @@ def _run_query(args: argparse.Namespace) -> int:
         query = Query.from_file(args.file)
     else:
         query = find_query(args.name, load_catalogue(*_project(args).query_dirs))
-    result = run_query(query, _query_target(args, query), params=params)
+    target = _query_target(args, query)
+    # An endpoint applies --timeout to each of its answers; a local engine to the whole query.
+    limit = None if args.endpoint else args.timeout
+    result = _interruptible(lambda: run_query(query, target, params=params), timeout=limit, what="the query")
     sys.stdout.write(result.serialize(args.format))
     return EXIT_OK
 
@@ -765,6 +866,7 @@ def _add_docs(subparsers) -> None:
         "messages, and the named queries with their summaries and parameters.",
     )
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="the folder to write index.html into")
+    _add_with(parser)
     parser.set_defaults(run=_run_docs)
 
 
@@ -859,7 +961,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         with warnings.catch_warnings():  # what the loader noticed (kg.load.LoadWarning), on stderr
             warnings.simplefilter("always", LoadWarning)
             warnings.showwarning = functools.partial(_show_warning, warnings.showwarning, set())
-            return args.run(args)
+            return _run(args)
     except KGError as error:
         print(f"kg: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -868,6 +970,54 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command, with SIGTERM and SIGHUP unwinding it as Ctrl-C would (see :func:`_sigterm_raises`)."""
+    try:
+        with _sigterm_raises():
+            return args.run(args)
+    except _Terminated as stop:
+        with contextlib.suppress(OSError):  # a hung-up terminal takes no more output
+            print(f"kg: {'terminated' if stop.signum == signal.SIGTERM else 'hung up'}", file=sys.stderr)
+        return 128 + stop.signum
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is: every clean-up that Ctrl-C runs (``finally``
+    blocks, ``except KeyboardInterrupt``) runs for it too; only the message and exit code differ."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: The signals that end ``kg`` by default with nothing cleaned up: a ``kill``, a closed terminal.
+_ENDING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while running (those still at their default).
+
+    The default would end the process at once, leaving a build's temporary folder behind;
+    raised, they unwind like Ctrl-C does. The previous handlers are restored afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise _Terminated(signum)
+
+    taken = [signum for signum in _ENDING if signal.getsignal(signum) == signal.SIG_DFL]
+    for signum in taken:
+        signal.signal(signum, terminate)
+    try:
+        yield
+    finally:
+        for signum in taken:
+            signal.signal(signum, signal.SIG_DFL)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ One self-contained page, ``index.html`` (no scripts, no fetched styles): the ont
 own classes, properties and individuals with their labels, comments, super-classes and
 super-properties, domains and ranges; each shape with its targets and messages; and
 the query catalogue with summaries and parameters. Every text from the graphs is
-escaped with :func:`html.escape`. Written with :func:`kg.export.write_file` (a
+escaped with :func:`html.escape`. Written with :func:`kg.files.write_file` (a
 temporary file renamed over the old one), so a failed run leaves the old page.
 
 >>> from rdflib import Graph
@@ -254,7 +254,9 @@ def _query_section(catalogue: Mapping[str, Query]) -> str:
     parts = []
     for name, query in sorted(catalogue.items()):
         params = "".join(
-            f"<tr><td><code>{_e(p.name)}</code></td><td>{_e(p.type)}</td><td>{_e(p.default or '')}</td>"
+            f"<tr><td><code>{_e(p.name)}</code></td><td>{_e(p.type)}"
+            + (f": one of {_e(', '.join(p.values))}" if p.values else "")
+            + f"</td><td>{_e(p.default or '')}</td>"
             f"<td>{_e(p.description)}</td></tr>"
             for p in query.params
         )
@@ -287,17 +289,20 @@ def docs_html(
         }
     page = _Page(documented, [ontology] + ([shapes] if shapes is not None else []))
     sections = _ontology_sections(page, ontology) + (_shape_sections(page, shapes) if shapes is not None else [])
+    # The project's ontology first, then the extensions that import it; not the ontologies
+    # it imports (the restated W3C axioms), whose IRIs share its prefix.
+    core = URIRef(str(RKG).rstrip("#"))
     header = ""
-    for node in ontology.subjects(RDF.type, OWL.Ontology):
+    for node in sorted(ontology.subjects(RDF.type, OWL.Ontology), key=lambda n: (n != core, str(n))):
         names = _texts(ontology, node, DCTERMS.title)
-        if str(node).startswith(str(RKG).rstrip("#")) and names:
-            version = _texts(ontology, node, OWL.versionInfo)
-            description = _texts(ontology, node, DCTERMS.description)
-            header = (
-                f"<p><strong>{_e(names[0])}</strong>" + (f", version {_e(version[0])}" if version else "")
-                + f" &mdash; <code>{_e(node)}</code></p>" + "".join(f"<p>{_e(d)}</p>" for d in description)
-            )
-            break
+        if not names or (node != core and (node, OWL.imports, core) not in ontology):
+            continue
+        version = _texts(ontology, node, OWL.versionInfo)
+        description = _texts(ontology, node, DCTERMS.description) if node == core else []
+        header += (
+            f"<p><strong>{_e(names[0])}</strong>" + (f", version {_e(version[0])}" if version else "")
+            + f" &mdash; <code>{_e(node)}</code></p>" + "".join(f"<p>{_e(d)}</p>" for d in description)
+        )
     nav, body = [], []
     for key, heading, entries in sections:
         nav.append(
@@ -332,7 +337,7 @@ def write_docs(
 
     :raises BuildError: the folder or file cannot be written.
     """
-    from kg.export import write_file
+    from kg.files import write_file
 
     folder = Path(out_dir)
     try:

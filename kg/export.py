@@ -35,8 +35,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
-import shutil
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence, Union
 
@@ -45,23 +43,25 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import BuildError, display_path
+from kg.files import replace_folder
 from kg.vocab import GRAPH, PREFIXES, bind_prefixes
 
 __all__ = [
     "BUILD_FILES",
     "EXPORT_FORMATS",
     "GENID",
+    "INPUTS_FILE",
     "build_graphs",
     "export",
+    "input_digests",
     "ntriples",
     "outdated_build",
     "serialize",
     "skolem_iris",
-    "write_file",
 ]
 
 GENID = "https://w3id.org/restructuring-kg/.well-known/genid/"
-#: The files :func:`export` writes.
+#: The files :func:`export` writes (``inputs.json`` when given the inputs' digests).
 BUILD_FILES = (
     "asserted.ttl",
     "asserted.nt",
@@ -70,6 +70,7 @@ BUILD_FILES = (
     "inferred.nt",
     "inferred.jsonld",
     "graph.trig",
+    "inputs.json",
 )
 
 Triple = tuple[Node, Node, Node]
@@ -260,83 +261,89 @@ def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
     return graphs
 
 
+#: The file of a build that records the digests of the files it was made from.
+INPUTS_FILE = "inputs.json"
+
+
+def input_digests(files: Sequence[Union[str, os.PathLike]]) -> dict[str, str]:
+    """The SHA-256 of each file's content, by its absolute path: what :func:`outdated_build` compares.
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "acme.ttl"
+    >>> _ = path.write_text("")
+    >>> input_digests([path]) == {str(path.resolve()): hashlib.sha256(b"").hexdigest()}
+    True
+    """
+    digests = {}
+    for file in files:
+        path = Path(file).resolve()
+        digest = hashlib.sha256()
+        try:
+            with open(path, "rb") as stream:
+                for block in iter(lambda: stream.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as error:
+            raise BuildError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+        digests[str(path)] = digest.hexdigest()
+    return dict(sorted(digests.items()))
+
+
 def outdated_build(files: Sequence[Union[str, os.PathLike]], out_dir: Union[str, os.PathLike]) -> Optional[str]:
     """Why the build in ``out_dir`` does not reflect ``files`` (the project's inputs), or ``None``.
 
-    A build is out of date when it is missing or older than one of the files.
+    The build records the digest of every file it was made from (:data:`INPUTS_FILE`);
+    it is out of date when a file's content differs, or a file was added or removed,
+    whatever the files' times say (a file copied in with an old time is seen).
     """
     path = Path(out_dir) / "graph.trig"
     if not path.is_file():
         return f"{display_path(out_dir)}: no build there; run `kg build` first"
-    built = path.stat().st_mtime
-    newer = sorted(Path(f) for f in files if Path(f).stat().st_mtime > built)
-    if newer:
-        more = f" and {len(newer) - 1} more" if len(newer) > 1 else ""
-        return f"{display_path(out_dir)}: the build is older than {display_path(newer[0])}{more}; run `kg build` first"
-    return None
-
-
-def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed over it: all or nothing.
-
-    :raises BuildError: the file cannot be written (the previous file, if any, is kept).
-    """
-    target = Path(path).absolute()
-    temporary = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    rebuild = "; run `kg build` first"
     try:
-        with open(temporary, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except OSError as error:
-        raise BuildError(f"{display_path(target)}: cannot write ({error.strerror or error})") from None
-    finally:
-        if temporary.exists():
-            temporary.unlink()
+        recorded = json.loads((Path(out_dir) / INPUTS_FILE).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"{display_path(out_dir)}: the build does not record what it was made from (an older kg made it){rebuild}"
+    current = input_digests(files)
+    changes = (
+        [f"{display_path(f)} changed" for f in current if f in recorded and recorded[f] != current[f]]
+        + [f"{display_path(f)} is new" for f in current if f not in recorded]
+        + [f"{display_path(f)} is gone" for f in recorded if f not in current]
+    )
+    if changes:
+        more = f" (and {len(changes) - 1} more)" if len(changes) > 1 else ""
+        return f"{display_path(out_dir)}: the build is out of date: {changes[0]} since it was made{more}{rebuild}"
+    return None
 
 
 def _replace_folder(target: Path, write: Callable[[Path], None]) -> None:
     """Run ``write`` on a new folder beside ``target``, then put that folder in its place."""
-    if target.exists() and not target.is_dir():
-        raise BuildError(f"{display_path(target)}: exists and is not a folder")
-    if target.is_dir():
-        unknown = sorted(p.name for p in target.iterdir() if p.name not in BUILD_FILES)
+    try:
+        names = [p.name for p in target.iterdir()] if target.is_dir() else []
+    except OSError as error:
+        raise BuildError(f"{display_path(target)}: cannot read the folder ({error.strerror or error})") from None
+    if names:
+        unknown = sorted(name for name in names if name not in BUILD_FILES)
         if unknown:
             raise BuildError(
                 f"{display_path(target)}: refusing to replace a folder that holds files a build does not "
                 f"write ({', '.join(unknown[:5])}); choose another --out"
             )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
-    staging = target.parent / f".{target.name}.tmp-{token}"
-    staging.mkdir()
-    try:
-        write(staging)
-        if target.exists():
-            old = target.parent / f".{target.name}.old-{token}"
-            target.rename(old)
-            try:
-                staging.rename(target)
-            except BaseException:
-                old.rename(target)
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
-    except OSError as error:
-        raise BuildError(f"{display_path(target)}: cannot write the build ({error.strerror or error})") from None
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+    replace_folder(target, write, what="the build")
 
 
 def export(
-    out_dir: Union[str, os.PathLike], *, ontology: Graph, asserted: Graph, inferred: Graph
+    out_dir: Union[str, os.PathLike],
+    *,
+    ontology: Graph,
+    asserted: Graph,
+    inferred: Graph,
+    inputs: Optional[Mapping[str, str]] = None,
 ) -> dict[str, int]:
     """Write ``asserted`` and ``inferred`` (and, in ``graph.trig``, ``ontology``) to ``out_dir``.
 
-    ``out_dir`` is replaced as a whole; it must not hold files of its own.
+    ``out_dir`` is replaced as a whole; it must not hold files of its own. ``inputs``
+    (from :func:`input_digests`) is recorded in :data:`INPUTS_FILE` for
+    :func:`outdated_build`.
     Returns the number of triples written per graph.
 
     :raises BuildError: the folder cannot be written, or holds other files.
@@ -352,6 +359,9 @@ def export(
         _write_files(folder, "asserted", triples["asserted"])
         _write_files(folder, "inferred", triples["inferred"])
         (folder / "graph.trig").write_bytes(serialize(triples, "trig"))
+        if inputs is not None:
+            record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
+            (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     _replace_folder(target, write)
     return {name: len(graph_triples) for name, graph_triples in triples.items()}

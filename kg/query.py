@@ -36,6 +36,7 @@ group; user text never becomes SPARQL syntax.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import difflib
 import re
@@ -65,6 +66,7 @@ __all__ = [
     "Param",
     "Query",
     "bind_query",
+    "date_span",
     "find_query",
     "load_catalogue",
     "query_graph",
@@ -118,7 +120,7 @@ ENGINES = ("rdflib", "oxigraph")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 _HEADER_KEYS = ("summary", "description", "params", "needs")
-_PARAM_KEYS = ("name", "type", "default", "description")
+_PARAM_KEYS = ("name", "type", "default", "description", "values")
 
 
 # -- Parameters -----------------------------------------------------------------
@@ -158,7 +160,22 @@ def _period(value: str, graph: Any) -> Identifier:
     return Literal(value.strip().lower())
 
 
+def _expand(value: str) -> str:
+    """``value`` with a project prefix (``rorg:alibaba-group``, as results print it) expanded.
+
+    >>> _expand("rorg:alibaba-group")
+    'https://w3id.org/restructuring-kg/id/org/alibaba-group'
+    >>> _expand("urn:x:y")
+    'urn:x:y'
+    """
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return value
+
+
 def _iri(value: str, graph: Any) -> Identifier:
+    value = _expand(value)
     if not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+\Z", value):
         raise ValueError(f"{value!r} is not an absolute IRI")
     term = URIRef(value)
@@ -180,7 +197,7 @@ def _named(kind: str) -> Callable[[str, Any], Identifier]:
         # A name or IRI as given is looked up; only if nothing bears it are all names
         # compared (in any case, and by the IRI's last segment), which at a million
         # triples takes the better part of a second.
-        given = value.strip()
+        given = _expand(value.strip())
         wanted = given.casefold()
         found: set[URIRef] = set()
         if given:
@@ -250,11 +267,21 @@ class Param:
     type: str
     default: Optional[str] = None
     description: str = ""
+    #: The values allowed, when the header lists them (``values: a, b``); any otherwise.
+    values: tuple[str, ...] = ()
 
     def resolve(self, value: Any, graph: Any, *, query: str = "query") -> Identifier:
-        """The RDF term for ``value``; raises :class:`ParameterError` naming the parameter."""
+        """The RDF term for ``value``; raises :class:`ParameterError` naming the parameter.
+
+        An empty value is refused (leave the parameter out for its default), and so is
+        a value not among :attr:`values` when the header lists them.
+        """
         text = value.isoformat() if isinstance(value, datetime.date) else str(value)
         try:
+            if not text.strip():
+                raise ValueError("empty; give a value, or leave the parameter out for its default")
+            if self.values and text.strip() not in self.values:
+                raise ValueError(f"{text!r} is not one of {', '.join(self.values)}")
             return PARAM_TYPES[self.type](text, graph)
         except ValueError as error:
             raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from None
@@ -296,6 +323,7 @@ class Query:
                 type=p["type"],
                 default=p.get("default"),
                 description=p.get("description", ""),
+                values=tuple(v.strip() for v in p.get("values", "").split(",") if v.strip()),
             )
             for p in header.get("params", [])
         )
@@ -494,16 +522,49 @@ def bind_query(
         )
     bound: list[tuple[str, Identifier]] = []
     for p in query.params:
-        value = params.get(p.name, p.default)
-        if value is None or value == "":
+        value = params[p.name] if p.name in params else p.default
+        if value is None or (value == "" and p.name not in params):
             continue
         bound.append((p.name, p.resolve(value, graph, query=query.name)))
+    _check_range(query, dict(bound))
     if not bound:
         return query.text
     names = " ".join(f"?{name}" for name, _ in bound)
     terms = " ".join(sparql_term(term) for _, term in bound)
     at = _where_group(query.text)
     return f"{query.text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{query.text[at:]}"
+
+
+def date_span(date: str) -> tuple[datetime.date, datetime.date]:
+    """The first and last day of a date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) at its precision.
+
+    >>> date_span("2026-02")
+    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
+    >>> date_span("2025")
+    (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    """
+    parts = [int(p) for p in str(date).split("-")]
+    if len(parts) == 3:
+        day = datetime.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        return datetime.date(parts[0], parts[1], 1), datetime.date(
+            parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1]
+        )
+    return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
+
+
+def _check_range(query: Query, bound: Mapping[str, Identifier]) -> None:
+    """Refuse a range whose ``from`` starts after its ``to`` ends (it would answer nothing)."""
+    dates = (XSD.date, XSD.gYearMonth, XSD.gYear)
+    start, end = (
+        date_span(bound[name]) if isinstance(bound.get(name), Literal) and bound[name].datatype in dates else None
+        for name in ("from", "to")
+    )
+    if start is not None and end is not None and start[0] > end[1]:
+        raise ParameterError(
+            f"query {query.name!r}: the range is empty: from {bound['from']} is after to {bound['to']}"
+        )
 
 
 def run_query(

@@ -35,7 +35,6 @@ import csv
 import datetime
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional, Union
@@ -44,6 +43,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import TemplateError, display_path
+from kg.files import write_file
 from kg.load import ProjectGraphs
 from kg.validate import ValidationReport, validate
 from kg.vocab import DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, RKG, SKOS, TIME, XSD, bind_prefixes, label, qname
@@ -469,13 +469,8 @@ def apply_template(
 
 
 def write_turtle(graph: Graph, path: Union[str, os.PathLike]) -> None:
-    """Write ``graph`` as Turtle to ``path`` atomically: the file appears whole or not at all."""
-    path = Path(path)
-    text = bind_prefixes(graph).serialize(format="turtle")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except OSError as error:
-        raise TemplateError(f"{display_path(path)}: cannot write ({error.strerror or error})") from None
+    """Write ``graph`` as Turtle to ``path`` atomically: the file appears whole or not at all.
+
+    :raises BuildError: the file cannot be written (see :func:`kg.files.write_file`).
+    """
+    write_file(path, bind_prefixes(graph).serialize(format="turtle").encode("utf-8"))

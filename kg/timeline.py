@@ -17,7 +17,6 @@ come from the same text.
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from kg.chart import check_date, dot_id, dot_label, resolve_company
 from kg.errors import ParameterError, QueryError
-from kg.query import Query, load_catalogue, run_query
+from kg.query import Query, date_span as period, load_catalogue, run_query
 
 __all__ = ["Event", "Timeline", "event_timeline", "period", "timeline_dot"]
 
@@ -91,25 +90,6 @@ class Timeline:
     def companies(self) -> list[str]:
         """The companies with events, by name."""
         return sorted({e.company for e in self.events})
-
-
-def period(date: str) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of a date at its precision.
-
-    >>> period("2026-02")
-    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
-    >>> period("2025")
-    (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
-    """
-    parts = [int(p) for p in date.split("-")]
-    if len(parts) == 3:
-        day = datetime.date(*parts)
-        return day, day
-    if len(parts) == 2:
-        return datetime.date(parts[0], parts[1], 1), datetime.date(
-            parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1]
-        )
-    return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
 
 
 def event_timeline(

@@ -56,6 +56,40 @@ def test_validate_violations_exit_1_and_name_node_label_file_path_and_message(ma
     assert out.splitlines()[-1].endswith("the data does not conform")
 
 
+def test_validate_prints_one_screen_on_the_shipped_data_with_infos_on_request(capsys):
+    code, out, _ = run(capsys, "validate")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) <= 24, out  # one screen
+    assert lines[0].split() == ["results", "per", "shape", "Violations", "Warnings", "Infos"]
+    total = next(line for line in lines if line.split()[:1] == ["total"])
+    infos = int(total.split()[3])
+    assert infos > 0 and not any(line.startswith("Info:") for line in lines)
+    assert f"{infos} infos not shown; see them with --severity info (or --verbose)" in lines
+    for flags in (["--verbose"], ["--severity", "info"]):
+        code, full, _ = run(capsys, "validate", *flags)
+        assert code == 0
+        assert any(line.startswith("Info:") for line in full.splitlines())
+        assert sum(line.startswith("    ") for line in full.splitlines()) == infos  # each in full
+        assert "not shown" not in full
+
+
+def test_validate_summary_counts_per_shape_and_shows_violations_in_full(make_project, capsys):
+    project = make_project(data={"acme.ttl": VIOLATING})
+    code, out, _ = run(capsys, "--root", project.root, "validate")
+    assert code == 1
+    table = out.split("\n\n")[0].splitlines()
+    rows = {line.split()[0]: [int(n) for n in line.split()[1:]] for line in table[1:]}
+    assert rows["total"] == [1, 2, 0]
+    assert rows["ex:OrganizationShape"] == [1, 0, 0]  # shapes by their short names
+    assert rows["ex:PersonShape"] == [0, 2, 0]
+    assert "Violation: organization, rdfs:label: MinCount (1)" in out
+    assert "    rdfs:label: An organization has a label." in out
+    code, only, _ = run(capsys, "--root", project.root, "validate", "--severity", "violation")
+    assert "Violation: organization" in only and "Warning:" not in only
+    assert "2 warnings not shown; see them with --severity warning (or --verbose)" in only
+
+
 def test_validate_json(make_project, capsys):
     project = make_project(data={"acme.ttl": VIOLATING})
     code, out, _ = run(capsys, "--root", project.root, "validate", "--format", "json")
@@ -245,3 +279,33 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     for command in ("validate", "build", "stats", "sources"):
         assert command in out
+
+
+def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project, tmp_path):
+    import pty
+
+    project = make_project()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    argv = [sys.executable, "-m", "kg", "--root", str(project.root), "build", "--out", str(tmp_path / "out")]
+    main_fd, terminal = pty.openpty()
+    try:
+        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=terminal, timeout=300)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main_fd)
+    assert done.returncode == 0
+    lines = shown.decode().splitlines()
+    assert [line.split()[1] for line in lines] == ["loading", "loaded", "validated:", "inferred"]
+    assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data and ")
+    assert lines[2].startswith("kg: validated: 0 violations, 2 warnings")
+    piped = kg_process("--root", project.root, "build", "--out", tmp_path / "out")
+    assert piped.returncode == 0 and piped.stderr == ""

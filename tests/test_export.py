@@ -15,7 +15,8 @@ from conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.errors import BuildError
-from kg.export import EXPORT_FORMATS, GENID, write_file
+from kg.export import EXPORT_FORMATS, GENID
+from kg.files import write_file
 from kg.vocab import GRAPH
 
 
@@ -127,7 +128,46 @@ def test_a_build_older_than_the_data_is_refused(tmp_path, capsysbinary):
     build(project, project.default_build_dir)
     data = project.data_dir / "acme.ttl"
     later = time.time() + 5
+    data.write_text(data.read_text(encoding="utf-8") + '\nrorg:acme skos:altLabel "ACME"@en .\n', encoding="utf-8")
     os.utime(data, (later, later))
     code, out, err = export(capsysbinary, project)
     assert code == 2 and out == b""
-    assert "the build is older than" in err and "acme.ttl" in err
+    assert "the build is out of date: " in err and "acme.ttl changed since it was made" in err
+
+
+def test_a_data_file_copied_in_with_an_old_time_is_seen(tmp_path, capsysbinary):
+    """The check compares content, not times: cp -p of an older file still makes the build stale."""
+    project = write_project(tmp_path / "project")
+    build(project, project.default_build_dir)
+    data = project.data_dir / "acme.ttl"
+    copied = tmp_path / "copied.ttl"
+    copied.write_text(data.read_text(encoding="utf-8") + '\nrorg:acme skos:altLabel "ACME"@en .\n', encoding="utf-8")
+    os.utime(copied, (1_000_000_000, 1_000_000_000))  # 2001, long before the build
+    os.replace(copied, data)
+    assert data.stat().st_mtime < (project.default_build_dir / "graph.trig").stat().st_mtime
+    code, out, err = export(capsysbinary, project)
+    assert code == 2 and out == b""
+    assert "acme.ttl changed since it was made" in err and "run `kg build` first" in err
+
+
+def test_a_new_or_removed_data_file_makes_the_build_stale(tmp_path, capsysbinary):
+    project = write_project(tmp_path / "project")
+    build(project, project.default_build_dir)
+    extra = project.data_dir / "extra.ttl"
+    extra.write_text("", encoding="utf-8")
+    os.utime(extra, (1_000_000_000, 1_000_000_000))
+    code, _, err = export(capsysbinary, project)
+    assert code == 2 and "extra.ttl is new since it was made" in err
+    extra.unlink()
+    assert export(capsysbinary, project)[0] == 0  # back as built
+    (project.data_dir / "acme.ttl").rename(tmp_path / "acme.ttl")
+    code, _, err = export(capsysbinary, project)
+    assert code == 2 and "acme.ttl is gone since it was made" in err
+
+
+def test_a_build_without_a_record_of_its_inputs_is_refused(tmp_path, capsysbinary):
+    project = write_project(tmp_path / "project")
+    build(project, project.default_build_dir)
+    (project.default_build_dir / "inputs.json").unlink()
+    code, _, err = export(capsysbinary, project)
+    assert code == 2 and "does not record what it was made from" in err
