@@ -45,18 +45,21 @@ from typing import Iterator, Optional
 import pyoxigraph
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
+from pyparsing import ParseBaseException, ParseResults
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
 from kg.fast.store import graph_of, to_rdflib
-from kg.validate import SH, ValidationReport, _results, format_path, validate as pyshacl_validate
-from kg.vocab import PREFIXES, RDF, RDFS, XSD
+from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
+from kg.validate import walk_query as _walk
+from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
 
 __all__ = ["Unsupported", "unsupported", "validate"]
 
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-_ALLOWED = {SH.Warning, SH.Info}  # severities that do not make a shape fail (allow_warnings, allow_infos)
 #: The constraint parameters this module compiles.
 _PARAMETERS = {
     SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.pattern, SH.flags, SH.languageIn,
@@ -71,6 +74,9 @@ _UNSUPPORTED = {
 }
 
 
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
 class Unsupported(Exception):
     """The shapes use a feature :mod:`kg.fast.validate` does not compile."""
 
@@ -83,6 +89,11 @@ class _Sparql:
     node: Node
     select: str
     messages: list[Literal]
+    #: the PREFIX declarations of this constraint (its own ``sh:prefixes``)
+    prologue: str = _PROLOGUE
+    #: whether joining the query's solutions with the focus nodes gives what pre-binding
+    #: ``$this`` to each focus node gives (else the query runs once per focus node)
+    join: bool = False
 
 
 @dataclass
@@ -104,25 +115,45 @@ class _Shape:
         own = sum(len(values) for parameter, values in self.params.items() if parameter != SH.flags)
         return own + len(self.sparql) + len(self.properties)
 
-    @property
-    def blocks(self) -> bool:
-        """Whether a result of this shape makes a focus node fail (pySHACL with warnings allowed)."""
-        return self.severity not in _ALLOWED
-
 
 class _Shapes:
     def __init__(self, graph: Graph):
         self.graph = graph
         self.shapes: dict[Node, _Shape] = {}
-        self.prologue = _PROLOGUE + "".join(
-            f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in self._declared().items()
-        )
+        self.prologue = _PROLOGUE
+        #: the parameters of the SPARQL-based constraint components the shapes graph declares
+        self.components = {p: c for c in _components(graph) for parameter in graph.objects(c, SH.parameter) for p in graph.objects(parameter, SH.path)
+                           if not str(p).startswith(str(SH))}
+        #: shapes with targets that this module cannot run, and why
+        self.unsupported: dict[Node, str] = {}
         for node in self._shape_nodes():
-            self.get(node)
+            try:
+                self.get(node)
+            except Unsupported as error:
+                if self.targeted(node):
+                    self.unsupported[node] = str(error)
 
-    def _declared(self) -> dict[str, str]:
+    def targeted(self, node: Node) -> bool:
+        """Whether ``node`` has targets of its own (explicit or an implicit class target)."""
+        g = self.graph
+        return any((node, t, None) in g for t in _TARGETS) or self.implicit_class(node)
+
+    def implicit_class(self, node: Node) -> bool:
+        """Whether the shape ``node`` is also a class (``rdfs:Class`` or a subclass of it,
+        ``owl:Class``...), so it targets its instances (SHACL 2.1.3.1)."""
+        g = self.graph
+        if (node, RDF.type, SH.NodeShape) not in g and (node, RDF.type, SH.PropertyShape) not in g:
+            return False
+        return any(_is_class(g, t) for t in g.objects(node, RDF.type))
+
+    def _declared(self, constraint: Node) -> dict[str, str]:
+        """The prefixes ``constraint`` declares with ``sh:prefixes`` (and the ontologies those
+        import with ``owl:imports``, in the shapes graph)."""
         declared = {}
-        for owner in set(self.graph.objects(None, SH.prefixes)):
+        owners = list(self.graph.objects(constraint, SH.prefixes))
+        for owner in list(owners):
+            owners += [o for o in self.graph.transitive_objects(owner, OWL.imports) if o not in owners]
+        for owner in owners:
             for declaration in self.graph.objects(owner, SH.declare):
                 prefix = self.graph.value(declaration, SH.prefix)
                 namespace = self.graph.value(declaration, SH.namespace)
@@ -144,6 +175,9 @@ class _Shapes:
         for parameter in _UNSUPPORTED:
             if (node, parameter, None) in g:
                 raise Unsupported(f"{parameter} on {node}")
+        for parameter, component in self.components.items():
+            if (node, parameter, None) in g:
+                raise Unsupported(f"the SPARQL-based constraint component {component} on {node}")
         path = g.value(node, SH.path)
         severity = g.value(node, SH.severity) or SH.Violation
         deactivated = any(bool(v.toPython()) for v in g.objects(node, SH.deactivated) if isinstance(v, Literal))
@@ -151,9 +185,9 @@ class _Shapes:
         for p, o in g.predicate_objects(node):
             if p in _PARAMETERS and p not in (SH.property, SH.sparql):
                 params.setdefault(p, []).append(o)
-        if (node, RDF.type, RDFS.Class) in g:
-            raise Unsupported(f"implicit class target on {node}")
-        targets = {t: sorted(g.objects(node, t)) for t in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)}
+        targets = {t: sorted(g.objects(node, t)) for t in _TARGETS}
+        if self.implicit_class(node):
+            targets[SH.targetClass] = sorted(set(targets[SH.targetClass]) | {node})
         shape = _Shape(
             node=node,
             path=path,
@@ -165,7 +199,22 @@ class _Shapes:
             params=params,
         )
         self.shapes[node] = shape
+        try:
+            self._parts(shape)
+        except Unsupported:
+            del self.shapes[node]
+            raise
+        return shape
+
+    def _parts(self, shape: _Shape) -> None:
+        g, node = self.graph, shape.node
         shape.properties = [self.get(p) for p in sorted(g.objects(node, SH.property), key=str)]
+        for member in itertools.chain(shape.params.get(SH.node, []), shape.params.get(SH["not"], [])):
+            self.get(member)
+        for parameter in (SH["or"], SH["and"], SH.xone):
+            for members in shape.params.get(parameter, []):
+                for member in self.items(members):
+                    self.get(member)
         for constraint in sorted(g.objects(node, SH.sparql), key=str):
             if any(True for _ in g.objects(constraint, SH.deactivated) if _.toPython() is True):
                 continue
@@ -173,14 +222,106 @@ class _Shapes:
             if select is None or g.value(constraint, SH.ask) is not None:
                 raise Unsupported(f"SPARQL constraint {constraint} without sh:select")
             text = str(select)
-            if re.search(r"\$(PATH|shapesGraph|currentShape)\b", text) or re.search(r"(?i)^\s*PREFIX", text, re.M):
-                raise Unsupported(f"SPARQL constraint {constraint} uses $PATH, $shapesGraph or PREFIX")
+            if re.search(r"[$?](PATH|shapesGraph|currentShape)\b", text):
+                raise Unsupported(f"SPARQL constraint {constraint} uses $PATH, $shapesGraph or $currentShape")
             messages = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
-            shape.sparql.append(_Sparql(constraint, text, messages))
-        return shape
+            prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
+                                           for prefix, namespace in self._declared(constraint).items())
+            shape.sparql.append(_Sparql(constraint, text, messages, prologue, _joinable(text)))
 
     def items(self, node: Node) -> list[Node]:
         return list(Collection(self.graph, node))
+
+
+_THIS = Variable("this")
+
+
+def _mentions_this(element) -> bool:
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        if item == _THIS:
+            return True
+        if isinstance(item, CompValue):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return False
+
+
+def _binds_this(group) -> bool:
+    """Whether the group pattern ``group`` binds ``$this`` in a triple pattern of its own, or
+    in every branch of a ``UNION`` of its own."""
+    for part in group.get("part") or []:
+        if part.name == "TriplesBlock" and _mentions_this(part):
+            return True
+        if part.name == "GroupOrUnionGraphPattern" and all(
+                b.name == "GroupGraphPatternSub" and _binds_this(b) for b in part["graph"]):
+            return True
+    return False
+
+
+def _safe(group) -> bool:
+    """Whether every use of ``$this`` in ``group`` sees it bound when it is bound by a join
+    (in a triple pattern, a FILTER, an OPTIONAL that is itself safe, or a UNION each of
+    whose branches binds it)."""
+    for part in group.get("part") or []:
+        if not _mentions_this(part) or part.name in ("TriplesBlock", "Filter"):
+            continue
+        if part.name == "OptionalGraphPattern" and _safe(part["graph"]):
+            continue
+        if part.name == "GroupOrUnionGraphPattern" and all(
+                b.name == "GroupGraphPatternSub" and _binds_this(b) and _safe(b) for b in part["graph"]):
+            continue
+        return False
+    return True
+
+
+_TOKEN = re.compile(r"""(?ix) (?P<select>\bSELECT\b) | (?P<where>\bWHERE\b|\{) | (?P<open>\() | (?P<close>\))
+    | (?P<this>[?$]this\b) | (?P<skip>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>\s]*>|\#[^\n]*)""")
+
+
+def _pre_bind(text: str, term: str) -> str:
+    """The SELECT query ``text`` with ``$this`` pre-bound to ``term`` (SHACL 5.3.1.1): each use
+    of the variable replaced by the term; in a projection, a fresh variable bound to it.
+
+    >>> _pre_bind("SELECT $this ?v WHERE { $this <urn:p> ?v FILTER (?v != $this) }", "<urn:x>")
+    'SELECT (<urn:x> AS ?_this0) ?v WHERE { <urn:x> <urn:p> ?v FILTER (?v != <urn:x>) }'
+    """
+    text = re.sub(r"(?i)\bBOUND\s*\(\s*[?$]this\s*\)", "(true)", text)
+    out, position, projection, depth, fresh = [], 0, False, 0, itertools.count()
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "select":
+            projection, depth = True, 0
+        elif kind == "where" and depth == 0:
+            projection = False
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "this":
+            out.append(text[position:match.start()])
+            out.append(f"({term} AS ?_this{next(fresh)})" if projection and depth == 0 else term)
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _joinable(text: str) -> bool:
+    """Whether the SELECT query ``text`` can run once over all focus nodes, joined with them
+    on ``$this``: it binds ``$this`` itself at its top level, has no prologue of its own,
+    and does not aggregate (else ``$this`` is pre-bound, one run per focus node)."""
+    try:
+        query = parseQuery(text)
+    except ParseBaseException:
+        return False
+    select = query[1]
+    if len(query[0]) or "groupby" in select or "having" in select:
+        return False
+    if any(e.name.startswith("Aggregate_") for e in _walk(select)):
+        return False
+    return _binds_this(select["where"]) and _safe(select["where"])
 
 
 def _path(graph: Graph, path: Node) -> str:
@@ -304,6 +445,7 @@ class _Engine:
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _Focus] = {}
+        self._multiplicity: dict[tuple, dict] = {}
 
     def stored(self, focus: _Focus) -> _Focus:
         """``focus`` computed once, for all the constraints that run on it, and kept in a
@@ -327,9 +469,9 @@ class _Engine:
 
     # queries ------------------------------------------------------------------------------
 
-    def select(self, query: str, **options) -> pyoxigraph.QuerySolutions:
+    def select(self, query: str, prologue: Optional[str] = None, **options) -> pyoxigraph.QuerySolutions:
         try:
-            return self.store.query(self.shapes.prologue + query, **options)
+            return self.store.query((self.shapes.prologue if prologue is None else prologue) + query, **options)
         except SyntaxError as error:
             raise ShapesError(f"a query compiled from the SHACL shapes is not valid SPARQL: {error}") from None
 
@@ -401,12 +543,35 @@ class _Engine:
         for sparql in shape.sparql:
             yield from self.sparql(shape, focus, sparql)
         values = _ValueFocus(focus, shape.path_text)
+        repeat = self.multiplicity(values) if shape.properties else {}
         for prop in shape.properties:
-            yield from self.hits(prop, values)
+            for hit in self.hits(prop, values):
+                # a value reached from n focus nodes is validated n times (n results)
+                yield from itertools.repeat(hit, repeat.get(hit.focus, 1) if hit.shape is prop else 1)
+
+    def multiplicity(self, values: "_ValueFocus") -> dict:
+        """The nodes of ``values`` reached more than once from the focus nodes (through each
+        focus node, each of them reached as many times as it is), with how many times."""
+        if values.key not in self._multiplicity:
+            parent = self._multiplicity.get(values.parent.key, {})
+            if values.path is None:
+                found = parent
+            elif not parent:
+                query = (f"SELECT ?v (COUNT(DISTINCT ?f) AS ?n) WHERE {{ {values.parent.pattern('?f')} "
+                         f"?f {values.path} ?v }} GROUP BY ?v HAVING (COUNT(DISTINCT ?f) > 1)")
+                found = {row["v"]: int(row["n"].value) for row in self.select(query)}
+            else:
+                query = f"SELECT DISTINCT ?f ?v WHERE {{ {values.parent.pattern('?f')} ?f {values.path} ?v }}"
+                counts: dict = {}
+                for row in self.select(query):
+                    counts[row["v"]] = counts.get(row["v"], 0) + parent.get(row["f"], 1)
+                found = {v: n for v, n in counts.items() if n > 1}
+            self._multiplicity[values.key] = found
+        return self._multiplicity[values.key]
 
     def fails(self, shape: _Shape, focus: _Focus) -> set:
         """The nodes of ``focus`` that do not conform to ``shape``."""
-        if shape.deactivated or not shape.blocks:
+        if shape.deactivated:
             return set()
         failing = {hit.focus for hit in self.hits(shape, focus) if hit.shape is shape}
         values = _ValueFocus(focus, shape.path_text)
@@ -558,12 +723,27 @@ class _Engine:
                 if not _ordered(v, w, strict=parameter == SH.lessThan):
                     yield hit(row["this"], row["v"])
 
+    def solutions(self, focus: _Focus, constraint: _Sparql) -> Iterator[tuple[list[str], pyoxigraph.QuerySolution]]:
+        """The solutions of ``constraint`` for the nodes of ``focus`` (with their variable names)."""
+        if constraint.join:
+            query = f"SELECT DISTINCT * WHERE {{ {focus.pattern('?this')} {{ {constraint.select} }} }}"
+            solutions = self.select(query, constraint.prologue)
+            names = [variable.value for variable in solutions.variables]
+            yield from ((names, row) for row in solutions)
+            return
+        this = pyoxigraph.Variable("this")
+        for node in sorted(self.nodes(focus), key=str):
+            if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in a query: bound by Oxigraph
+                solutions = self.select(constraint.select, constraint.prologue, substitutions={this: node})
+            else:
+                solutions = self.select(_pre_bind(constraint.select, str(node)), constraint.prologue)
+            names = [variable.value for variable in solutions.variables]
+            for row in solutions:
+                yield names + ["this"], list(row) + [node]
+
     def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
-        query = f"SELECT DISTINCT * WHERE {{ {focus.pattern('?this')} {{ {constraint.select} }} }}"
         seen = set()
-        solutions = self.select(query)
-        names = [variable.value for variable in solutions.variables]
-        for row in solutions:
+        for names, row in self.solutions(focus, constraint):
             bound = {name: term for name, term in zip(names, row) if term is not None}
             this = bound.pop("this", None)
             path = bound.pop("path", None)
@@ -583,9 +763,28 @@ class _Engine:
 # -- Value checks, as pySHACL makes them ---------------------------------------------------------
 
 
+_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+#: The lexical space of XSD types whose values rdflib reads leniently (XSD 1.1 Part 2).
+_LEXICAL = {
+    XSD.boolean: re.compile(r"true|false|1|0"),
+    XSD.integer: re.compile(r"[+-]?\d+"),
+    XSD.decimal: re.compile(_NUMBER),
+    XSD.float: re.compile(rf"{_NUMBER}([eE][+-]?\d+)?|[+-]?INF|NaN"),
+    XSD.double: re.compile(rf"{_NUMBER}([eE][+-]?\d+)?|[+-]?INF|NaN"),
+}
+
+
 def _well_typed(literal: Literal, datatype: Node) -> bool:
-    """pySHACL's test of a literal that has the datatype ``datatype``."""
+    """pySHACL's test of a literal that has the datatype ``datatype``, and its lexical form
+    in the lexical space of the type.
+
+    >>> _well_typed(Literal("none", datatype=XSD.boolean), XSD.boolean)
+    False
+    """
     if getattr(literal, "ill_typed", None) is True:
+        return False
+    lexical = _LEXICAL.get(datatype)
+    if lexical is not None and not lexical.fullmatch(str(literal)):
         return False
     value = literal.value
     expected = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
@@ -704,7 +903,6 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
     graph.bind("sh", str(SH))
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
-    conforms = True
     for hit in hits:
         node = BNode()
         graph.add((report, SH.result, node))
@@ -723,24 +921,75 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
             graph.add((node, SH.sourceConstraint, hit.constraint.node))
         for message in _messages(hit):
             graph.add((node, SH.resultMessage, message))
-        conforms = conforms and hit.shape.severity in _ALLOWED
-    graph.add((report, SH.conforms, Literal(conforms)))
     return graph
 
 
 def unsupported(shapes_graph: Graph) -> Optional[str]:
-    """What in ``shapes_graph`` this module does not compile, or ``None`` if it compiles it all.
+    """What in ``shapes_graph`` this module does not run itself (a line per shape), or ``None``.
 
     >>> unsupported(Graph().parse(format="turtle", data='''
     ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
     ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:closed true .'''))
-    'http://www.w3.org/ns/shacl#closed on urn:s'
+    'urn:s: http://www.w3.org/ns/shacl#closed on urn:s'
     """
-    try:
-        _Shapes(shapes_graph)
-    except Unsupported as error:
-        return str(error)
-    return None
+    shapes = _Shapes(shapes_graph)
+    return "\n".join(f"{node}: {why}" for node, why in shapes.unsupported.items()) or None
+
+
+#: Target predicates, removed from the shapes a shape run by pySHACL only refers to.
+_TARGET_TRIPLES = set(_TARGETS) | {SH.target}
+
+
+def _shapes_of(graph: Graph, nodes: set) -> Graph:
+    """The part of the shapes ``graph`` that validating ``nodes`` needs: what they reach and
+    the SPARQL-based constraint components, without the targets of any other shape."""
+    part = Graph()
+    for prefix, namespace in graph.namespaces():
+        part.bind(prefix, namespace, override=True)
+    todo = list(nodes) + _components(graph)
+    seen = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            if node not in nodes and (p in _TARGET_TRIPLES or p == RDF.type and _is_class(graph, o)):
+                continue  # another shape's targets (and implicit class targets) are not run here
+            part.add((node, p, o))
+            if isinstance(o, (URIRef, BNode)):
+                todo.append(o)
+    return part
+
+
+def _components(graph: Graph) -> list[Node]:
+    """The SPARQL-based constraint components of ``graph`` (nodes with parameters and a validator)."""
+    return sorted({c for c in graph.subjects(SH.parameter, None)
+                   if any((c, v, None) in graph for v in (SH.validator, SH.nodeValidator, SH.propertyValidator))}, key=str)
+
+
+def _is_class(graph: Graph, node: Node) -> bool:
+    """Whether ``node`` is ``owl:Class``, ``rdfs:Class`` or a subclass of it in ``graph``."""
+    return node == OWL.Class or RDFS.Class in graph.transitive_objects(node, RDFS.subClassOf)
+
+
+def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> list[str]:
+    """Run the shapes this module cannot run with pySHACL, each alone with the shapes it
+    refers to; add the results to ``report``; one note per shape."""
+    nodes = set(shapes.unsupported)
+    reference = pyshacl_validate(graph_of(store), shapes_graph=_shapes_of(shapes.graph, nodes))
+    top = next(report.subjects(RDF.type, SH.ValidationReport))
+    for result in reference.graph.objects(None, SH.result):
+        report.add((top, SH.result, result))
+        todo = [result]
+        while todo:
+            node = todo.pop()
+            for p, o in reference.graph.predicate_objects(node):
+                report.add((node, p, o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+    return [f"{qname(node) if isinstance(node, URIRef) else node.n3()}: validated by pySHACL, not compiled "
+            f"({why})" for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
@@ -748,29 +997,37 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
 
     The store is left as it was: the focus nodes of each shape, computed once, are kept
     in named graphs of the store while it runs, and removed. Returns the report
-    :func:`kg.validate.validate` returns for the same graph. When the shapes use a
-    feature this module does not compile (see :func:`unsupported`), the whole shapes
-    graph is run by pySHACL on a copy of the store's default graph, or, with
-    ``fallback=False``, :class:`Unsupported` is raised.
+    :func:`kg.validate.validate` returns for the same graph. A shape that uses a feature
+    this module does not compile (see :func:`unsupported`) is validated by pySHACL, that
+    shape alone (with the shapes it refers to) on a copy of the store's default graph,
+    and named in :attr:`~kg.validate.ValidationReport.notes`; with ``fallback=False``,
+    :class:`Unsupported` is raised instead. SPARQL the SHACL spec forbids in shapes is
+    refused before anything runs (:func:`kg.validate.check_sparql`).
 
-    :raises ShapesError: the shapes cannot be used (a malformed shape or query).
-    :raises Unsupported: ``fallback`` is false and the shapes need pySHACL.
+    :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
+        forbidden SPARQL).
+    :raises Unsupported: ``fallback`` is false and some shape needs pySHACL.
     """
+    check_sparql(shapes_graph)
+    shapes = _Shapes(shapes_graph)
+    engine = _Engine(store, shapes)
+    hits = []
     try:
-        shapes = _Shapes(shapes_graph)
-        engine = _Engine(store, shapes)
-        hits = []
-        try:
-            for shape in list(shapes.shapes.values()):
-                if shape.targets and not shape.deactivated:
+        for shape in list(shapes.shapes.values()):
+            if shape.targets and not shape.deactivated and shape.node not in shapes.unsupported:
+                try:
                     hits.extend(engine.hits(shape, _TargetFocus(engine, shape)))
-        finally:
-            engine.forget()
-    except Unsupported:
-        if not fallback:
-            raise
-        return pyshacl_validate(graph_of(store), shapes_graph=shapes_graph)
+                except Unsupported as error:
+                    shapes.unsupported[shape.node] = str(error)
+    finally:
+        engine.forget()
+    if shapes.unsupported and not fallback:
+        raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
     graph = _report(hits, shapes)
-    results = _results(graph)
+    notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
+    report = next(graph.subjects(RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
+    results = results_of(graph)
     conforms = not any(r.severity == SH.Violation for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=graph, shapes_graph=shapes_graph)
+    return ValidationReport(conforms=conforms, results=results, graph=graph, shapes_graph=shapes_graph,
+                            notes=tuple(notes))
