@@ -154,3 +154,39 @@ def test_the_shipped_data_conforms_to_the_shipped_shapes(shipped_graphs):
     assert shipped_graphs.shapes is not None, "ontology/shapes.ttl is missing"
     report = validate(shipped_graphs.data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
     assert report.conforms, [f"{report.rule(r)} {r.focus_node}: {r.message}" for r in report.violations[:10]]
+
+
+# -- kg validate: notes and the Turtle report ------------------------------------------------
+
+CLOSED_SHAPE = """
+ex:ClosedOrgShape a sh:NodeShape ; sh:targetClass rkg:Company ; sh:closed true ;
+    sh:ignoredProperties ( rdf:type rdfs:label skos:altLabel prov:wasDerivedFrom prov:qualifiedDerivation ) .
+"""
+
+
+def test_kg_validate_names_on_stderr_a_shape_pyshacl_ran(make_project, capsys):
+    from conftest import TINY_SHAPES
+    from kg.cli import main
+
+    project = make_project(shapes=TINY_SHAPES + "@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .\n" + CLOSED_SHAPE)
+    code = main(["--root", str(project.root), "validate"])
+    out, err = capsys.readouterr()
+    assert code == 0, out
+    assert "kg: warning: shape <https://example.org/shapes#ClosedOrgShape> validated by pySHACL" in err
+    assert "sh:closed" in err
+    code = main(["--root", str(project.root), "validate", "--engine", "reference"])
+    assert code == 0 and capsys.readouterr().err == ""
+
+
+def test_kg_validate_turtle_does_not_conform_when_there_are_only_warnings(make_project, capsys):
+    from conftest import TINY_DATA
+    from kg.cli import main
+
+    # a person without another name: a warning, no violation
+    project = make_project(data={"acme.ttl": TINY_DATA + '\nrper:x a foaf:Person ; rdfs:label "X"@en .\n'})
+    for engine in ("fast", "reference"):
+        code = main(["--root", str(project.root), "validate", "--format", "turtle", "--engine", engine])
+        report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+        assert code == 0  # warnings do not fail the project's check
+        assert list(report.objects(None, SH.result))
+        assert set(report.objects(None, SH.conforms)) == {Literal(False)}, engine

@@ -172,12 +172,12 @@ class _Shapes:
         if node in self.shapes:
             return self.shapes[node]
         g = self.graph
-        for parameter in _UNSUPPORTED:
-            if (node, parameter, None) in g:
-                raise Unsupported(f"{parameter} on {node}")
+        found = sorted(qname(parameter) for parameter in _UNSUPPORTED if (node, parameter, None) in g)
+        if found:
+            raise Unsupported(f"{', '.join(found)} on {_name(node)}")
         for parameter, component in self.components.items():
             if (node, parameter, None) in g:
-                raise Unsupported(f"the SPARQL-based constraint component {component} on {node}")
+                raise Unsupported(f"the SPARQL-based constraint component {_name(component)} on {_name(node)}")
         path = g.value(node, SH.path)
         severity = g.value(node, SH.severity) or SH.Violation
         deactivated = any(bool(v.toPython()) for v in g.objects(node, SH.deactivated) if isinstance(v, Literal))
@@ -898,6 +898,14 @@ def _generic(hit: _Hit) -> str:
     return f"{name} constraint not met by {to_rdflib(hit.focus).n3()}"
 
 
+def _as_written(term) -> Node:
+    """An Oxigraph term as an rdflib term, a literal with the lexical form the store holds
+    (rdflib would turn ``"none"^^xsd:boolean`` into ``"false"``)."""
+    if isinstance(term, pyoxigraph.Literal) and term.language is None and term.datatype.value != str(XSD.string):
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return to_rdflib(term)
+
+
 def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
     graph = Graph()
     graph.bind("sh", str(SH))
@@ -912,7 +920,7 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
         graph.add((node, SH.sourceShape, hit.shape.node))
         graph.add((node, SH.sourceConstraintComponent, hit.component))
         if hit.value is not None:
-            graph.add((node, SH.value, to_rdflib(hit.value)))
+            graph.add((node, SH.value, _as_written(hit.value)))
         path = to_rdflib(hit.path) if hit.path is not None else hit.shape.path
         if path is not None:
             graph.add((node, SH.resultPath, path))
@@ -930,10 +938,10 @@ def unsupported(shapes_graph: Graph) -> Optional[str]:
     >>> unsupported(Graph().parse(format="turtle", data='''
     ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
     ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:closed true .'''))
-    'urn:s: http://www.w3.org/ns/shacl#closed on urn:s'
+    'urn:s: sh:closed on <urn:s>'
     """
     shapes = _Shapes(shapes_graph)
-    return "\n".join(f"{node}: {why}" for node, why in shapes.unsupported.items()) or None
+    return "\n".join(f"{node}: {why}" for node, why in sorted(shapes.unsupported.items(), key=lambda i: str(i[0]))) or None
 
 
 #: Target predicates, removed from the shapes a shape run by pySHACL only refers to.
@@ -968,6 +976,10 @@ def _components(graph: Graph) -> list[Node]:
                    if any((c, v, None) in graph for v in (SH.validator, SH.nodeValidator, SH.propertyValidator))}, key=str)
 
 
+def _name(node: Node) -> str:
+    return qname(node) if isinstance(node, URIRef) else node.n3()
+
+
 def _is_class(graph: Graph, node: Node) -> bool:
     """Whether ``node`` is ``owl:Class``, ``rdfs:Class`` or a subclass of it in ``graph``."""
     return node == OWL.Class or RDFS.Class in graph.transitive_objects(node, RDFS.subClassOf)
@@ -988,8 +1000,8 @@ def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> li
                 report.add((node, p, o))
                 if isinstance(o, BNode):
                     todo.append(o)
-    return [f"{qname(node) if isinstance(node, URIRef) else node.n3()}: validated by pySHACL, not compiled "
-            f"({why})" for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
+    return [f"shape {_name(node)} validated by pySHACL (the fast engine does not compile {why})"
+            for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
