@@ -263,4 +263,4 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     terminalreporter.section("W3C SHACL test suite")
     for (engine, suite), outcome in sorted(counts.items()):
         total = outcome[True] + outcome[False]
-        terminalreporter.write_line(f"{engine:>9} engine, {suite:>6}: {outcome[True]}/{total} passed")
+        terminalreporter.write_line(f"{engine + ' engine':>28}, {suite:>6}: {outcome[True]}/{total} passed")

@@ -124,20 +124,29 @@ def test_validation_of_the_shipped_graph_is_pyshacl_s(shipped_graphs, shipped_pr
     assert result_keys(fast, graph_of(store)) == result_keys(reference, shipped_graphs.data)
 
 
+#: A SPARQL-based constraint component (not compiled: its shapes go to pySHACL).
+COMPONENT = """
+    ex:LangComponent a sh:ConstraintComponent ;
+        sh:parameter [ sh:path ex:lang ] ;
+        sh:propertyValidator [ a sh:SPARQLSelectValidator ; sh:message "Not in that language." ;
+            sh:select "SELECT DISTINCT $this ?value WHERE { $this $PATH ?value . FILTER (!langMatches(lang(?value), $lang)) }" ] .
+"""
+
+
 def test_unsupported_shapes_go_to_pyshacl_or_fail_loudly():
     shapes = Graph().parse(format="turtle", data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
-        ex:S a sh:NodeShape ; sh:targetClass ex:Unit ; sh:closed true ; sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) .""")
+        ex:S a sh:NodeShape ; sh:targetClass ex:Unit ; sh:property [ sh:path ex:name ; ex:lang "en" ] .""" + COMPONENT)
     store = pyoxigraph.Store()
     store.load(b"""@prefix ex: <https://example.org/> . ex:lab a ex:Unit ; ex:name "Lab" .""",
                format=pyoxigraph.RdfFormat.TURTLE)
-    assert re.search("closed|ignoredProperties", unsupported(shapes))
+    assert re.search("LangComponent", unsupported(shapes))
     report = fast_validate(store, shapes_graph=shapes)
     reference = validate(graph_of(store), shapes_graph=shapes)
     assert [(str(r.focus_node), str(r.result_path)) for r in report.results] == [
         ("https://example.org/lab", "https://example.org/name")]
     assert result_keys(report, graph_of(store)) == result_keys(reference, graph_of(store))
-    with pytest.raises(Unsupported, match="closed|ignoredProperties"):
+    with pytest.raises(Unsupported, match="LangComponent"):
         fast_validate(store, shapes_graph=shapes, fallback=False)
 
 
@@ -226,13 +235,12 @@ def both(data: str, shapes: str) -> tuple:
 def test_a_shape_the_fast_engine_cannot_run_goes_to_pyshacl_alone_with_a_note():
     fast, reference, data = both(
         'ex:lab a ex:Unit ; ex:name "Lab" . ex:x a ex:Unit .',
-        """ex:Closed a sh:NodeShape ; sh:targetClass ex:Unit ; sh:closed true ;
-               sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) .
-           ex:Named a sh:NodeShape ; sh:targetClass ex:Unit ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .""")
+        """ex:Closed a sh:NodeShape ; sh:targetClass ex:Unit ; sh:property [ sh:path ex:name ; ex:lang "en" ] .
+           ex:Named a sh:NodeShape ; sh:targetClass ex:Unit ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .""" + COMPONENT)
     assert result_keys(fast, data) == result_keys(reference, data)
     assert len(fast.results) == 2
     assert len(fast.notes) == 1
-    assert "example.org/Closed" in fast.notes[0] and "sh:closed" in fast.notes[0] and "Named" not in fast.notes[0]
+    assert "example.org/Closed" in fast.notes[0] and "LangComponent" in fast.notes[0] and "Named" not in fast.notes[0]
 
 
 def test_the_shipped_shapes_run_compiled_without_a_note(shipped_graphs):
@@ -321,3 +329,22 @@ def test_the_report_graph_does_not_conform_when_it_has_only_warnings():
         assert report.conforms  # only violations fail the project's check
         top = next(report.graph.subjects(RDF.type, SH.ValidationReport))
         assert report.graph.value(top, SH.conforms).toPython() is False  # the SHACL spec's conforms
+
+
+@pytest.mark.parametrize("shapes", [
+    """ex:S a sh:NodeShape ; sh:targetClass ex:Unit ; sh:closed true ;
+           sh:ignoredProperties ( <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> ) ; sh:property [ sh:path ex:name ] .""",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:Unit ; sh:property [ sh:path ex:name ; sh:uniqueLang true ] .",
+    """ex:S a sh:NodeShape ; sh:targetClass ex:Unit ;
+           sh:property [ sh:path ex:member ; sh:qualifiedValueShape [ sh:class ex:Head ] ; sh:qualifiedMinCount 1 ;
+                         sh:qualifiedMaxCount 1 ; sh:qualifiedValueShapesDisjoint true ] ;
+           sh:property [ sh:path ex:member ; sh:qualifiedValueShape [ sh:class ex:Deputy ] ; sh:qualifiedMaxCount 1 ;
+                         sh:qualifiedValueShapesDisjoint true ] .""",
+], ids=["closed", "uniqueLang", "qualifiedValueShape"])
+def test_closed_unique_lang_and_qualified_value_shapes_run_compiled(shapes):
+    data = """ex:lab a ex:Unit ; ex:name "Lab"@en, "Labor"@en, "Labo"@fr ; ex:budget 3 ;
+                  ex:member ex:a, ex:b, ex:c . ex:a a ex:Head, ex:Deputy . ex:b a ex:Deputy . ex:c a ex:Deputy .
+              ex:ok a ex:Unit ; ex:name "OK"@en ; ex:member ex:h . ex:h a ex:Head ."""
+    fast, reference, graph = both(data, shapes)
+    assert fast.notes == ()
+    assert fast.results and result_keys(fast, graph) == result_keys(reference, graph)

@@ -65,11 +65,14 @@ _PARAMETERS = {
     SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.pattern, SH.flags, SH.languageIn,
     SH["in"], SH.hasValue, SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive, SH.minLength,
     SH.maxLength, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.node, SH["or"], SH["and"],
-    SH["not"], SH.xone, SH.property, SH.sparql,
+    SH["not"], SH.xone, SH.property, SH.sparql, SH.uniqueLang, SH.closed, SH.ignoredProperties,
+    SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
 }
+#: Parameters read with another one (sh:flags with sh:pattern...), not constraints of their own.
+_AUXILIARY = {SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint}
 #: Parameters of constraints this module does not compile (the shapes then go to pySHACL).
 _UNSUPPORTED = {
-    SH.closed, SH.ignoredProperties, SH.qualifiedValueShape, SH.uniqueLang, SH.js, SH.expression, SH.rule,
+    SH.js, SH.expression, SH.rule,
     SH.target, SH.shapesGraph,
 }
 
@@ -112,7 +115,7 @@ class _Shape:
     @property
     def uses(self) -> int:
         """How many constraints (own, SPARQL and property shapes) look at the focus nodes."""
-        own = sum(len(values) for parameter, values in self.params.items() if parameter != SH.flags)
+        own = sum(len(values) for parameter, values in self.params.items() if parameter not in _AUXILIARY)
         return own + len(self.sparql) + len(self.properties)
 
 
@@ -209,7 +212,8 @@ class _Shapes:
     def _parts(self, shape: _Shape) -> None:
         g, node = self.graph, shape.node
         shape.properties = [self.get(p) for p in sorted(g.objects(node, SH.property), key=str)]
-        for member in itertools.chain(shape.params.get(SH.node, []), shape.params.get(SH["not"], [])):
+        for member in itertools.chain(shape.params.get(SH.node, []), shape.params.get(SH["not"], []),
+                                      shape.params.get(SH.qualifiedValueShape, [])):
             self.get(member)
         for parameter in (SH["or"], SH["and"], SH.xone):
             for members in shape.params.get(parameter, []):
@@ -434,7 +438,8 @@ _COMPONENT = {
     SH.disjoint: SH.DisjointConstraintComponent, SH.lessThan: SH.LessThanConstraintComponent,
     SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent, SH.node: SH.NodeConstraintComponent,
     SH["or"]: SH.OrConstraintComponent, SH["and"]: SH.AndConstraintComponent, SH["not"]: SH.NotConstraintComponent,
-    SH.xone: SH.XoneConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent, SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.closed: SH.ClosedConstraintComponent,
 }
 
 
@@ -536,7 +541,7 @@ class _Engine:
         if shape.uses > 1:
             focus = self.stored(focus)
         for parameter in sorted(shape.params, key=str):
-            if parameter == SH.flags:
+            if parameter in _AUXILIARY:
                 continue
             for value in shape.params[parameter]:
                 yield from self.constraint(shape, focus, parameter, value)
@@ -586,7 +591,7 @@ class _Engine:
     # constraints ---------------------------------------------------------------------------
 
     def constraint(self, shape: _Shape, focus: _Focus, parameter: URIRef, value: Node) -> Iterator[_Hit]:
-        component = _COMPONENT[parameter]
+        component = _COMPONENT.get(parameter)
 
         def hit(this, v):
             return _Hit(shape, this, v, component)
@@ -682,8 +687,56 @@ class _Engine:
                 yield from (hit(this, this) for this in failed)
             else:
                 yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, failed))
+        elif parameter == SH.uniqueLang:
+            if not (isinstance(value, Literal) and isinstance(value.toPython(), bool)) or path is None:
+                raise Unsupported(f"sh:uniqueLang {value.n3()} on {_name(shape.node)}")
+            if value.toPython():
+                query = (f"SELECT ?this ?lang WHERE {{ {pattern} FILTER (isLITERAL(?v) && LANG(?v) != \"\") }} "
+                         f"GROUP BY ?this (LCASE(LANG(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)")
+                yield from (hit(row["this"], None) for row in self.select(query))
+        elif parameter == SH.closed:
+            if not (isinstance(value, Literal) and isinstance(value.toPython(), bool)) or path is not None:
+                raise Unsupported(f"sh:closed {value.n3()} on {_name(shape.node)}")
+            if value.toPython():
+                allowed = {p.path for p in shape.properties if isinstance(p.path, URIRef)}
+                for ignored in shape.params.get(SH.ignoredProperties, []):
+                    allowed |= set(self.shapes.items(ignored))
+                terms = ", ".join(sorted(_sparql_term(p) for p in allowed))
+                query = (f"SELECT DISTINCT ?this ?p ?o WHERE {{ {focus.pattern('?this')} ?this ?p ?o "
+                         f"{f'FILTER (?p NOT IN ({terms}))' if terms else ''} }}")
+                for row in self.select(query):
+                    yield _Hit(shape, row["this"], row["o"], SH.ClosedConstraintComponent, path=row["p"])
+        elif parameter == SH.qualifiedValueShape:
+            yield from self.qualified(shape, focus, value)
         else:  # pragma: no cover - _PARAMETERS and this dispatch are kept in step
             raise Unsupported(str(parameter))
+
+    def qualified(self, shape: _Shape, focus: _Focus, inner: Node) -> Iterator[_Hit]:
+        """sh:qualifiedValueShape with sh:qualifiedMinCount / sh:qualifiedMaxCount (and
+        sh:qualifiedValueShapesDisjoint: the values must not conform to a sibling's shape)."""
+        if shape.path_text is None:
+            raise Unsupported(f"sh:qualifiedValueShape on the node shape {_name(shape.node)}")
+        g = self.shapes.graph
+        values = _ValueFocus(focus, shape.path_text)
+        candidates = self.nodes(values)
+        conforming = candidates - self.fails(self.shapes.get(inner), values)
+        disjoint = [v for v in shape.params.get(SH.qualifiedValueShapesDisjoint, []) if isinstance(v, Literal)]
+        if disjoint and disjoint[0].toPython() is True:
+            siblings = {s for parent in g.subjects(SH.property, shape.node) for p in g.objects(parent, SH.property)
+                        if p != shape.node for s in g.objects(p, SH.qualifiedValueShape)}
+            for sibling in sorted(siblings, key=str):
+                conforming -= candidates - self.fails(self.shapes.get(sibling), values)
+        counts: dict = {}
+        for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {self.values_pattern(shape, focus)} }}"):
+            counts[this] = counts.get(this, 0) + (v in conforming)
+        nodes = self.nodes(focus)
+        for bound, component, wrong in (
+                (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, lambda n, limit: n < limit),
+                (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, lambda n, limit: n > limit)):
+            for limit in shape.params.get(bound, []):
+                for this in sorted(nodes, key=str):
+                    if wrong(counts.get(this, 0), int(limit)):
+                        yield _Hit(shape, this, None, component)
 
     def datatype(self, shape: _Shape, focus: _Focus, datatype: Node) -> list[tuple]:
         pattern = self.values_pattern(shape, focus)
