@@ -990,8 +990,8 @@ def unsupported(shapes_graph: Graph) -> Optional[str]:
 
     >>> unsupported(Graph().parse(format="turtle", data='''
     ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
-    ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:closed true .'''))
-    'urn:s: sh:closed on <urn:s>'
+    ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:rule [ a sh:TripleRule ] .'''))
+    'urn:s: sh:rule on <urn:s>'
     """
     shapes = _Shapes(shapes_graph)
     return "\n".join(f"{node}: {why}" for node, why in sorted(shapes.unsupported.items(), key=lambda i: str(i[0]))) or None
