@@ -48,12 +48,7 @@ FAST_FAILS: dict[str, str] = {
     "sparql/pre-binding/shapesGraph-001": "$shapesGraph goes to pySHACL, which does not run it (refused loudly)",
 }
 #: Entries where the default engine hands a shape to pySHACL (named in the report's notes), with the reason.
-FAST_BY_REFERENCE: dict[str, str] = {
-    "sparql/component/optional-001": "SPARQL-based constraint components are not compiled",
-    "sparql/component/propertyValidator-select-001": "SPARQL-based constraint components are not compiled",
-    "sparql/component/validator-001": "SPARQL-based constraint components are not compiled",
-    "sparql/property/sparql-001": "$PATH in a SPARQL constraint is not compiled",
-}
+FAST_BY_REFERENCE: dict[str, str] = {}
 #: Entries the reference (pySHACL) fails, with the reason.
 REFERENCE_FAILS: dict[str, str] = {
     "core/property/uniqueLang-002": 'rdflib\'s parser turns sh:uniqueLang "1"^^xsd:boolean into "true", which '

@@ -97,6 +97,12 @@ class _Sparql:
     #: whether joining the query's solutions with the focus nodes gives what pre-binding
     #: ``$this`` to each focus node gives (else the query runs once per focus node)
     join: bool = False
+    #: the constraint component: SPARQL-based constraints, or a SPARQL-based component
+    component: URIRef = SH.SPARQLConstraintComponent
+    #: an ASK validator (run once per focus node and value), not a SELECT
+    ask: bool = False
+    #: the parameter values of a SPARQL-based component (for the messages)
+    parameters: tuple = ()
 
 
 @dataclass
@@ -124,9 +130,6 @@ class _Shapes:
         self.graph = graph
         self.shapes: dict[Node, _Shape] = {}
         self.prologue = _PROLOGUE
-        #: the parameters of the SPARQL-based constraint components the shapes graph declares
-        self.components = {p: c for c in _components(graph) for parameter in graph.objects(c, SH.parameter) for p in graph.objects(parameter, SH.path)
-                           if not str(p).startswith(str(SH))}
         #: shapes with targets that this module cannot run, and why
         self.unsupported: dict[Node, str] = {}
         for node in self._shape_nodes():
@@ -139,7 +142,7 @@ class _Shapes:
     def targeted(self, node: Node) -> bool:
         """Whether ``node`` has targets of its own (explicit or an implicit class target)."""
         g = self.graph
-        return any((node, t, None) in g for t in _TARGETS) or self.implicit_class(node)
+        return any((node, t, None) in g for t in (*_TARGETS, SH.target)) or self.implicit_class(node)
 
     def implicit_class(self, node: Node) -> bool:
         """Whether the shape ``node`` is also a class (``rdfs:Class`` or a subclass of it,
@@ -167,7 +170,7 @@ class _Shapes:
     def _shape_nodes(self) -> list[Node]:
         g = self.graph
         nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
-        for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path):
+        for target in (*_TARGETS, SH.target, SH.path):
             nodes |= set(g.subjects(target, None))
         return sorted(nodes, key=lambda n: (isinstance(n, BNode), str(n)))
 
@@ -178,9 +181,6 @@ class _Shapes:
         found = sorted(qname(parameter) for parameter in _UNSUPPORTED if (node, parameter, None) in g)
         if found:
             raise Unsupported(f"{', '.join(found)} on {_name(node)}")
-        for parameter, component in self.components.items():
-            if (node, parameter, None) in g:
-                raise Unsupported(f"the SPARQL-based constraint component {_name(component)} on {_name(node)}")
         path = g.value(node, SH.path)
         severity = g.value(node, SH.severity) or SH.Violation
         deactivated = any(bool(v.toPython()) for v in g.objects(node, SH.deactivated) if isinstance(v, Literal))
@@ -219,6 +219,8 @@ class _Shapes:
             for members in shape.params.get(parameter, []):
                 for member in self.items(members):
                     self.get(member)
+        for component in _components(g):
+            shape.sparql.extend(self._component(shape, component))
         for constraint in sorted(g.objects(node, SH.sparql), key=str):
             if any(True for _ in g.objects(constraint, SH.deactivated) if _.toPython() is True):
                 continue
@@ -226,12 +228,57 @@ class _Shapes:
             if select is None or g.value(constraint, SH.ask) is not None:
                 raise Unsupported(f"SPARQL constraint {constraint} without sh:select")
             text = str(select)
-            if re.search(r"[$?](PATH|shapesGraph|currentShape)\b", text):
-                raise Unsupported(f"SPARQL constraint {constraint} uses $PATH, $shapesGraph or $currentShape")
+            if re.search(r"[$?](shapesGraph|currentShape)\b", text):
+                raise Unsupported(f"$shapesGraph or $currentShape in the SPARQL constraint {_name(constraint)}")
+            if re.search(r"[$?]PATH\b", text):
+                if shape.path_text is None:
+                    raise Unsupported(f"$PATH in the SPARQL constraint {_name(constraint)} of a node shape")
+                text = re.sub(r"[$?]PATH\b", lambda _: shape.path_text, text)
             messages = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
             prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
                                            for prefix, namespace in self._declared(constraint).items())
             shape.sparql.append(_Sparql(constraint, text, messages, prologue, _joinable(text)))
+
+    def _component(self, shape: _Shape, component: Node) -> list[_Sparql]:
+        """The constraints of the SPARQL-based constraint ``component`` on ``shape``: one per
+        combination of its parameter values, the values written into the validator's query
+        (none if ``shape`` lacks a mandatory parameter)."""
+        g = self.graph
+        values, mandatory = {}, []
+        for parameter in g.objects(component, SH.parameter):
+            path = g.value(parameter, SH.path)
+            name = str(path).split("#")[-1].split("/")[-1]
+            found = sorted(g.objects(shape.node, path), key=str)
+            if found:
+                values[name] = found
+            if not any(o.toPython() is True for o in g.objects(parameter, SH.optional) if isinstance(o, Literal)):
+                mandatory.append(name)
+        if not mandatory or any(name not in values for name in mandatory):
+            return []
+        kinds = (SH.nodeValidator, SH.validator) if shape.path is None else (SH.propertyValidator, SH.validator)
+        validator = next((v for kind in kinds for v in sorted(g.objects(component, kind), key=str)), None)
+        text = g.value(validator, SH.select) if validator is not None else None
+        ask = g.value(validator, SH.ask) if validator is not None else None
+        if text is None and ask is None:
+            raise Unsupported(f"the constraint component {_name(component)} on {_name(shape.node)} without a validator")
+        text = str(ask if text is None else text)
+        if re.search(r"[$?](shapesGraph|currentShape)\b", text):
+            raise Unsupported(f"$shapesGraph or $currentShape in the validator of {_name(component)}")
+        if re.search(r"[$?]PATH\b", text):
+            if shape.path_text is None:
+                raise Unsupported(f"$PATH in the validator of {_name(component)} on the node shape {_name(shape.node)}")
+            text = re.sub(r"[$?]PATH\b", lambda _: shape.path_text, text)
+        messages = [m for m in itertools.chain(g.objects(validator, SH.message), g.objects(component, SH.message))
+                    if isinstance(m, Literal)]
+        prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
+                                       for prefix, namespace in self._declared(validator).items())
+        found = []
+        names = sorted(values)
+        for combination in itertools.product(*(values[name] for name in names)):
+            bound = _bind(text, {name: _sparql_term(value) for name, value in zip(names, combination)})
+            found.append(_Sparql(validator, bound, messages, prologue, join=ask is None and _joinable(bound),
+                                 component=component, ask=ask is not None, parameters=tuple(zip(names, combination))))
+        return found
 
     def items(self, node: Node) -> list[Node]:
         return list(Collection(self.graph, node))
@@ -281,20 +328,24 @@ def _safe(group) -> bool:
     return True
 
 
-_TOKEN = re.compile(r"""(?ix) (?P<select>\bSELECT\b) | (?P<where>\bWHERE\b|\{) | (?P<open>\() | (?P<close>\))
-    | (?P<this>[?$]this\b) | (?P<skip>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>\s]*>|\#[^\n]*)""")
+_TOKEN = r"""(?ix) (?P<select>\bSELECT\b) | (?P<where>\bWHERE\b|\{{) | (?P<open>\() | (?P<close>\))
+    | (?P<var>[?$]({names})\b) | (?P<skip>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>\s]*>|\#[^\n]*)"""
 
 
-def _pre_bind(text: str, term: str) -> str:
-    """The SELECT query ``text`` with ``$this`` pre-bound to ``term`` (SHACL 5.3.1.1): each use
-    of the variable replaced by the term; in a projection, a fresh variable bound to it.
+def _bind(text: str, terms: dict[str, str]) -> str:
+    """The query ``text`` with the variables named in ``terms`` pre-bound (SHACL 5.3.1.1):
+    each use of a variable replaced by its term; in a projection, a fresh variable bound to
+    it; ``BOUND`` of it true.
 
-    >>> _pre_bind("SELECT $this ?v WHERE { $this <urn:p> ?v FILTER (?v != $this) }", "<urn:x>")
-    'SELECT (<urn:x> AS ?_this0) ?v WHERE { <urn:x> <urn:p> ?v FILTER (?v != <urn:x>) }'
+    >>> _bind("SELECT $this ?v WHERE { $this <urn:p> ?v FILTER (?v != $this) }", {"this": "<urn:x>"})
+    'SELECT (<urn:x> AS ?_bound0) ?v WHERE { <urn:x> <urn:p> ?v FILTER (?v != <urn:x>) }'
     """
-    text = re.sub(r"(?i)\bBOUND\s*\(\s*[?$]this\s*\)", "(true)", text)
+    if not terms:
+        return text
+    names = "|".join(re.escape(name) for name in terms)
+    text = re.sub(rf"(?i)\bBOUND\s*\(\s*[?$]({names})\s*\)", "(true)", text)
     out, position, projection, depth, fresh = [], 0, False, 0, itertools.count()
-    for match in _TOKEN.finditer(text):
+    for match in re.finditer(_TOKEN.format(names=names), text):
         kind = match.lastgroup
         if kind == "select":
             projection, depth = True, 0
@@ -304,9 +355,10 @@ def _pre_bind(text: str, term: str) -> str:
             depth += 1
         elif kind == "close":
             depth -= 1
-        elif kind == "this":
+        elif kind == "var":
+            term = terms[match.group("var")[1:]]
             out.append(text[position:match.start()])
-            out.append(f"({term} AS ?_this{next(fresh)})" if projection and depth == 0 else term)
+            out.append(f"({term} AS ?_bound{next(fresh)})" if projection and depth == 0 else term)
             position = match.end()
     out.append(text[position:])
     return "".join(out)
@@ -789,12 +841,28 @@ class _Engine:
             if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in a query: bound by Oxigraph
                 solutions = self.select(constraint.select, constraint.prologue, substitutions={this: node})
             else:
-                solutions = self.select(_pre_bind(constraint.select, str(node)), constraint.prologue)
+                solutions = self.select(_bind(constraint.select, {"this": str(node)}), constraint.prologue)
             names = [variable.value for variable in solutions.variables]
             for row in solutions:
                 yield names + ["this"], list(row) + [node]
 
+    def ask(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
+        """An ASK validator, once per focus node and value node: a result where it is false."""
+        pattern = self.values_pattern(shape, focus)
+        for this, value in sorted(self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"), key=str):
+            terms, blank = {}, {}
+            for name, node in (("this", this), ("value", value)):
+                if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in a query: bound by Oxigraph
+                    blank[pyoxigraph.Variable(name)] = node
+                else:
+                    terms[name] = str(node)
+            if not bool(self.select(_bind(constraint.select, terms), constraint.prologue, substitutions=blank)):
+                yield _Hit(shape, this, value, constraint.component, constraint)
+
     def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
+        if constraint.ask:
+            yield from self.ask(shape, focus, constraint)
+            return
         seen = set()
         for names, row in self.solutions(focus, constraint):
             bound = {name: term for name, term in zip(names, row) if term is not None}
@@ -809,7 +877,7 @@ class _Engine:
             seen.add(key)
             if value is None and shape.path_text is None:
                 value = this
-            yield _Hit(shape, this, value, SH.SPARQLConstraintComponent, constraint, path,
+            yield _Hit(shape, this, value, constraint.component, constraint, path,
                        tuple(sorted((k, to_rdflib(v)) for k, v in bound.items())))
 
 
@@ -936,7 +1004,7 @@ def _format_message(message: Literal, bound: dict) -> Literal:
 def _messages(hit: _Hit) -> list[Literal]:
     if hit.constraint is None:
         return hit.shape.messages or [Literal(_generic(hit))]
-    bound = dict(hit.bindings)
+    bound = dict(hit.constraint.parameters) | dict(hit.bindings)
     for name, term in (("this", hit.focus), ("path", hit.path), ("value", hit.value)):
         if term is not None:
             bound[name] = to_rdflib(term)
@@ -978,7 +1046,7 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
         if path is not None:
             graph.add((node, SH.resultPath, path))
             _copy(shapes.graph, path, graph)
-        if hit.constraint is not None:
+        if hit.constraint is not None and hit.component == SH.SPARQLConstraintComponent:
             graph.add((node, SH.sourceConstraint, hit.constraint.node))
         for message in _messages(hit):
             graph.add((node, SH.resultMessage, message))
