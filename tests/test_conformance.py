@@ -45,7 +45,6 @@ FAST_FAILS: dict[str, str] = {
                                       "fidelity at load; the engine refuses the ill-typed form: tests/test_fast.py)",
     "core/property/uniqueLang-002": 'rdflib\'s parser turns sh:uniqueLang "1"^^xsd:boolean into "true", which '
                                     "activates the constraint (literal fidelity at load)",
-    "sparql/pre-binding/shapesGraph-001": "$shapesGraph goes to pySHACL, which does not run it (refused loudly)",
 }
 #: Entries where the default engine hands a shape to pySHACL (named in the report's notes), with the reason.
 FAST_BY_REFERENCE: dict[str, str] = {}

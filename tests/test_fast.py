@@ -374,3 +374,17 @@ def test_an_ask_validator_reports_each_failing_value():
     assert [(str(r.focus_node), r.value) for r in fast.results] == [("https://example.org/lab", Literal("Labor", lang="de"))]
     # the same result as pySHACL's, which leaves out the value (SHACL 6.4 gives it: the value node)
     assert [k[:-1] for k in result_keys(fast, graph)] == [k[:-1] for k in result_keys(reference, graph)]
+
+
+def test_shapes_graph_and_current_shape_are_pre_bound_and_the_store_is_left_as_it_was():
+    shapes = Graph().parse(format="turtle", data=SH_PROLOGUE + """
+        ex:S a sh:NodeShape ; sh:targetNode ex:x ; ex:limit 1 ;
+            sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/p> ?value . GRAPH $shapesGraph { $currentShape <https://example.org/limit> ?limit } FILTER (?value > ?limit) }" ] .""")
+    store = pyoxigraph.Store()
+    store.load(SH_PROLOGUE.encode() + b"ex:x ex:p 1, 2 .", format=pyoxigraph.RdfFormat.TURTLE)
+    before = set(store)
+    report = fast_validate(store, shapes_graph=shapes)
+    assert [(str(r.focus_node), str(r.value)) for r in report.results] == [("https://example.org/x", "2")]
+    assert set(store) == before and list(store.named_graphs()) == []
+    with pytest.raises(ShapesError, match="pySHACL does not run"):  # the reference refuses it, loudly
+        validate(graph_of(store), shapes_graph=shapes)

@@ -6,14 +6,17 @@ shapes graph and returns the same :class:`~kg.validate.ValidationReport` as
 source shape, constraint component, severity, message), in the same order.
 
 Each constraint of each shape becomes one query over all its focus nodes at once (a
-shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus nodes;
-SHACL-SPARQL constraints run their own ``SELECT`` once, joined with the focus nodes.
-Checks that only look at one value (datatype well-formedness, patterns, comparisons)
-run in Python over the distinct values, with pySHACL's own rules. Nested shapes
-(``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``) are evaluated as sets of
-failing nodes. A shapes graph that uses a feature this module does not compile
-(``sh:closed``, qualified value shapes, SHACL-JS, SPARQL-based constraint components,
-``$PATH`` or ``$shapesGraph`` in a query, ...) is validated with pySHACL instead.
+shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus nodes.
+A SHACL-SPARQL constraint (or the validator of a SPARQL-based constraint component, its
+parameter values written into the query) runs once, joined with the focus nodes, where
+that gives what pre-binding ``$this`` gives; else once per focus node with ``$this``
+pre-bound. Checks that only look at one value (datatype well-formedness, patterns,
+comparisons) run in Python over the distinct values, with pySHACL's own rules. Nested
+shapes (``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``, qualified value
+shapes) are evaluated as sets of failing nodes. A shape that uses a feature this module
+does not compile (SHACL-JS, SPARQL-based targets, rules, ...) is validated by pySHACL,
+that shape alone, and named in the report's notes; SPARQL the SHACL spec forbids in
+shapes is refused before anything runs.
 
 >>> import pyoxigraph
 >>> from rdflib import Graph
@@ -52,7 +55,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
-from kg.fast.store import graph_of, to_rdflib
+from kg.fast.store import from_rdflib, graph_of, to_rdflib
 from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
 from kg.validate import walk_query as _walk
 from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
@@ -73,7 +76,7 @@ _AUXILIARY = {SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualified
 #: Parameters of constraints this module does not compile (the shapes then go to pySHACL).
 _UNSUPPORTED = {
     SH.js, SH.expression, SH.rule,
-    SH.target, SH.shapesGraph,
+    SH.target,
 }
 
 
@@ -130,6 +133,8 @@ class _Shapes:
         self.graph = graph
         self.shapes: dict[Node, _Shape] = {}
         self.prologue = _PROLOGUE
+        #: whether a query reads ``$shapesGraph``
+        self.uses_shapes_graph = False
         #: shapes with targets that this module cannot run, and why
         self.unsupported: dict[Node, str] = {}
         for node in self._shape_nodes():
@@ -228,8 +233,7 @@ class _Shapes:
             if select is None or g.value(constraint, SH.ask) is not None:
                 raise Unsupported(f"SPARQL constraint {constraint} without sh:select")
             text = str(select)
-            if re.search(r"[$?](shapesGraph|currentShape)\b", text):
-                raise Unsupported(f"$shapesGraph or $currentShape in the SPARQL constraint {_name(constraint)}")
+            text = self._shapes_graph(text, shape, constraint)
             if re.search(r"[$?]PATH\b", text):
                 if shape.path_text is None:
                     raise Unsupported(f"$PATH in the SPARQL constraint {_name(constraint)} of a node shape")
@@ -238,6 +242,19 @@ class _Shapes:
             prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
                                            for prefix, namespace in self._declared(constraint).items())
             shape.sparql.append(_Sparql(constraint, text, messages, prologue, _joinable(text)))
+
+    def _shapes_graph(self, text: str, shape: _Shape, owner: Node) -> str:
+        """``text`` with ``$shapesGraph`` and ``$currentShape`` pre-bound: the shapes graph is
+        a named graph of the store while validation runs (:data:`SHAPES_GRAPH`)."""
+        terms = {}
+        if re.search(r"[$?]shapesGraph\b", text):
+            terms["shapesGraph"] = f"<{SHAPES_GRAPH.value}>"
+            self.uses_shapes_graph = True
+        if re.search(r"[$?]currentShape\b", text):
+            if not isinstance(shape.node, URIRef):
+                raise Unsupported(f"$currentShape in {_name(owner)} on a blank-node shape")
+            terms["currentShape"] = shape.node.n3()
+        return _bind(text, terms)
 
     def _component(self, shape: _Shape, component: Node) -> list[_Sparql]:
         """The constraints of the SPARQL-based constraint ``component`` on ``shape``: one per
@@ -262,8 +279,7 @@ class _Shapes:
         if text is None and ask is None:
             raise Unsupported(f"the constraint component {_name(component)} on {_name(shape.node)} without a validator")
         text = str(ask if text is None else text)
-        if re.search(r"[$?](shapesGraph|currentShape)\b", text):
-            raise Unsupported(f"$shapesGraph or $currentShape in the validator of {_name(component)}")
+        text = self._shapes_graph(text, shape, component)
         if re.search(r"[$?]PATH\b", text):
             if shape.path_text is None:
                 raise Unsupported(f"$PATH in the validator of {_name(component)} on the node shape {_name(shape.node)}")
@@ -452,6 +468,8 @@ class _StoredFocus(_Focus):
         return f"{{ GRAPH {self.graph} {{ {self.graph} {_MEMBER} {var} }} }}"
 
 
+#: The named graph that holds the shapes graph while validation runs, for ``$shapesGraph``.
+SHAPES_GRAPH = pyoxigraph.NamedNode("urn:x-restructuring-kg:validate:shapes")
 #: The predicate of the named graphs that hold computed focus nodes.
 _MEMBER = pyoxigraph.NamedNode("urn:x-restructuring-kg:validate:member")
 
@@ -519,10 +537,12 @@ class _Engine:
         return self._stored[focus.key]
 
     def forget(self) -> None:
-        """Remove the named graphs of :meth:`stored` from the store."""
+        """Remove the named graphs of :meth:`stored` (and the shapes graph) from the store."""
         for focus in self._stored.values():
             self.store.remove_graph(focus.graph)
         self._stored.clear()
+        if self.shapes.uses_shapes_graph:
+            self.store.remove_graph(SHAPES_GRAPH)
 
     # queries ------------------------------------------------------------------------------
 
@@ -1146,6 +1166,9 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     engine = _Engine(store, shapes)
     hits = []
     try:
+        if shapes.uses_shapes_graph:
+            store.bulk_extend(pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), SHAPES_GRAPH)
+                              for s, p, o in shapes_graph)
         for shape in list(shapes.shapes.values()):
             if shape.targets and not shape.deactivated and shape.node not in shapes.unsupported:
                 try:
