@@ -197,10 +197,6 @@ def _message(graph: Graph, result: Node) -> str:
 
 def results_of(graph: Graph) -> tuple[ValidationResult, ...]:
     """The results of the SHACL validation report ``graph``, violations first, in a stable order."""
-    return _results(graph)
-
-
-def _results(graph: Graph) -> tuple[ValidationResult, ...]:
     results = []
     for node in graph.objects(None, SH.result):
         results.append(
@@ -395,6 +391,6 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
         raise ShapesError(f"a SPARQL query of the SHACL shapes uses an undeclared prefix: {error}") from None
     if not isinstance(report_graph, Graph):  # pySHACL returns its ValidationFailure
         raise ShapesError(f"the SHACL shapes cannot be used: {report_graph}")
-    results = _results(report_graph)
+    results = results_of(report_graph)
     conforms = not any(r.severity == SH.Violation for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph, shapes_graph=shapes_graph)
