@@ -27,6 +27,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Iterator, Optional
@@ -44,8 +45,8 @@ from rdflib.term import Node, Variable
 from kg.errors import ShapesError
 from kg.vocab import RDF, RDFS, qname
 
-__all__ = ["SH", "ValidationReport", "ValidationResult", "check_sparql", "format_path", "results_of", "validate",
-           "walk_query"]
+__all__ = ["SH", "ValidationReport", "ValidationResult", "check_sparql", "format_path", "parse_query", "results_of",
+           "validate", "walk_query"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -291,12 +292,22 @@ def _in_scope(where) -> set:
     return names
 
 
+@functools.lru_cache(maxsize=256)
+def parse_query(text: str) -> Optional[ParseResults]:
+    """The parse tree of the SPARQL query ``text`` (prologue, query), or ``None`` if it is not
+    valid SPARQL (the engine that runs it says so). Parsed once per text."""
+    try:
+        return parseQuery(text)
+    except ParseBaseException:
+        return None
+
+
 def _forbidden(text: str, pre_bound: set) -> Optional[str]:
     """What in the SPARQL query ``text`` the SHACL spec forbids, or ``None``."""
-    try:
-        query = parseQuery(text)[1]
-    except ParseBaseException:
-        return None  # not valid SPARQL: the engine that runs it says so
+    tree = parse_query(text)
+    if tree is None:
+        return None
+    query = tree[1]
     rebindable = pre_bound | set(_PRE_BOUND)
     for element in walk_query(query):
         if element.name == "DatasetClause":

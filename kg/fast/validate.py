@@ -48,16 +48,15 @@ from typing import Iterator, Optional
 import pyoxigraph
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
-from pyparsing import ParseBaseException, ParseResults
+from pyparsing import ParseResults
 from rdflib.collection import Collection
-from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
 from kg.fast.store import from_rdflib, graph_of, to_rdflib
 from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
-from kg.validate import walk_query as _walk
+from kg.validate import parse_query, walk_query as _walk
 from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
 
 __all__ = ["Unsupported", "unsupported", "validate"]
@@ -384,9 +383,8 @@ def _joinable(text: str) -> bool:
     """Whether the SELECT query ``text`` can run once over all focus nodes, joined with them
     on ``$this``: it binds ``$this`` itself at its top level, has no prologue of its own,
     and does not aggregate (else ``$this`` is pre-bound, one run per focus node)."""
-    try:
-        query = parseQuery(text)
-    except ParseBaseException:
+    query = parse_query(text)
+    if query is None:
         return False
     select = query[1]
     if len(query[0]) or "groupby" in select or "having" in select:
