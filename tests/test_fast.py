@@ -388,3 +388,11 @@ def test_shapes_graph_and_current_shape_are_pre_bound_and_the_store_is_left_as_i
     assert set(store) == before and list(store.named_graphs()) == []
     with pytest.raises(ShapesError, match="pySHACL does not run"):  # the reference refuses it, loudly
         validate(graph_of(store), shapes_graph=shapes)
+
+
+def test_a_blank_focus_node_that_must_be_pre_bound_goes_to_pyshacl_with_a_note():
+    shapes = """ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ;
+        sh:sparql [ sh:select "SELECT $this WHERE { BIND ($this AS ?that) FILTER (isBlank(?that)) }" ] ."""
+    fast, reference, data = both("[] ex:p 1 . ex:x ex:p 2 .", shapes)
+    assert len(fast.results) == 1 and len(fast.notes) == 1 and "blank node" in fast.notes[0]
+    assert result_keys(fast, data) == result_keys(reference, data)

@@ -847,7 +847,10 @@ class _Engine:
                     yield hit(row["this"], row["v"])
 
     def solutions(self, focus: _Focus, constraint: _Sparql) -> Iterator[tuple[list[str], pyoxigraph.QuerySolution]]:
-        """The solutions of ``constraint`` for the nodes of ``focus`` (with their variable names)."""
+        """The solutions of ``constraint`` for the nodes of ``focus`` (with their variable names).
+
+        :raises Unsupported: ``$this`` must be pre-bound to a blank node (which a query text
+            cannot name): the shape goes to pySHACL."""
         if constraint.join:
             query = f"SELECT DISTINCT * WHERE {{ {focus.pattern('?this')} {{ {constraint.select} }} }}"
             solutions = self.select(query, constraint.prologue)
@@ -856,10 +859,10 @@ class _Engine:
             return
         this = pyoxigraph.Variable("this")
         for node in sorted(self.nodes(focus), key=str):
-            if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in a query: bound by Oxigraph
-                solutions = self.select(constraint.select, constraint.prologue, substitutions={this: node})
-            else:
-                solutions = self.select(_bind(constraint.select, {"this": str(node)}), constraint.prologue)
+            if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in the query text
+                raise Unsupported(f"$this pre-bound to a blank node in {_name(constraint.node)}, whose query "
+                                  f"does not bind $this itself")
+            solutions = self.select(_bind(constraint.select, {"this": str(node)}), constraint.prologue)
             names = [variable.value for variable in solutions.variables]
             for row in solutions:
                 yield names + ["this"], list(row) + [node]
@@ -868,13 +871,10 @@ class _Engine:
         """An ASK validator, once per focus node and value node: a result where it is false."""
         pattern = self.values_pattern(shape, focus)
         for this, value in sorted(self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"), key=str):
-            terms, blank = {}, {}
-            for name, node in (("this", this), ("value", value)):
-                if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in a query: bound by Oxigraph
-                    blank[pyoxigraph.Variable(name)] = node
-                else:
-                    terms[name] = str(node)
-            if not bool(self.select(_bind(constraint.select, terms), constraint.prologue, substitutions=blank)):
+            if isinstance(this, pyoxigraph.BlankNode) or isinstance(value, pyoxigraph.BlankNode):
+                raise Unsupported(f"$this or $value pre-bound to a blank node in {_name(constraint.node)}")
+            terms = {"this": str(this), "value": str(value)}
+            if not bool(self.select(_bind(constraint.select, terms), constraint.prologue)):
                 yield _Hit(shape, this, value, constraint.component, constraint)
 
     def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
