@@ -261,6 +261,12 @@ def _queries(shapes_graph: Graph) -> list[tuple[Node, str, Literal, set]]:
                 found.append((component, "validator", text, {"this"} | parameters))
             for text in g.objects(validator, SH.ask):
                 found.append((component, "validator", text, {"this", "value"} | parameters))
+    seen = {text for _, _, text, _ in found}
+    for kind in (SH.select, SH.ask, SH.construct):  # SPARQL-based targets, rules...: nothing is pre-bound
+        for node, text in g.subject_objects(kind):
+            if text not in seen:
+                owner = min(g.subjects(None, node), key=str, default=node)
+                found.append((owner, "SPARQL query", text, set()))
     return found
 
 

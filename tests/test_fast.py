@@ -396,3 +396,13 @@ def test_a_blank_focus_node_that_must_be_pre_bound_goes_to_pyshacl_with_a_note()
     fast, reference, data = both("[] ex:p 1 . ex:x ex:p 2 .", shapes)
     assert len(fast.results) == 1 and len(fast.notes) == 1 and "blank node" in fast.notes[0]
     assert result_keys(fast, data) == result_keys(reference, data)
+
+
+def test_forbidden_sparql_in_a_sparql_target_is_refused_too():
+    shapes = Graph().parse(format="turtle", data=SH_PROLOGUE + """ex:S a sh:NodeShape ;
+        sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?this ?p ?o } }" ] ;
+        sh:property [ sh:path ex:name ; sh:minCount 1 ] .""")
+    store = pyoxigraph.Store()
+    for engine in (lambda: fast_validate(store, shapes_graph=shapes), lambda: validate(graph_of(store), shapes_graph=shapes)):
+        with pytest.raises(ShapesError, match="https://example.org/S.*SERVICE"):
+            engine()
