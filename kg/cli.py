@@ -140,6 +140,7 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     graphs = load_project(_project(args), require_shapes=True)
     report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
+    _print_notes(report)
     if args.format == "json":
         print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
@@ -155,6 +156,12 @@ def _run_validate(args: argparse.Namespace) -> int:
                   f"--severity {hidden[-1][0].lower()} (or --verbose)")
         print(_summary(report, graphs))
     return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _print_notes(report: ValidationReport) -> None:
+    """What the engine did not run itself (a shape validated by pySHACL instead), on stderr."""
+    for note in report.notes:
+        print(f"kg: warning: {note}", file=sys.stderr)
 
 
 def _describe(graphs: ProjectGraphs, node: Node) -> tuple[str, Optional[str], list[str]]:
@@ -295,6 +302,7 @@ def _run_build(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"kg: warning: reasoning: {warning}", file=sys.stderr)
     report = result.report
+    _print_notes(report)
     if not report.conforms:
         print(f"written despite {_plural(len(report.violations), 'violation')} (--force); see kg validate")
     elif report.warnings:

@@ -27,21 +27,26 @@ False
 
 from __future__ import annotations
 
+import functools
+import itertools
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 import pyshacl
-from pyparsing import ParseBaseException
+from pyparsing import ParseBaseException, ParseResults
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import Node
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
 from kg.vocab import RDF, RDFS, qname
 
-__all__ = ["SH", "ValidationReport", "ValidationResult", "format_path", "validate"]
+__all__ = ["SH", "ValidationReport", "ValidationResult", "check_sparql", "format_path", "parse_query", "results_of",
+           "validate", "walk_query"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -92,6 +97,9 @@ class ValidationReport:
     results: tuple[ValidationResult, ...]
     graph: Graph
     shapes_graph: Optional[Graph] = None
+    #: what the engine did not run itself and how it was run instead, one line each
+    #: naming the shape and the feature (empty when the engine ran every shape itself)
+    notes: tuple[str, ...] = ()
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -188,7 +196,8 @@ def _message(graph: Graph, result: Node) -> str:
     return str(min(messages, key=lambda m: (m.language not in (None, "en"), str(m))))
 
 
-def _results(graph: Graph) -> tuple[ValidationResult, ...]:
+def results_of(graph: Graph) -> tuple[ValidationResult, ...]:
+    """The results of the SHACL validation report ``graph``, violations first, in a stable order."""
     results = []
     for node in graph.objects(None, SH.result):
         results.append(
@@ -229,6 +238,130 @@ class _PreparedQueryGraph(Graph):
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
+# -- SPARQL the SHACL spec forbids in shapes ------------------------------------------------
+
+#: Names of the pre-bound variables of SPARQL-based constraints (SHACL 5.2, 6.3).
+_PRE_BOUND = ("this", "shapesGraph", "currentShape")
+
+
+def _queries(shapes_graph: Graph) -> list[tuple[Node, str, Literal, set]]:
+    """Each SPARQL query of ``shapes_graph``: (the shape or component using it, its kind, its
+    text, the names of its potentially pre-bound variables that a sub-query must return)."""
+    g = shapes_graph
+    found = []
+    for constraint in set(g.objects(None, SH.sparql)):
+        owner = min(g.subjects(SH.sparql, constraint), key=str)
+        for text in itertools.chain(g.objects(constraint, SH.select), g.objects(constraint, SH.ask)):
+            found.append((owner, "SPARQL constraint", text, {"this"}))
+    for kind in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+        for component, validator in g.subject_objects(kind):
+            parameters = {str(p).split("#")[-1].split("/")[-1] for parameter in g.objects(component, SH.parameter)
+                          for p in g.objects(parameter, SH.path)}
+            for text in g.objects(validator, SH.select):
+                found.append((component, "validator", text, {"this"} | parameters))
+            for text in g.objects(validator, SH.ask):
+                found.append((component, "validator", text, {"this", "value"} | parameters))
+    seen = {text for _, _, text, _ in found}
+    for kind in (SH.select, SH.ask, SH.construct):  # SPARQL-based targets, rules...: nothing is pre-bound
+        for node, text in g.subject_objects(kind):
+            if text not in seen:
+                owner = min(g.subjects(None, node), key=str, default=node)
+                found.append((owner, "SPARQL query", text, set()))
+    return found
+
+
+def walk_query(node) -> Iterator[CompValue]:
+    """Every parse-tree element under ``node``, depth first."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+
+
+def _in_scope(where) -> set:
+    """The names of the variables a group pattern binds (outside its FILTER expressions)."""
+    names = set()
+    stack = [where]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            names.add(str(item))
+        elif isinstance(item, CompValue):
+            if item.name != "Filter":
+                stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return names
+
+
+@functools.lru_cache(maxsize=256)
+def parse_query(text: str) -> Optional[ParseResults]:
+    """The parse tree of the SPARQL query ``text`` (prologue, query), or ``None`` if it is not
+    valid SPARQL (the engine that runs it says so). Parsed once per text."""
+    try:
+        return parseQuery(text)
+    except ParseBaseException:
+        return None
+
+
+def _forbidden(text: str, pre_bound: set) -> Optional[str]:
+    """What in the SPARQL query ``text`` the SHACL spec forbids, or ``None``."""
+    tree = parse_query(text)
+    if tree is None:
+        return None
+    query = tree[1]
+    rebindable = pre_bound | set(_PRE_BOUND)
+    for element in walk_query(query):
+        if element.name == "DatasetClause":
+            return "FROM or FROM NAMED"
+        if element.name == "MinusGraphPattern":
+            return "MINUS"
+        if element.name == "ServiceGraphPattern":
+            return "SERVICE (a federated query)"
+        if element.name in ("InlineData", "ValuesClause") and "var" in element:
+            return "VALUES"
+        if element.name == "Bind" and str(element["var"]) in rebindable:
+            return f"AS ${element['var']} (a pre-bound variable)"
+        if element.name == "vars" and "evar" in element and str(element["evar"]) in rebindable:
+            return f"AS ${element['evar']} (a pre-bound variable)"
+        if element.name == "SubSelect":
+            projection = element["projection"] if "projection" in element else None
+            if projection and not isinstance(projection, str):
+                returned = {str(v["var"] if "var" in v else v["evar"]) for v in projection}
+            else:  # SELECT *
+                returned = _in_scope(element["where"])
+            missing = sorted(pre_bound - returned)
+            if missing:
+                return f"a sub-query that does not return ${', $'.join(missing)}"
+    return None
+
+
+def check_sparql(shapes_graph: Graph) -> None:
+    """Refuse the SPARQL the SHACL spec forbids in shapes, before anything runs: ``MINUS``,
+    ``SERVICE``, ``VALUES``, ``FROM``, a sub-query that does not return ``$this`` (and the
+    other pre-bound variables), ``AS`` of a pre-bound variable.
+
+    >>> shapes = Graph().parse(format="turtle", data='''
+    ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
+    ...     <urn:s> sh:targetNode <urn:x> ;
+    ...         sh:sparql [ sh:select "SELECT $this WHERE { SERVICE <http://a> { $this ?p ?o } }" ] .''')
+    >>> check_sparql(shapes)
+    Traceback (most recent call last):
+    ...
+    kg.errors.ShapesError: the SPARQL constraint of urn:s uses SERVICE (a federated query), which SHACL forbids in shapes
+
+    :raises ShapesError: a query of the shapes uses what SHACL forbids; the error names its shape.
+    """
+    for owner, kind, text, pre_bound in sorted(_queries(shapes_graph), key=lambda q: (str(q[0]), str(q[2]))):
+        forbidden = _forbidden(str(text), pre_bound)
+        if forbidden is not None:
+            raise ShapesError(f"the {kind} of {owner} uses {forbidden}, which SHACL forbids in shapes")
+
+
 def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional[Graph] = None) -> ValidationReport:
     """Validate ``data_graph`` (with ``ontology_graph`` mixed in) against ``shapes_graph``.
 
@@ -237,9 +370,15 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
     of the ontology such as roles and statuses). No inference is run: the ontology is
     there so that targets follow ``rdfs:subClassOf`` and constraints see its terms.
 
+    Results of every severity make the report graph's ``sh:conforms`` false (as the SHACL
+    spec says), and a nested shape (``sh:node``, ``sh:or``, ...) of severity ``sh:Warning``
+    or ``sh:Info`` fails like any other; :attr:`ValidationReport.conforms` is false only
+    when some result is a violation.
+
     :raises ShapesError: the shapes cannot be used (a malformed shape, constraint or
-        SPARQL query).
+        SPARQL query, SPARQL the SHACL spec forbids, or a feature pySHACL does not run).
     """
+    check_sparql(shapes_graph)
     union = _PreparedQueryGraph()
     union += data_graph
     if ontology_graph is not None:
@@ -252,8 +391,8 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
             shacl_graph=shapes,
             inference="none",
             advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
+            allow_warnings=False,
+            allow_infos=False,
             abort_on_first=False,
             inplace=True,
         )
@@ -261,6 +400,14 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
         raise ShapesError(f"the SHACL shapes cannot be used: {error.message}") from None
     except ParseBaseException as error:
         raise ShapesError(f"a SPARQL query of the SHACL shapes is not valid SPARQL: {error}") from None
-    results = _results(report_graph)
+    except NotImplementedError as error:
+        raise ShapesError(f"the SHACL shapes use a feature pySHACL does not run: {error}") from None
+    except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
+        if not str(error).startswith("Unknown namespace prefix"):
+            raise
+        raise ShapesError(f"a SPARQL query of the SHACL shapes uses an undeclared prefix: {error}") from None
+    if not isinstance(report_graph, Graph):  # pySHACL returns its ValidationFailure
+        raise ShapesError(f"the SHACL shapes cannot be used: {report_graph}")
+    results = results_of(report_graph)
     conforms = not any(r.severity == SH.Violation for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph, shapes_graph=shapes_graph)

@@ -244,3 +244,26 @@ def oxigraph_server(tmp_path: Path):
         yield server
     finally:
         server.stop()
+
+
+#: Passed and failed W3C SHACL suite entries per (engine, suite), filled by tests/test_conformance.py.
+_CONFORMANCE = pytest.StashKey[dict]()
+
+
+@pytest.fixture
+def conformance_counts(request) -> dict:
+    """Counts of the W3C SHACL suite entries, ``{(engine, suite): Counter({True: passed, False: failed})}``,
+    printed at the end of the run."""
+    from collections import Counter, defaultdict
+
+    return request.config.stash.setdefault(_CONFORMANCE, defaultdict(Counter))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    counts = config.stash.get(_CONFORMANCE, None)
+    if not counts:
+        return
+    terminalreporter.section("W3C SHACL test suite")
+    for (engine, suite), outcome in sorted(counts.items()):
+        total = outcome[True] + outcome[False]
+        terminalreporter.write_line(f"{engine + ' engine':>28}, {suite:>6}: {outcome[True]}/{total} passed")

@@ -1020,3 +1020,19 @@ def test_shipped_data_conforms(shipped_graphs):
     report = validate(shipped_graphs.data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
     assert [(report.rule(r), curie(r.focus_node), r.message) for r in report.violations] == []
     assert report.conforms
+
+
+def test_the_typo_guard_uses_only_sparql_that_shacl_allows(shipped_project):
+    # its inner SELECT returns $this: without it, SHACL forbids the query (W3C test unsupported-sparql-004)
+    from kg.errors import ShapesError
+    from kg.validate import check_sparql
+
+    path = shipped_project.root / "ontology" / "typo-guard-shapes.ttl"
+    guard = Graph().parse(path, format="turtle")
+    check_sparql(guard)
+    select = next(guard.objects(None, SH.select))
+    assert "SELECT DISTINCT $this ?value WHERE" in select
+    old = str(select).replace("SELECT DISTINCT $this ?value WHERE", "SELECT DISTINCT ?value WHERE")
+    guard.set((next(guard.subjects(SH.select, select)), SH.select, type(select)(old)))
+    with pytest.raises(ShapesError, match="DeclaredTermShape.*sub-query that does not return \\$this"):
+        check_sparql(guard)

@@ -154,3 +154,41 @@ def test_the_shipped_data_conforms_to_the_shipped_shapes(shipped_graphs):
     assert shipped_graphs.shapes is not None, "ontology/shapes.ttl is missing"
     report = validate(shipped_graphs.data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)
     assert report.conforms, [f"{report.rule(r)} {r.focus_node}: {r.message}" for r in report.violations[:10]]
+
+
+# -- kg validate: notes and the Turtle report ------------------------------------------------
+
+#: A shape with a SPARQL-based target (SHACL Advanced Features, which the fast engine does not compile).
+COMPONENT_SHAPE = """
+ex:EnglishNameShape a sh:NodeShape ;
+    sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this a <https://w3id.org/restructuring-kg/ontology#Company> }" ] ;
+    sh:property [ sh:path rdfs:label ; sh:minCount 1 ] .
+"""
+
+
+def test_kg_validate_names_on_stderr_a_shape_pyshacl_ran(make_project, capsys):
+    from conftest import TINY_SHAPES
+    from kg.cli import main
+
+    project = make_project(shapes=TINY_SHAPES + COMPONENT_SHAPE)
+    code = main(["--root", str(project.root), "validate"])
+    out, err = capsys.readouterr()
+    assert code == 0, out
+    assert "kg: warning: shape <https://example.org/shapes#EnglishNameShape> validated by pySHACL" in err
+    assert "sh:target" in err
+    code = main(["--root", str(project.root), "validate", "--engine", "reference"])
+    assert code == 0 and capsys.readouterr().err == ""
+
+
+def test_kg_validate_turtle_does_not_conform_when_there_are_only_warnings(make_project, capsys):
+    from conftest import TINY_DATA
+    from kg.cli import main
+
+    # a person without another name: a warning, no violation
+    project = make_project(data={"acme.ttl": TINY_DATA + '\nrper:x a foaf:Person ; rdfs:label "X"@en .\n'})
+    for engine in ("fast", "reference"):
+        code = main(["--root", str(project.root), "validate", "--format", "turtle", "--engine", engine])
+        report = Graph().parse(data=capsys.readouterr().out, format="turtle")
+        assert code == 0  # warnings do not fail the project's check
+        assert list(report.objects(None, SH.result))
+        assert set(report.objects(None, SH.conforms)) == {Literal(False)}, engine

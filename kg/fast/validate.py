@@ -6,14 +6,17 @@ shapes graph and returns the same :class:`~kg.validate.ValidationReport` as
 source shape, constraint component, severity, message), in the same order.
 
 Each constraint of each shape becomes one query over all its focus nodes at once (a
-shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus nodes;
-SHACL-SPARQL constraints run their own ``SELECT`` once, joined with the focus nodes.
-Checks that only look at one value (datatype well-formedness, patterns, comparisons)
-run in Python over the distinct values, with pySHACL's own rules. Nested shapes
-(``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``) are evaluated as sets of
-failing nodes. A shapes graph that uses a feature this module does not compile
-(``sh:closed``, qualified value shapes, SHACL-JS, SPARQL-based constraint components,
-``$PATH`` or ``$shapesGraph`` in a query, ...) is validated with pySHACL instead.
+shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus nodes.
+A SHACL-SPARQL constraint (or the validator of a SPARQL-based constraint component, its
+parameter values written into the query) runs once, joined with the focus nodes, where
+that gives what pre-binding ``$this`` gives; else once per focus node with ``$this``
+pre-bound. Checks that only look at one value (datatype well-formedness, patterns,
+comparisons) run in Python over the distinct values, with pySHACL's own rules. Nested
+shapes (``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``, qualified value
+shapes) are evaluated as sets of failing nodes. A shape that uses a feature this module
+does not compile (SHACL-JS, SPARQL-based targets, rules, ...) is validated by pySHACL,
+that shape alone, and named in the report's notes; SPARQL the SHACL spec forbids in
+shapes is refused before anything runs.
 
 >>> import pyoxigraph
 >>> from rdflib import Graph
@@ -45,30 +48,38 @@ from typing import Iterator, Optional
 import pyoxigraph
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
+from pyparsing import ParseResults
 from rdflib.collection import Collection
-from rdflib.term import Node
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
-from kg.fast.store import graph_of, to_rdflib
-from kg.validate import SH, ValidationReport, _results, format_path, validate as pyshacl_validate
-from kg.vocab import PREFIXES, RDF, RDFS, XSD
+from kg.fast.store import from_rdflib, graph_of, to_rdflib
+from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
+from kg.validate import parse_query, walk_query as _walk
+from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
 
 __all__ = ["Unsupported", "unsupported", "validate"]
 
 _PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
-_ALLOWED = {SH.Warning, SH.Info}  # severities that do not make a shape fail (allow_warnings, allow_infos)
 #: The constraint parameters this module compiles.
 _PARAMETERS = {
     SH["class"], SH.datatype, SH.nodeKind, SH.minCount, SH.maxCount, SH.pattern, SH.flags, SH.languageIn,
     SH["in"], SH.hasValue, SH.minExclusive, SH.minInclusive, SH.maxExclusive, SH.maxInclusive, SH.minLength,
     SH.maxLength, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.node, SH["or"], SH["and"],
-    SH["not"], SH.xone, SH.property, SH.sparql,
+    SH["not"], SH.xone, SH.property, SH.sparql, SH.uniqueLang, SH.closed, SH.ignoredProperties,
+    SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
 }
+#: Parameters read with another one (sh:flags with sh:pattern...), not constraints of their own.
+_AUXILIARY = {SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint}
 #: Parameters of constraints this module does not compile (the shapes then go to pySHACL).
 _UNSUPPORTED = {
-    SH.closed, SH.ignoredProperties, SH.qualifiedValueShape, SH.uniqueLang, SH.js, SH.expression, SH.rule,
-    SH.target, SH.shapesGraph,
+    SH.js, SH.expression, SH.rule,
+    SH.target,
 }
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 class Unsupported(Exception):
@@ -83,6 +94,17 @@ class _Sparql:
     node: Node
     select: str
     messages: list[Literal]
+    #: the PREFIX declarations of this constraint (its own ``sh:prefixes``)
+    prologue: str = _PROLOGUE
+    #: whether joining the query's solutions with the focus nodes gives what pre-binding
+    #: ``$this`` to each focus node gives (else the query runs once per focus node)
+    join: bool = False
+    #: the constraint component: SPARQL-based constraints, or a SPARQL-based component
+    component: URIRef = SH.SPARQLConstraintComponent
+    #: an ASK validator (run once per focus node and value), not a SELECT
+    ask: bool = False
+    #: the parameter values of a SPARQL-based component (for the messages)
+    parameters: tuple = ()
 
 
 @dataclass
@@ -101,28 +123,47 @@ class _Shape:
     @property
     def uses(self) -> int:
         """How many constraints (own, SPARQL and property shapes) look at the focus nodes."""
-        own = sum(len(values) for parameter, values in self.params.items() if parameter != SH.flags)
+        own = sum(len(values) for parameter, values in self.params.items() if parameter not in _AUXILIARY)
         return own + len(self.sparql) + len(self.properties)
-
-    @property
-    def blocks(self) -> bool:
-        """Whether a result of this shape makes a focus node fail (pySHACL with warnings allowed)."""
-        return self.severity not in _ALLOWED
 
 
 class _Shapes:
     def __init__(self, graph: Graph):
         self.graph = graph
         self.shapes: dict[Node, _Shape] = {}
-        self.prologue = _PROLOGUE + "".join(
-            f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in self._declared().items()
-        )
+        self.prologue = _PROLOGUE
+        #: whether a query reads ``$shapesGraph``
+        self.uses_shapes_graph = False
+        #: shapes with targets that this module cannot run, and why
+        self.unsupported: dict[Node, str] = {}
         for node in self._shape_nodes():
-            self.get(node)
+            try:
+                self.get(node)
+            except Unsupported as error:
+                if self.targeted(node):
+                    self.unsupported[node] = str(error)
 
-    def _declared(self) -> dict[str, str]:
+    def targeted(self, node: Node) -> bool:
+        """Whether ``node`` has targets of its own (explicit or an implicit class target)."""
+        g = self.graph
+        return any((node, t, None) in g for t in (*_TARGETS, SH.target)) or self.implicit_class(node)
+
+    def implicit_class(self, node: Node) -> bool:
+        """Whether the shape ``node`` is also a class (``rdfs:Class`` or a subclass of it,
+        ``owl:Class``...), so it targets its instances (SHACL 2.1.3.1)."""
+        g = self.graph
+        if (node, RDF.type, SH.NodeShape) not in g and (node, RDF.type, SH.PropertyShape) not in g:
+            return False
+        return any(_is_class(g, t) for t in g.objects(node, RDF.type))
+
+    def _declared(self, constraint: Node) -> dict[str, str]:
+        """The prefixes ``constraint`` declares with ``sh:prefixes`` (and the ontologies those
+        import with ``owl:imports``, in the shapes graph)."""
         declared = {}
-        for owner in set(self.graph.objects(None, SH.prefixes)):
+        owners = list(self.graph.objects(constraint, SH.prefixes))
+        for owner in list(owners):
+            owners += [o for o in self.graph.transitive_objects(owner, OWL.imports) if o not in owners]
+        for owner in owners:
             for declaration in self.graph.objects(owner, SH.declare):
                 prefix = self.graph.value(declaration, SH.prefix)
                 namespace = self.graph.value(declaration, SH.namespace)
@@ -133,7 +174,7 @@ class _Shapes:
     def _shape_nodes(self) -> list[Node]:
         g = self.graph
         nodes = set(g.subjects(RDF.type, SH.NodeShape)) | set(g.subjects(RDF.type, SH.PropertyShape))
-        for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.path):
+        for target in (*_TARGETS, SH.target, SH.path):
             nodes |= set(g.subjects(target, None))
         return sorted(nodes, key=lambda n: (isinstance(n, BNode), str(n)))
 
@@ -141,9 +182,9 @@ class _Shapes:
         if node in self.shapes:
             return self.shapes[node]
         g = self.graph
-        for parameter in _UNSUPPORTED:
-            if (node, parameter, None) in g:
-                raise Unsupported(f"{parameter} on {node}")
+        found = sorted(qname(parameter) for parameter in _UNSUPPORTED if (node, parameter, None) in g)
+        if found:
+            raise Unsupported(f"{', '.join(found)} on {_name(node)}")
         path = g.value(node, SH.path)
         severity = g.value(node, SH.severity) or SH.Violation
         deactivated = any(bool(v.toPython()) for v in g.objects(node, SH.deactivated) if isinstance(v, Literal))
@@ -151,9 +192,9 @@ class _Shapes:
         for p, o in g.predicate_objects(node):
             if p in _PARAMETERS and p not in (SH.property, SH.sparql):
                 params.setdefault(p, []).append(o)
-        if (node, RDF.type, RDFS.Class) in g:
-            raise Unsupported(f"implicit class target on {node}")
-        targets = {t: sorted(g.objects(node, t)) for t in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)}
+        targets = {t: sorted(g.objects(node, t)) for t in _TARGETS}
+        if self.implicit_class(node):
+            targets[SH.targetClass] = sorted(set(targets[SH.targetClass]) | {node})
         shape = _Shape(
             node=node,
             path=path,
@@ -165,7 +206,25 @@ class _Shapes:
             params=params,
         )
         self.shapes[node] = shape
+        try:
+            self._parts(shape)
+        except Unsupported:
+            del self.shapes[node]
+            raise
+        return shape
+
+    def _parts(self, shape: _Shape) -> None:
+        g, node = self.graph, shape.node
         shape.properties = [self.get(p) for p in sorted(g.objects(node, SH.property), key=str)]
+        for member in itertools.chain(shape.params.get(SH.node, []), shape.params.get(SH["not"], []),
+                                      shape.params.get(SH.qualifiedValueShape, [])):
+            self.get(member)
+        for parameter in (SH["or"], SH["and"], SH.xone):
+            for members in shape.params.get(parameter, []):
+                for member in self.items(members):
+                    self.get(member)
+        for component in _components(g):
+            shape.sparql.extend(self._component(shape, component))
         for constraint in sorted(g.objects(node, SH.sparql), key=str):
             if any(True for _ in g.objects(constraint, SH.deactivated) if _.toPython() is True):
                 continue
@@ -173,14 +232,166 @@ class _Shapes:
             if select is None or g.value(constraint, SH.ask) is not None:
                 raise Unsupported(f"SPARQL constraint {constraint} without sh:select")
             text = str(select)
-            if re.search(r"\$(PATH|shapesGraph|currentShape)\b", text) or re.search(r"(?i)^\s*PREFIX", text, re.M):
-                raise Unsupported(f"SPARQL constraint {constraint} uses $PATH, $shapesGraph or PREFIX")
+            text = self._shapes_graph(text, shape, constraint)
+            if re.search(r"[$?]PATH\b", text):
+                if shape.path_text is None:
+                    raise Unsupported(f"$PATH in the SPARQL constraint {_name(constraint)} of a node shape")
+                text = re.sub(r"[$?]PATH\b", lambda _: shape.path_text, text)
             messages = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
-            shape.sparql.append(_Sparql(constraint, text, messages))
-        return shape
+            prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
+                                           for prefix, namespace in self._declared(constraint).items())
+            shape.sparql.append(_Sparql(constraint, text, messages, prologue, _joinable(text)))
+
+    def _shapes_graph(self, text: str, shape: _Shape, owner: Node) -> str:
+        """``text`` with ``$shapesGraph`` and ``$currentShape`` pre-bound: the shapes graph is
+        a named graph of the store while validation runs (:data:`SHAPES_GRAPH`)."""
+        terms = {}
+        if re.search(r"[$?]shapesGraph\b", text):
+            terms["shapesGraph"] = f"<{SHAPES_GRAPH.value}>"
+            self.uses_shapes_graph = True
+        if re.search(r"[$?]currentShape\b", text):
+            if not isinstance(shape.node, URIRef):
+                raise Unsupported(f"$currentShape in {_name(owner)} on a blank-node shape")
+            terms["currentShape"] = shape.node.n3()
+        return _bind(text, terms)
+
+    def _component(self, shape: _Shape, component: Node) -> list[_Sparql]:
+        """The constraints of the SPARQL-based constraint ``component`` on ``shape``: one per
+        combination of its parameter values, the values written into the validator's query
+        (none if ``shape`` lacks a mandatory parameter)."""
+        g = self.graph
+        values, mandatory = {}, []
+        for parameter in g.objects(component, SH.parameter):
+            path = g.value(parameter, SH.path)
+            name = str(path).split("#")[-1].split("/")[-1]
+            found = sorted(g.objects(shape.node, path), key=str)
+            if found:
+                values[name] = found
+            if not any(o.toPython() is True for o in g.objects(parameter, SH.optional) if isinstance(o, Literal)):
+                mandatory.append(name)
+        if not mandatory or any(name not in values for name in mandatory):
+            return []
+        kinds = (SH.nodeValidator, SH.validator) if shape.path is None else (SH.propertyValidator, SH.validator)
+        validator = next((v for kind in kinds for v in sorted(g.objects(component, kind), key=str)), None)
+        text = g.value(validator, SH.select) if validator is not None else None
+        ask = g.value(validator, SH.ask) if validator is not None else None
+        if text is None and ask is None:
+            raise Unsupported(f"the constraint component {_name(component)} on {_name(shape.node)} without a validator")
+        text = str(ask if text is None else text)
+        text = self._shapes_graph(text, shape, component)
+        if re.search(r"[$?]PATH\b", text):
+            if shape.path_text is None:
+                raise Unsupported(f"$PATH in the validator of {_name(component)} on the node shape {_name(shape.node)}")
+            text = re.sub(r"[$?]PATH\b", lambda _: shape.path_text, text)
+        messages = [m for m in itertools.chain(g.objects(validator, SH.message), g.objects(component, SH.message))
+                    if isinstance(m, Literal)]
+        prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
+                                       for prefix, namespace in self._declared(validator).items())
+        found = []
+        names = sorted(values)
+        for combination in itertools.product(*(values[name] for name in names)):
+            bound = _bind(text, {name: _sparql_term(value) for name, value in zip(names, combination)})
+            found.append(_Sparql(validator, bound, messages, prologue, join=ask is None and _joinable(bound),
+                                 component=component, ask=ask is not None, parameters=tuple(zip(names, combination))))
+        return found
 
     def items(self, node: Node) -> list[Node]:
         return list(Collection(self.graph, node))
+
+
+_THIS = Variable("this")
+
+
+def _mentions_this(element) -> bool:
+    stack = [element]
+    while stack:
+        item = stack.pop()
+        if item == _THIS:
+            return True
+        if isinstance(item, CompValue):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return False
+
+
+def _binds_this(group) -> bool:
+    """Whether the group pattern ``group`` binds ``$this`` in a triple pattern of its own, or
+    in every branch of a ``UNION`` of its own."""
+    for part in group.get("part") or []:
+        if part.name == "TriplesBlock" and _mentions_this(part):
+            return True
+        if part.name == "GroupOrUnionGraphPattern" and all(
+                b.name == "GroupGraphPatternSub" and _binds_this(b) for b in part["graph"]):
+            return True
+    return False
+
+
+def _safe(group) -> bool:
+    """Whether every use of ``$this`` in ``group`` sees it bound when it is bound by a join
+    (in a triple pattern, a FILTER, an OPTIONAL that is itself safe, or a UNION each of
+    whose branches binds it)."""
+    for part in group.get("part") or []:
+        if not _mentions_this(part) or part.name in ("TriplesBlock", "Filter"):
+            continue
+        if part.name == "OptionalGraphPattern" and _safe(part["graph"]):
+            continue
+        if part.name == "GroupOrUnionGraphPattern" and all(
+                b.name == "GroupGraphPatternSub" and _binds_this(b) and _safe(b) for b in part["graph"]):
+            continue
+        return False
+    return True
+
+
+_TOKEN = r"""(?ix) (?P<select>\bSELECT\b) | (?P<where>\bWHERE\b|\{{) | (?P<open>\() | (?P<close>\))
+    | (?P<var>[?$]({names})\b) | (?P<skip>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|<[^<>\s]*>|\#[^\n]*)"""
+
+
+def _bind(text: str, terms: dict[str, str]) -> str:
+    """The query ``text`` with the variables named in ``terms`` pre-bound (SHACL 5.3.1.1):
+    each use of a variable replaced by its term; in a projection, a fresh variable bound to
+    it; ``BOUND`` of it true.
+
+    >>> _bind("SELECT $this ?v WHERE { $this <urn:p> ?v FILTER (?v != $this) }", {"this": "<urn:x>"})
+    'SELECT (<urn:x> AS ?_bound0) ?v WHERE { <urn:x> <urn:p> ?v FILTER (?v != <urn:x>) }'
+    """
+    if not terms:
+        return text
+    names = "|".join(re.escape(name) for name in terms)
+    text = re.sub(rf"(?i)\bBOUND\s*\(\s*[?$]({names})\s*\)", "(true)", text)
+    out, position, projection, depth, fresh = [], 0, False, 0, itertools.count()
+    for match in re.finditer(_TOKEN.format(names=names), text):
+        kind = match.lastgroup
+        if kind == "select":
+            projection, depth = True, 0
+        elif kind == "where" and depth == 0:
+            projection = False
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "var":
+            term = terms[match.group("var")[1:]]
+            out.append(text[position:match.start()])
+            out.append(f"({term} AS ?_bound{next(fresh)})" if projection and depth == 0 else term)
+            position = match.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _joinable(text: str) -> bool:
+    """Whether the SELECT query ``text`` can run once over all focus nodes, joined with them
+    on ``$this``: it binds ``$this`` itself at its top level, has no prologue of its own,
+    and does not aggregate (else ``$this`` is pre-bound, one run per focus node)."""
+    query = parse_query(text)
+    if query is None:
+        return False
+    select = query[1]
+    if len(query[0]) or "groupby" in select or "having" in select:
+        return False
+    if any(e.name.startswith("Aggregate_") for e in _walk(select)):
+        return False
+    return _binds_this(select["where"]) and _safe(select["where"])
 
 
 def _path(graph: Graph, path: Node) -> str:
@@ -255,6 +466,8 @@ class _StoredFocus(_Focus):
         return f"{{ GRAPH {self.graph} {{ {self.graph} {_MEMBER} {var} }} }}"
 
 
+#: The named graph that holds the shapes graph while validation runs, for ``$shapesGraph``.
+SHAPES_GRAPH = pyoxigraph.NamedNode("urn:x-restructuring-kg:validate:shapes")
 #: The predicate of the named graphs that hold computed focus nodes.
 _MEMBER = pyoxigraph.NamedNode("urn:x-restructuring-kg:validate:member")
 
@@ -293,7 +506,8 @@ _COMPONENT = {
     SH.disjoint: SH.DisjointConstraintComponent, SH.lessThan: SH.LessThanConstraintComponent,
     SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent, SH.node: SH.NodeConstraintComponent,
     SH["or"]: SH.OrConstraintComponent, SH["and"]: SH.AndConstraintComponent, SH["not"]: SH.NotConstraintComponent,
-    SH.xone: SH.XoneConstraintComponent,
+    SH.xone: SH.XoneConstraintComponent, SH.uniqueLang: SH.UniqueLangConstraintComponent,
+    SH.closed: SH.ClosedConstraintComponent,
 }
 
 
@@ -304,6 +518,7 @@ class _Engine:
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _Focus] = {}
+        self._multiplicity: dict[tuple, dict] = {}
 
     def stored(self, focus: _Focus) -> _Focus:
         """``focus`` computed once, for all the constraints that run on it, and kept in a
@@ -320,16 +535,18 @@ class _Engine:
         return self._stored[focus.key]
 
     def forget(self) -> None:
-        """Remove the named graphs of :meth:`stored` from the store."""
+        """Remove the named graphs of :meth:`stored` (and the shapes graph) from the store."""
         for focus in self._stored.values():
             self.store.remove_graph(focus.graph)
         self._stored.clear()
+        if self.shapes.uses_shapes_graph:
+            self.store.remove_graph(SHAPES_GRAPH)
 
     # queries ------------------------------------------------------------------------------
 
-    def select(self, query: str, **options) -> pyoxigraph.QuerySolutions:
+    def select(self, query: str, prologue: Optional[str] = None, **options) -> pyoxigraph.QuerySolutions:
         try:
-            return self.store.query(self.shapes.prologue + query, **options)
+            return self.store.query((self.shapes.prologue if prologue is None else prologue) + query, **options)
         except SyntaxError as error:
             raise ShapesError(f"a query compiled from the SHACL shapes is not valid SPARQL: {error}") from None
 
@@ -394,19 +611,42 @@ class _Engine:
         if shape.uses > 1:
             focus = self.stored(focus)
         for parameter in sorted(shape.params, key=str):
-            if parameter == SH.flags:
+            if parameter in _AUXILIARY:
                 continue
             for value in shape.params[parameter]:
                 yield from self.constraint(shape, focus, parameter, value)
         for sparql in shape.sparql:
             yield from self.sparql(shape, focus, sparql)
         values = _ValueFocus(focus, shape.path_text)
+        repeat = self.multiplicity(values) if shape.properties else {}
         for prop in shape.properties:
-            yield from self.hits(prop, values)
+            for hit in self.hits(prop, values):
+                # a value reached from n focus nodes is validated n times (n results)
+                yield from itertools.repeat(hit, repeat.get(hit.focus, 1) if hit.shape is prop else 1)
+
+    def multiplicity(self, values: "_ValueFocus") -> dict:
+        """The nodes of ``values`` reached more than once from the focus nodes (through each
+        focus node, each of them reached as many times as it is), with how many times."""
+        if values.key not in self._multiplicity:
+            parent = self._multiplicity.get(values.parent.key, {})
+            if values.path is None:
+                found = parent
+            elif not parent:
+                query = (f"SELECT ?v (COUNT(DISTINCT ?f) AS ?n) WHERE {{ {values.parent.pattern('?f')} "
+                         f"?f {values.path} ?v }} GROUP BY ?v HAVING (COUNT(DISTINCT ?f) > 1)")
+                found = {row["v"]: int(row["n"].value) for row in self.select(query)}
+            else:
+                query = f"SELECT DISTINCT ?f ?v WHERE {{ {values.parent.pattern('?f')} ?f {values.path} ?v }}"
+                counts: dict = {}
+                for row in self.select(query):
+                    counts[row["v"]] = counts.get(row["v"], 0) + parent.get(row["f"], 1)
+                found = {v: n for v, n in counts.items() if n > 1}
+            self._multiplicity[values.key] = found
+        return self._multiplicity[values.key]
 
     def fails(self, shape: _Shape, focus: _Focus) -> set:
         """The nodes of ``focus`` that do not conform to ``shape``."""
-        if shape.deactivated or not shape.blocks:
+        if shape.deactivated:
             return set()
         failing = {hit.focus for hit in self.hits(shape, focus) if hit.shape is shape}
         values = _ValueFocus(focus, shape.path_text)
@@ -421,7 +661,7 @@ class _Engine:
     # constraints ---------------------------------------------------------------------------
 
     def constraint(self, shape: _Shape, focus: _Focus, parameter: URIRef, value: Node) -> Iterator[_Hit]:
-        component = _COMPONENT[parameter]
+        component = _COMPONENT.get(parameter)
 
         def hit(this, v):
             return _Hit(shape, this, v, component)
@@ -517,8 +757,56 @@ class _Engine:
                 yield from (hit(this, this) for this in failed)
             else:
                 yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, failed))
+        elif parameter == SH.uniqueLang:
+            if not (isinstance(value, Literal) and isinstance(value.toPython(), bool)) or path is None:
+                raise Unsupported(f"sh:uniqueLang {value.n3()} on {_name(shape.node)}")
+            if value.toPython():
+                query = (f"SELECT ?this ?lang WHERE {{ {pattern} FILTER (isLITERAL(?v) && LANG(?v) != \"\") }} "
+                         f"GROUP BY ?this (LCASE(LANG(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)")
+                yield from (hit(row["this"], None) for row in self.select(query))
+        elif parameter == SH.closed:
+            if not (isinstance(value, Literal) and isinstance(value.toPython(), bool)) or path is not None:
+                raise Unsupported(f"sh:closed {value.n3()} on {_name(shape.node)}")
+            if value.toPython():
+                allowed = {p.path for p in shape.properties if isinstance(p.path, URIRef)}
+                for ignored in shape.params.get(SH.ignoredProperties, []):
+                    allowed |= set(self.shapes.items(ignored))
+                terms = ", ".join(sorted(_sparql_term(p) for p in allowed))
+                query = (f"SELECT DISTINCT ?this ?p ?o WHERE {{ {focus.pattern('?this')} ?this ?p ?o "
+                         f"{f'FILTER (?p NOT IN ({terms}))' if terms else ''} }}")
+                for row in self.select(query):
+                    yield _Hit(shape, row["this"], row["o"], SH.ClosedConstraintComponent, path=row["p"])
+        elif parameter == SH.qualifiedValueShape:
+            yield from self.qualified(shape, focus, value)
         else:  # pragma: no cover - _PARAMETERS and this dispatch are kept in step
             raise Unsupported(str(parameter))
+
+    def qualified(self, shape: _Shape, focus: _Focus, inner: Node) -> Iterator[_Hit]:
+        """sh:qualifiedValueShape with sh:qualifiedMinCount / sh:qualifiedMaxCount (and
+        sh:qualifiedValueShapesDisjoint: the values must not conform to a sibling's shape)."""
+        if shape.path_text is None:
+            raise Unsupported(f"sh:qualifiedValueShape on the node shape {_name(shape.node)}")
+        g = self.shapes.graph
+        values = _ValueFocus(focus, shape.path_text)
+        candidates = self.nodes(values)
+        conforming = candidates - self.fails(self.shapes.get(inner), values)
+        disjoint = [v for v in shape.params.get(SH.qualifiedValueShapesDisjoint, []) if isinstance(v, Literal)]
+        if disjoint and disjoint[0].toPython() is True:
+            siblings = {s for parent in g.subjects(SH.property, shape.node) for p in g.objects(parent, SH.property)
+                        if p != shape.node for s in g.objects(p, SH.qualifiedValueShape)}
+            for sibling in sorted(siblings, key=str):
+                conforming -= candidates - self.fails(self.shapes.get(sibling), values)
+        counts: dict = {}
+        for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {self.values_pattern(shape, focus)} }}"):
+            counts[this] = counts.get(this, 0) + (v in conforming)
+        nodes = self.nodes(focus)
+        for bound, component, wrong in (
+                (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent, lambda n, limit: n < limit),
+                (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, lambda n, limit: n > limit)):
+            for limit in shape.params.get(bound, []):
+                for this in sorted(nodes, key=str):
+                    if wrong(counts.get(this, 0), int(limit)):
+                        yield _Hit(shape, this, None, component)
 
     def datatype(self, shape: _Shape, focus: _Focus, datatype: Node) -> list[tuple]:
         pattern = self.values_pattern(shape, focus)
@@ -558,12 +846,43 @@ class _Engine:
                 if not _ordered(v, w, strict=parameter == SH.lessThan):
                     yield hit(row["this"], row["v"])
 
+    def solutions(self, focus: _Focus, constraint: _Sparql) -> Iterator[tuple[list[str], pyoxigraph.QuerySolution]]:
+        """The solutions of ``constraint`` for the nodes of ``focus`` (with their variable names).
+
+        :raises Unsupported: ``$this`` must be pre-bound to a blank node (which a query text
+            cannot name): the shape goes to pySHACL."""
+        if constraint.join:
+            query = f"SELECT DISTINCT * WHERE {{ {focus.pattern('?this')} {{ {constraint.select} }} }}"
+            solutions = self.select(query, constraint.prologue)
+            names = [variable.value for variable in solutions.variables]
+            yield from ((names, row) for row in solutions)
+            return
+        this = pyoxigraph.Variable("this")
+        for node in sorted(self.nodes(focus), key=str):
+            if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in the query text
+                raise Unsupported(f"$this pre-bound to a blank node in {_name(constraint.node)}, whose query "
+                                  f"does not bind $this itself")
+            solutions = self.select(_bind(constraint.select, {"this": str(node)}), constraint.prologue)
+            names = [variable.value for variable in solutions.variables]
+            for row in solutions:
+                yield names + ["this"], list(row) + [node]
+
+    def ask(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
+        """An ASK validator, once per focus node and value node: a result where it is false."""
+        pattern = self.values_pattern(shape, focus)
+        for this, value in sorted(self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"), key=str):
+            if isinstance(this, pyoxigraph.BlankNode) or isinstance(value, pyoxigraph.BlankNode):
+                raise Unsupported(f"$this or $value pre-bound to a blank node in {_name(constraint.node)}")
+            terms = {"this": str(this), "value": str(value)}
+            if not bool(self.select(_bind(constraint.select, terms), constraint.prologue)):
+                yield _Hit(shape, this, value, constraint.component, constraint)
+
     def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
-        query = f"SELECT DISTINCT * WHERE {{ {focus.pattern('?this')} {{ {constraint.select} }} }}"
+        if constraint.ask:
+            yield from self.ask(shape, focus, constraint)
+            return
         seen = set()
-        solutions = self.select(query)
-        names = [variable.value for variable in solutions.variables]
-        for row in solutions:
+        for names, row in self.solutions(focus, constraint):
             bound = {name: term for name, term in zip(names, row) if term is not None}
             this = bound.pop("this", None)
             path = bound.pop("path", None)
@@ -576,16 +895,35 @@ class _Engine:
             seen.add(key)
             if value is None and shape.path_text is None:
                 value = this
-            yield _Hit(shape, this, value, SH.SPARQLConstraintComponent, constraint, path,
+            yield _Hit(shape, this, value, constraint.component, constraint, path,
                        tuple(sorted((k, to_rdflib(v)) for k, v in bound.items())))
 
 
 # -- Value checks, as pySHACL makes them ---------------------------------------------------------
 
 
+_NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)"
+#: The lexical space of XSD types whose values rdflib reads leniently (XSD 1.1 Part 2).
+_LEXICAL = {
+    XSD.boolean: re.compile(r"true|false|1|0"),
+    XSD.integer: re.compile(r"[+-]?\d+"),
+    XSD.decimal: re.compile(_NUMBER),
+    XSD.float: re.compile(rf"{_NUMBER}([eE][+-]?\d+)?|[+-]?INF|NaN"),
+    XSD.double: re.compile(rf"{_NUMBER}([eE][+-]?\d+)?|[+-]?INF|NaN"),
+}
+
+
 def _well_typed(literal: Literal, datatype: Node) -> bool:
-    """pySHACL's test of a literal that has the datatype ``datatype``."""
+    """pySHACL's test of a literal that has the datatype ``datatype``, and its lexical form
+    in the lexical space of the type.
+
+    >>> _well_typed(Literal("none", datatype=XSD.boolean), XSD.boolean)
+    False
+    """
     if getattr(literal, "ill_typed", None) is True:
+        return False
+    lexical = _LEXICAL.get(datatype)
+    if lexical is not None and not lexical.fullmatch(str(literal)):
         return False
     value = literal.value
     expected = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
@@ -684,7 +1022,7 @@ def _format_message(message: Literal, bound: dict) -> Literal:
 def _messages(hit: _Hit) -> list[Literal]:
     if hit.constraint is None:
         return hit.shape.messages or [Literal(_generic(hit))]
-    bound = dict(hit.bindings)
+    bound = dict(hit.constraint.parameters) | dict(hit.bindings)
     for name, term in (("this", hit.focus), ("path", hit.path), ("value", hit.value)):
         if term is not None:
             bound[name] = to_rdflib(term)
@@ -699,12 +1037,19 @@ def _generic(hit: _Hit) -> str:
     return f"{name} constraint not met by {to_rdflib(hit.focus).n3()}"
 
 
+def _as_written(term) -> Node:
+    """An Oxigraph term as an rdflib term, a literal with the lexical form the store holds
+    (rdflib would turn ``"none"^^xsd:boolean`` into ``"false"``)."""
+    if isinstance(term, pyoxigraph.Literal) and term.language is None and term.datatype.value != str(XSD.string):
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
+    return to_rdflib(term)
+
+
 def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
     graph = Graph()
     graph.bind("sh", str(SH))
     report = BNode()
     graph.add((report, RDF.type, SH.ValidationReport))
-    conforms = True
     for hit in hits:
         node = BNode()
         graph.add((report, SH.result, node))
@@ -714,33 +1059,88 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
         graph.add((node, SH.sourceShape, hit.shape.node))
         graph.add((node, SH.sourceConstraintComponent, hit.component))
         if hit.value is not None:
-            graph.add((node, SH.value, to_rdflib(hit.value)))
+            graph.add((node, SH.value, _as_written(hit.value)))
         path = to_rdflib(hit.path) if hit.path is not None else hit.shape.path
         if path is not None:
             graph.add((node, SH.resultPath, path))
             _copy(shapes.graph, path, graph)
-        if hit.constraint is not None:
+        if hit.constraint is not None and hit.component == SH.SPARQLConstraintComponent:
             graph.add((node, SH.sourceConstraint, hit.constraint.node))
         for message in _messages(hit):
             graph.add((node, SH.resultMessage, message))
-        conforms = conforms and hit.shape.severity in _ALLOWED
-    graph.add((report, SH.conforms, Literal(conforms)))
     return graph
 
 
 def unsupported(shapes_graph: Graph) -> Optional[str]:
-    """What in ``shapes_graph`` this module does not compile, or ``None`` if it compiles it all.
+    """What in ``shapes_graph`` this module does not run itself (a line per shape), or ``None``.
 
     >>> unsupported(Graph().parse(format="turtle", data='''
     ...     @prefix sh: <http://www.w3.org/ns/shacl#> .
-    ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:closed true .'''))
-    'http://www.w3.org/ns/shacl#closed on urn:s'
+    ...     <urn:s> a sh:NodeShape ; sh:targetNode <urn:x> ; sh:rule [ a sh:TripleRule ] .'''))
+    'urn:s: sh:rule on <urn:s>'
     """
-    try:
-        _Shapes(shapes_graph)
-    except Unsupported as error:
-        return str(error)
-    return None
+    shapes = _Shapes(shapes_graph)
+    return "\n".join(f"{node}: {why}" for node, why in sorted(shapes.unsupported.items(), key=lambda i: str(i[0]))) or None
+
+
+#: Target predicates, removed from the shapes a shape run by pySHACL only refers to.
+_TARGET_TRIPLES = set(_TARGETS) | {SH.target}
+
+
+def _shapes_of(graph: Graph, nodes: set) -> Graph:
+    """The part of the shapes ``graph`` that validating ``nodes`` needs: what they reach and
+    the SPARQL-based constraint components, without the targets of any other shape."""
+    part = Graph()
+    for prefix, namespace in graph.namespaces():
+        part.bind(prefix, namespace, override=True)
+    todo = list(nodes) + _components(graph)
+    seen = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            if node not in nodes and (p in _TARGET_TRIPLES or p == RDF.type and _is_class(graph, o)):
+                continue  # another shape's targets (and implicit class targets) are not run here
+            part.add((node, p, o))
+            if isinstance(o, (URIRef, BNode)):
+                todo.append(o)
+    return part
+
+
+def _components(graph: Graph) -> list[Node]:
+    """The SPARQL-based constraint components of ``graph`` (nodes with parameters and a validator)."""
+    return sorted({c for c in graph.subjects(SH.parameter, None)
+                   if any((c, v, None) in graph for v in (SH.validator, SH.nodeValidator, SH.propertyValidator))}, key=str)
+
+
+def _name(node: Node) -> str:
+    return qname(node) if isinstance(node, URIRef) else node.n3()
+
+
+def _is_class(graph: Graph, node: Node) -> bool:
+    """Whether ``node`` is ``owl:Class``, ``rdfs:Class`` or a subclass of it in ``graph``."""
+    return node == OWL.Class or RDFS.Class in graph.transitive_objects(node, RDFS.subClassOf)
+
+
+def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> list[str]:
+    """Run the shapes this module cannot run with pySHACL, each alone with the shapes it
+    refers to; add the results to ``report``; one note per shape."""
+    nodes = set(shapes.unsupported)
+    reference = pyshacl_validate(graph_of(store), shapes_graph=_shapes_of(shapes.graph, nodes))
+    top = next(report.subjects(RDF.type, SH.ValidationReport))
+    for result in reference.graph.objects(None, SH.result):
+        report.add((top, SH.result, result))
+        todo = [result]
+        while todo:
+            node = todo.pop()
+            for p, o in reference.graph.predicate_objects(node):
+                report.add((node, p, o))
+                if isinstance(o, BNode):
+                    todo.append(o)
+    return [f"shape {_name(node)} validated by pySHACL (the fast engine does not compile {why})"
+            for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
@@ -748,29 +1148,40 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
 
     The store is left as it was: the focus nodes of each shape, computed once, are kept
     in named graphs of the store while it runs, and removed. Returns the report
-    :func:`kg.validate.validate` returns for the same graph. When the shapes use a
-    feature this module does not compile (see :func:`unsupported`), the whole shapes
-    graph is run by pySHACL on a copy of the store's default graph, or, with
-    ``fallback=False``, :class:`Unsupported` is raised.
+    :func:`kg.validate.validate` returns for the same graph. A shape that uses a feature
+    this module does not compile (see :func:`unsupported`) is validated by pySHACL, that
+    shape alone (with the shapes it refers to) on a copy of the store's default graph,
+    and named in :attr:`~kg.validate.ValidationReport.notes`; with ``fallback=False``,
+    :class:`Unsupported` is raised instead. SPARQL the SHACL spec forbids in shapes is
+    refused before anything runs (:func:`kg.validate.check_sparql`).
 
-    :raises ShapesError: the shapes cannot be used (a malformed shape or query).
-    :raises Unsupported: ``fallback`` is false and the shapes need pySHACL.
+    :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
+        forbidden SPARQL).
+    :raises Unsupported: ``fallback`` is false and some shape needs pySHACL.
     """
+    check_sparql(shapes_graph)
+    shapes = _Shapes(shapes_graph)
+    engine = _Engine(store, shapes)
+    hits = []
     try:
-        shapes = _Shapes(shapes_graph)
-        engine = _Engine(store, shapes)
-        hits = []
-        try:
-            for shape in list(shapes.shapes.values()):
-                if shape.targets and not shape.deactivated:
+        if shapes.uses_shapes_graph:
+            store.bulk_extend(pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), SHAPES_GRAPH)
+                              for s, p, o in shapes_graph)
+        for shape in list(shapes.shapes.values()):
+            if shape.targets and not shape.deactivated and shape.node not in shapes.unsupported:
+                try:
                     hits.extend(engine.hits(shape, _TargetFocus(engine, shape)))
-        finally:
-            engine.forget()
-    except Unsupported:
-        if not fallback:
-            raise
-        return pyshacl_validate(graph_of(store), shapes_graph=shapes_graph)
+                except Unsupported as error:
+                    shapes.unsupported[shape.node] = str(error)
+    finally:
+        engine.forget()
+    if shapes.unsupported and not fallback:
+        raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
     graph = _report(hits, shapes)
-    results = _results(graph)
+    notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
+    report = next(graph.subjects(RDF.type, SH.ValidationReport))
+    graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
+    results = results_of(graph)
     conforms = not any(r.severity == SH.Violation for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=graph, shapes_graph=shapes_graph)
+    return ValidationReport(conforms=conforms, results=results, graph=graph, shapes_graph=shapes_graph,
+                            notes=tuple(notes))
