@@ -94,11 +94,11 @@ BAD_DATA = TINY_DATA.replace('"2026-03-16"^^xsd:date ;', '"2026-13"^^xsd:gYearMo
 
 
 @pytest.mark.parametrize("command", [["validate"], ["build"], ["query", "--file", "q.rq"], ["stats"], ["docs", "-o", "docs-out"]])
-def test_every_command_that_loads_exits_2_on_an_ill_formed_literal(make_project, capsys, tmp_path, command):
+def test_every_command_that_loads_exits_2_on_an_ill_formed_literal(make_project, capsys, tmp_path, monkeypatch, command):
     project = make_project(data={"acme.ttl": BAD_DATA})
     (tmp_path / "q.rq").write_text("#+ summary: all\nSELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\n", encoding="utf-8")
     line = BAD_DATA.splitlines().index(next(x for x in BAD_DATA.splitlines() if "2026-13" in x)) + 1
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     code, out, err = kg(capsys, "--root", project.root, *command)
     assert code == 2
     assert f"acme.ttl:{line}: ill-formed literal \"2026-13\"^^xsd:gYearMonth" in err
