@@ -246,21 +246,32 @@ def oxigraph_server(tmp_path: Path):
         server.stop()
 
 
-#: Passed and failed W3C SHACL suite entries per (engine, suite), filled by tests/test_conformance.py.
-_CONFORMANCE = pytest.StashKey[dict]()
+#: Passed and failed W3C SHACL suite entries per (engine, suite), filled by tests/test_conformance.py
+#: through each test's report, so that the counts reach this process under pytest-xdist too.
+_CONFORMANCE: dict = {}
+_COUNTED = "w3c-shacl-outcome"
 
 
 @pytest.fixture
-def conformance_counts(request) -> dict:
-    """Counts of the W3C SHACL suite entries, ``{(engine, suite): Counter({True: passed, False: failed})}``,
+def conformance_counts(request) -> Callable[[str, str, bool], None]:
+    """Count one W3C SHACL suite entry, ``count(engine, suite, passed)``; the counts are
     printed at the end of the run."""
-    from collections import Counter, defaultdict
 
-    return request.config.stash.setdefault(_CONFORMANCE, defaultdict(Counter))
+    def count(engine: str, suite: str, passed: bool) -> None:
+        request.node.user_properties.append((_COUNTED, (engine, suite, bool(passed))))
+
+    return count
+
+
+def pytest_runtest_logreport(report) -> None:
+    for name, value in report.user_properties:
+        if name == _COUNTED and report.when == "call":
+            engine, suite, passed = value
+            _CONFORMANCE.setdefault((engine, suite), {True: 0, False: 0})[passed] += 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    counts = config.stash.get(_CONFORMANCE, None)
+    counts = _CONFORMANCE
     if not counts:
         return
     terminalreporter.section("W3C SHACL test suite")
