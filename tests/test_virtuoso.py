@@ -53,9 +53,10 @@ WHY = {
                                     "(CONCAT of STR) differently",
     "org-chart": "no rows, silently: the as-of test (FILTER NOT EXISTS { ... FILTER EXISTS { ... SUBSTR ... } }) "
                  "over outer variables drops every unit",
-    "personnel-changes-by-period": "hangs the server (no answer, not stopped by MaxQueryExecutionTime; "
-                                   "SUM(IF ...) per class over FILTER EXISTS { ?event a/rdfs:subClassOf* ?class }, "
-                                   "grouped by a nested-IF period key: which part hangs it is not isolated)",
+    "personnel-changes-by-period": "hangs the server (no answer, not stopped by MaxQueryExecutionTime) when no "
+                                   "company is given: it hangs with the parameters as the one-row VALUES (?by ?from ?to) "
+                                   "that bind_query writes, with or without the GROUP BY, the FILTER EXISTS or the "
+                                   "date filters; with the parameters as BINDs it answers, but 1 row of Oxigraph's 4",
     "reporting-chain": "no rows, silently: the five-step chain's nested FILTER (NOT) EXISTS with the as-of test",
     "restructuring-timeline": "error SQ156 'Internal Optimized compiler error: Bad dfe in sqlo_place_exp'",
     "strategy-fingerprint": "error SQ074 'Line 68:' (no more text) from the SQL compiler Virtuoso "
