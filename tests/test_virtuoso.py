@@ -34,7 +34,7 @@ from same_rows import by_value, check_differences, differences, named_cases
 
 GRAPH = "https://w3id.org/restructuring-kg/graph/all"
 #: Seconds a query may take on Virtuoso (each answers in well under 1 s, or never).
-QUERY_TIMEOUT = 10.0
+QUERY_TIMEOUT = 5.0
 BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
