@@ -7,11 +7,18 @@
 - ``make_project``: writes a small project (the real ontology, small shapes and data) to
   a temporary folder and returns it as a :class:`kg.Project`.
 - ``oxigraph_server``: a real Oxigraph SPARQL server on a free port of 127.0.0.1, always stopped.
+- ``virtuoso_server`` (and ``virtuoso``, its URL): a real Virtuoso 7 server on 127.0.0.1, one
+  per test module, always stopped; :meth:`VirtuosoServer.restart` when a query hung it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -278,3 +285,102 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     for (engine, suite), outcome in sorted(counts.items()):
         total = outcome[True] + outcome[False]
         terminalreporter.write_line(f"{engine + ' engine':>28}, {suite:>6}: {outcome[True]}/{total} passed")
+
+
+# -- a real Virtuoso 7 ------------------------------------------------------------------
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = .
+ServerThreads = 10
+[SPARQL]
+ResultSetMaxRows = 10000
+MaxQueryExecutionTime = 60
+"""
+
+
+class VirtuosoServer:
+    """A real Virtuoso 7 server (Debian's ``virtuoso-opensource-7``, or the ``virtuoso-t``
+    that KG_TEST_VIRTUOSO names) on 127.0.0.1, on a new database in ``folder`` whose ``dba``
+    password is ``dba``. ``url`` is its root (``/sparql``, ``/sparql-auth``, ``/sparql-graph-crud-auth``)."""
+
+    def __init__(self, command: str, folder: Path):
+        from kg.serve import free_port
+
+        self.command, self.folder = command, folder
+        self.url = f"http://127.0.0.1:{free_port()}"
+        folder.joinpath("virtuoso.ini").write_text(
+            VIRTUOSO_INI.format(sql=free_port(), http=self.url.rsplit(":", 1)[1]), encoding="utf-8")
+        self.process: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen([self.command, "+foreground", "+configfile", "virtuoso.ini"], cwd=self.folder,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/sparql?query=ASK%7B%7D", timeout=5):
+                    return
+            except (urllib.error.URLError, OSError):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    log = self.folder / "virtuoso.log"
+                    self.stop()
+                    pytest.fail(f"Virtuoso did not start: {log.read_text(errors='replace')[-2000:] if log.exists() else ''}")
+                time.sleep(0.5)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def restart(self) -> None:
+        """Stop (a hung server is killed) and start again, on the same database."""
+        if self.process is not None:
+            self.process.kill()  # a hung Virtuoso does not stop on SIGTERM in time
+            self.process.wait()
+            self.process = None
+        self.start()
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso 7 server (:class:`VirtuosoServer`), one per test module, always stopped."""
+    command = os.environ.get("KG_TEST_VIRTUOSO") or shutil.which("virtuoso-t")
+    if not command:
+        reason = "Virtuoso is not installed (apt-get install virtuoso-opensource-7, or set KG_TEST_VIRTUOSO)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; .ci/run installs it")
+        pytest.skip(reason)
+    server = VirtuosoServer(command, tmp_path_factory.mktemp("virtuoso"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def virtuoso(virtuoso_server) -> str:
+    """The root URL of the module's Virtuoso server."""
+    return virtuoso_server.url

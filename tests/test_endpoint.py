@@ -7,11 +7,9 @@ or update (415, or no answer at all, as Debian's Virtuoso 7.2) and takes form-en
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import shutil
-import subprocess
 import threading
 import time
 import urllib.error
@@ -24,7 +22,6 @@ import pytest
 from conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
-from kg.serve import free_port
 from kg.store import LOAD_GRAPHS, Credentials, SparqlEndpoint
 
 USER, PASSWORD, REALM = "analyst", "s3cret", "kg-test"
@@ -267,65 +264,6 @@ def test_an_ask_answers_a_boolean_through_the_form_post(oxigraph_server, credent
 
 
 # -- a real Virtuoso 7 ------------------------------------------------------------------
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = virtuoso.db
-ErrorLogFile = virtuoso.log
-LockFile = virtuoso.lck
-TransactionFile = virtuoso.trx
-xa_persistent_file = virtuoso.pxa
-[TempDatabase]
-DatabaseFile = virtuoso-temp.db
-TransactionFile = virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = .
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = .
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = 10000
-MaxQueryExecutionTime = 60
-"""
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory):
-    """A real Virtuoso 7 server (Debian's ``virtuoso-opensource-7``; or the ``virtuoso-t`` that
-    KG_TEST_VIRTUOSO names) on 127.0.0.1, on a new database whose ``dba`` password is ``dba``."""
-    command = os.environ.get("KG_TEST_VIRTUOSO") or shutil.which("virtuoso-t")
-    if not command:
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource-7, or set KG_TEST_VIRTUOSO)")
-    folder = tmp_path_factory.mktemp("virtuoso")
-    http = free_port()
-    (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql=free_port(), http=http), encoding="utf-8")
-    process = subprocess.Popen([command, "+foreground", "+configfile", "virtuoso.ini"], cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{http}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=5):
-                    break
-            except (urllib.error.URLError, OSError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = (folder / "virtuoso.log").read_text(errors="replace")[-2000:] if (folder / "virtuoso.log").exists() else ""
-                    pytest.fail(f"Virtuoso did not start: {log}")
-                time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
 
 def test_load_and_query_a_real_virtuoso(virtuoso, built, capsys, credentials):
     """The README's Virtuoso line: kg load through /sparql-auth (Digest) and the Graph Store

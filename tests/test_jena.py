@@ -21,9 +21,7 @@ them to where they are looked for.
 
 from __future__ import annotations
 
-import json
 import os
-from decimal import Decimal, InvalidOperation
 import shutil
 import subprocess
 import zipfile
@@ -31,10 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.query import bind_query, load_catalogue, run_query, to_store
+from kg.query import bind_query, to_store
 from kg.store import parse_results
-from tests.conftest import ROOT
-from tests.test_store import _rows
+from same_rows import ROOT, check_differences, differences, named_cases
 
 JAVA = Path("/usr/share/java")
 JARS = [
@@ -47,28 +44,9 @@ JARS = [
     "jackson-core.jar", "jackson-databind.jar", "jackson-annotations.jar", "jsonld-java.jar", "thrift.jar",
     "protobuf.jar", "titanium-json-ld.jar", "jakarta.json-api.jar", "slf4j-api.jar", "slf4j-nop.jar",
 ]
-EXPECTED = sorted((ROOT / "tests" / "expected").glob("*/*.json"))
 
 #: Cases Jena answers differently, with the reason. Empty: every case agrees.
 DIFFERENT: dict[str, str] = {}
-
-
-NUMBERS = {f"http://www.w3.org/2001/XMLSchema#{name}" for name in ("decimal", "integer", "double", "float")}
-
-
-def by_value(rows: list[tuple]) -> list[tuple]:
-    """Rows with each number as its value: ``824526435034.0`` and ``824526435034`` are one
-    xsd:decimal, which Jena and Oxigraph write in different lexical forms."""
-
-    def key(term: tuple) -> tuple:
-        if term[0] == "literal" and term[3] in NUMBERS:
-            try:
-                return ("number", term[3], Decimal(term[1]))
-            except InvalidOperation:
-                return term
-        return term
-
-    return [tuple(key(term) for term in row) for row in rows]
 
 
 def jena_classpath(workdir: Path) -> str:
@@ -122,36 +100,11 @@ def jena(tmp_path_factory):
 
 
 def test_every_named_query_gives_the_same_rows_on_jena(jena, shipped_graph, tmp_path):
-    catalogue = load_catalogue(ROOT / "queries")
     store = to_store(shipped_graph)
-    cases = {f"{name}/defaults": (query, {}) for name, query in catalogue.items()}
-    for path in EXPECTED:
-        cases[f"{path.parent.name}/{path.stem}"] = (
-            catalogue[path.parent.name], json.loads(path.read_text(encoding="utf-8"))["params"]
-        )
+    cases = named_cases()
     texts = {key: bind_query(query, store, params) for key, (query, params) in cases.items()}
     data = tmp_path / "kg.nt"
     data.write_text(shipped_graph.serialize(format="nt"), encoding="utf-8")
-    answers = jena(data, texts)
-
-    differ: dict[str, str] = {}
-    rows_compared = 0
-    for key, (query, params) in sorted(cases.items()):
-        expected = _rows(run_query(query, store, params=params))
-        expected = (expected[0], by_value(expected[1]))
-        answer = answers[key]
-        if isinstance(answer, str):
-            differ[key] = f"Jena raised {answer}"
-        elif (answer.vars, by_value(_rows(answer)[1])) != expected:
-            got = by_value(_rows(answer)[1])
-            first = next((i for i, (a, b) in enumerate(zip(got, expected[1])) if a != b), min(len(got), len(expected[1])))
-            differ[key] = (
-                f"{len(got)} rows on Jena, {len(expected[1])} on Oxigraph; first difference at row {first}: "
-                f"Jena {got[first] if first < len(got) else None}, Oxigraph {expected[1][first] if first < len(expected[1]) else None}"
-            )
-        rows_compared += len(expected[1])
+    differ, rows_compared = differences(cases, store, jena(data, texts), engine="Jena")
     assert rows_compared > 0
-    unexpected = {key: why for key, why in differ.items() if key not in DIFFERENT}
-    mended = sorted(set(DIFFERENT) - set(differ))
-    assert not unexpected, f"Jena differs from Oxigraph: {unexpected}"
-    assert not mended, f"now the same on Jena, remove from DIFFERENT: {mended}"
+    check_differences(differ, DIFFERENT, engine="Jena")

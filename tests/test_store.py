@@ -22,7 +22,6 @@ from typing import Callable, Optional
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Literal, URIRef
 
 from conftest import ROOT, write_project
 from kg.build import build
@@ -32,6 +31,7 @@ from kg.export import ntriples
 from kg.query import load_catalogue, run_query
 from kg.serve import free_port
 from kg.store import LOAD_GRAPHS, LOAD_STEPS, Credentials, SparqlEndpoint, replace_graph
+from same_rows import rows as _rows
 
 #: What the store held before a load: a load that fails must leave exactly this.
 EARLIER = b"""<urn:earlier:a> <urn:earlier:p> "kept" .
@@ -175,22 +175,6 @@ def test_loaded_triples_are_the_built_ones(store, built, capsys, monkeypatch):
 
 
 # -- one answer everywhere ------------------------------------------------------------
-
-
-def _key(term) -> tuple:
-    """A term as the engines must agree on it (blank node labels are each engine's own)."""
-    if term is None:
-        return ("unbound",)
-    if isinstance(term, BNode):
-        return ("bnode",)
-    if isinstance(term, Literal):
-        return ("literal", str(term), term.language, str(term.datatype) if term.datatype else None)
-    assert isinstance(term, URIRef)
-    return ("iri", str(term))
-
-
-def _rows(result) -> tuple[tuple[str, ...], list[tuple]]:
-    return result.vars, [tuple(_key(b.get(v)) for v in result.vars) for b in result.bindings]
 
 
 def _oxigraph_triples(graph) -> list:
