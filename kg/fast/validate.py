@@ -54,7 +54,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
-from kg.fast.store import from_rdflib, graph_of, to_rdflib
+from kg.fast.store import from_rdflib, graph_of, record_rewritten, to_rdflib, written_forms
 from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
 from kg.validate import parse_query, walk_query as _walk
 from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
@@ -515,6 +515,10 @@ class _Engine:
     def __init__(self, store: pyoxigraph.Store, shapes: _Shapes):
         self.store = store
         self.shapes = shapes
+        #: the literals the store holds in another form than written, each with the form
+        #: written (:func:`kg.fast.store.written_forms`; empty for most stores): only these
+        #: values need the Python path where a lexical form or a datatype matters
+        self.written: dict = written_forms(store)
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _Focus] = {}
@@ -541,6 +545,10 @@ class _Engine:
         self._stored.clear()
         if self.shapes.uses_shapes_graph:
             self.store.remove_graph(SHAPES_GRAPH)
+
+    def term(self, term) -> Node:
+        """A term of the store as an rdflib term, a literal the store rewrote as written."""
+        return to_rdflib(term, written=self.written)
 
     # queries ------------------------------------------------------------------------------
 
@@ -727,7 +735,7 @@ class _Engine:
             yield from (hit(r["this"], None) for r in self.select(query))
         elif parameter in (SH.pattern, SH.minLength, SH.maxLength, SH.minExclusive, SH.minInclusive,
                            SH.maxExclusive, SH.maxInclusive):
-            check = _value_check(shape, parameter, value)
+            check = _value_check(shape, parameter, value, term=self.term)
             bad = {v for v in self.distinct_values(shape, focus) if not check(v)}
             yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, bad))
         elif parameter in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
@@ -816,10 +824,18 @@ class _Engine:
             raise Unsupported("sh:datatype rdfs:Datatype")
         term = _sparql_term(datatype)
         found = self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!isLITERAL(?v) || DATATYPE(?v) != {term}) }}")
+        # A literal the store rewrote has the datatype and lexical form written, not the
+        # stored ones ("7"^^xsd:int is stored as an xsd:integer): decided on the written form.
+        rewritten = [pair for pair in found if pair[1] in self.written] if self.written else []
+        if rewritten:
+            found = [pair for pair in found if pair[1] not in self.written]
         if datatype not in (XSD.string, RDF.langString):
             matching = self.distinct_values(shape, focus, f"FILTER (isLITERAL(?v) && DATATYPE(?v) = {term})")
-            bad = {v for v in matching if not _well_typed(to_rdflib(v), datatype)}
+            bad = {v for v in matching if v not in self.written and not _well_typed(to_rdflib(v), datatype)}
             found += self.pairs_with_values(shape, focus, bad)
+            if self.written:
+                rewritten += self.pairs_with_values(shape, focus, {v for v in matching if v in self.written})
+        found += [(this, v) for this, v in rewritten if not _has_datatype(self.written[v], datatype)]
         return found
 
     def pair_constraint(self, shape, focus, parameter, other, hit) -> Iterator[_Hit]:
@@ -842,7 +858,7 @@ class _Engine:
                 raise ShapesError(f"{parameter} can only be used on a property shape ({shape.node})")
             query = f"SELECT DISTINCT ?this ?v ?w WHERE {{ {pattern} ?this {other_term} ?w . }}"
             for row in self.select(query):
-                v, w = to_rdflib(row["v"]), to_rdflib(row["w"])
+                v, w = self.term(row["v"]), self.term(row["w"])
                 if not _ordered(v, w, strict=parameter == SH.lessThan):
                     yield hit(row["this"], row["v"])
 
@@ -888,7 +904,7 @@ class _Engine:
             path = bound.pop("path", None)
             value = bound.pop("value", None)
             bound.pop("failure", None)
-            extra = tuple(sorted((k, str(to_rdflib(v))) for k, v in bound.items()))
+            extra = tuple(sorted((k, str(self.term(v))) for k, v in bound.items()))
             key = (this, path, value, extra)
             if key in seen:
                 continue
@@ -896,7 +912,7 @@ class _Engine:
             if value is None and shape.path_text is None:
                 value = this
             yield _Hit(shape, this, value, constraint.component, constraint, path,
-                       tuple(sorted((k, to_rdflib(v)) for k, v in bound.items())))
+                       tuple(sorted((k, self.term(v)) for k, v in bound.items())))
 
 
 # -- Value checks, as pySHACL makes them ---------------------------------------------------------
@@ -931,13 +947,25 @@ def _well_typed(literal: Literal, datatype: Node) -> bool:
     return expected is None or isinstance(value, expected)
 
 
+def _has_datatype(literal: Literal, datatype: Node) -> bool:
+    """pySHACL's sh:datatype test of a typed literal (neither a string nor language-tagged),
+    on the literal as written.
+
+    >>> _has_datatype(Literal("7", datatype=XSD.int, normalize=False), XSD.integer)
+    False
+    """
+    return datatype == RDFS.Literal or literal.datatype == datatype and _well_typed(literal, datatype)
+
+
 def _as_string(term: Node) -> str:
     if isinstance(term, Literal) and term.value is not None and term.datatype in (None, RDF.langString, XSD.string):
         return str(term.value)
     return str(term)
 
 
-def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
+def _value_check(shape: _Shape, parameter: URIRef, rule: Node, *, term=to_rdflib):
+    """pySHACL's test of one value of the store against ``rule`` (a pattern, a length, a
+    bound), on the rdflib term ``term`` makes of it (the literal as written)."""
     if parameter == SH.pattern:
         flags = 0
         for flag in str(next(iter(shape.params.get(SH.flags, [])), "")):
@@ -947,7 +975,7 @@ def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
         def check(v) -> bool:
             if isinstance(v, pyoxigraph.BlankNode):
                 return False
-            text = _as_string(to_rdflib(v))
+            text = _as_string(term(v))
             return bool(matcher.match(text) or matcher.search(text))
         return check
     if parameter in (SH.minLength, SH.maxLength):
@@ -958,13 +986,13 @@ def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
                 return True
             if isinstance(v, pyoxigraph.BlankNode):
                 return False
-            length = len(_as_string(to_rdflib(v)))
+            length = len(_as_string(term(v)))
             return length >= limit if parameter == SH.minLength else length <= limit
         return check
     bound = rule
 
     def check(v) -> bool:
-        v = to_rdflib(v)
+        v = term(v)
         if not isinstance(v, Literal):
             return False
         if isinstance(bound.value, str) != isinstance(v.value, str):
@@ -1019,33 +1047,37 @@ def _format_message(message: Literal, bound: dict) -> Literal:
     return Literal(text)
 
 
-def _messages(hit: _Hit) -> list[Literal]:
+def _messages(hit: _Hit, written: dict) -> list[Literal]:
     if hit.constraint is None:
-        return hit.shape.messages or [Literal(_generic(hit))]
+        return hit.shape.messages or [Literal(_generic(hit, written))]
     bound = dict(hit.constraint.parameters) | dict(hit.bindings)
     for name, term in (("this", hit.focus), ("path", hit.path), ("value", hit.value)):
         if term is not None:
-            bound[name] = to_rdflib(term)
+            bound[name] = _as_written(term, written)
     extra = [m for m in hit.constraint.messages if m not in hit.shape.messages]
     messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
-    return messages or [Literal(_generic(hit))]
+    return messages or [Literal(_generic(hit, written))]
 
 
-def _generic(hit: _Hit) -> str:
+def _generic(hit: _Hit, written: dict) -> str:
     """A message for a result whose shape has none (pySHACL words these differently)."""
     name = hit.component.split("#")[-1].removesuffix("ConstraintComponent")
-    return f"{name} constraint not met by {to_rdflib(hit.focus).n3()}"
+    return f"{name} constraint not met by {_as_written(hit.focus, written).n3()}"
 
 
-def _as_written(term) -> Node:
-    """An Oxigraph term as an rdflib term, a literal with the lexical form the store holds
-    (rdflib would turn ``"none"^^xsd:boolean`` into ``"false"``)."""
+def _as_written(term, written: dict) -> Node:
+    """An Oxigraph term as an rdflib term for the report: a literal the store rewrote as
+    written (``written``: :func:`kg.fast.store.written_forms`), another with the lexical form
+    the store holds (rdflib would turn ``"none"^^xsd:boolean`` into ``"false"``)."""
+    found = written.get(term) if written and isinstance(term, pyoxigraph.Literal) else None
+    if found is not None:
+        return found
     if isinstance(term, pyoxigraph.Literal) and term.language is None and term.datatype.value != str(XSD.string):
         return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     return to_rdflib(term)
 
 
-def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
+def _report(hits: list[_Hit], shapes: _Shapes, written: dict) -> Graph:
     graph = Graph()
     graph.bind("sh", str(SH))
     report = BNode()
@@ -1054,19 +1086,19 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
         node = BNode()
         graph.add((report, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, to_rdflib(hit.focus)))
+        graph.add((node, SH.focusNode, _as_written(hit.focus, written)))
         graph.add((node, SH.resultSeverity, hit.shape.severity))
         graph.add((node, SH.sourceShape, hit.shape.node))
         graph.add((node, SH.sourceConstraintComponent, hit.component))
         if hit.value is not None:
-            graph.add((node, SH.value, _as_written(hit.value)))
+            graph.add((node, SH.value, _as_written(hit.value, written)))
         path = to_rdflib(hit.path) if hit.path is not None else hit.shape.path
         if path is not None:
             graph.add((node, SH.resultPath, path))
             _copy(shapes.graph, path, graph)
         if hit.constraint is not None and hit.component == SH.SPARQLConstraintComponent:
             graph.add((node, SH.sourceConstraint, hit.constraint.node))
-        for message in _messages(hit):
+        for message in _messages(hit, written):
             graph.add((node, SH.resultMessage, message))
     return graph
 
@@ -1177,7 +1209,7 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
         engine.forget()
     if shapes.unsupported and not fallback:
         raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
-    graph = _report(hits, shapes)
+    graph = _report(hits, shapes, engine.written)
     notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
