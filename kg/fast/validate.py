@@ -723,10 +723,26 @@ class _Engine:
             members = self.shapes.items(value)
             if any(isinstance(m, BNode) for m in members):
                 raise Unsupported("blank node in sh:in")
-            ok = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in members) or "false"
-            yield from (hit(this, v) for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!({ok})) }}"))
+            # a member the store would hold in another form equals no value the store holds
+            # as written; a value the store rewrote is listed when the literal written is
+            odd = _stored_otherwise(members)
+            ok = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in members if m not in odd) or "false"
+            found = self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!({ok})) }}")
+            if self.written:
+                listed = set(members)
+                found = [pair for pair in found if pair[1] not in self.written]
+                found += self.pairs_with_values(shape, focus, {v for v, w in self.written.items() if w not in listed})
+            yield from (hit(this, v) for this, v in found)
         elif parameter == SH.hasValue:
             term = _sparql_term(value)
+            if value in _stored_otherwise([value]) or (self.written and from_rdflib(value) in self.written):
+                # the store holds the value in another form, or a literal it rewrote in its form:
+                # the nodes that have it are those with a value written as it is
+                having = {v for v, w in self.written.items() if w == value}
+                if path is not None:
+                    having = {this for this, _ in self.pairs_with_values(shape, focus, having)}
+                yield from (hit(this, None) for this in sorted(self.nodes(focus) - having, key=str))
+                return
             if path is None:
                 query = f"SELECT ?this WHERE {{ {focus.pattern('?this')} FILTER (!sameTerm(?this, {term})) }}"
             else:
@@ -945,6 +961,20 @@ def _well_typed(literal: Literal, datatype: Node) -> bool:
     expected = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
                 XSD.date: date, XSD.time: time, XSD.dateTime: datetime}.get(datatype)
     return expected is None or isinstance(value, expected)
+
+
+def _stored_otherwise(terms: list) -> set:
+    """The literals of ``terms`` (rdflib terms) that an Oxigraph store holds in another form
+    than written (see :func:`kg.fast.store.record_rewritten`): no value of a store equals them.
+
+    >>> sorted(_stored_otherwise([Literal("4.0", datatype=XSD.decimal, normalize=False), Literal("a")]))
+    [rdflib.term.Literal('4.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))]
+    """
+    literals = [term for term in terms if isinstance(term, Literal) and term.datatype not in (None, XSD.string)]
+    if not literals:
+        return set()
+    rewritten = {written for written, _ in record_rewritten(pyoxigraph.Store(), map(from_rdflib, literals))}
+    return {term for term in literals if term in rewritten}
 
 
 def _has_datatype(literal: Literal, datatype: Node) -> bool:
