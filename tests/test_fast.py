@@ -471,3 +471,12 @@ def test_the_fast_engine_checks_and_reports_literals_as_written(tmp_path, case):
     values = sorted("" if r.value is None else r.value.n3(graph.namespace_manager) for r in fast.results)
     assert values == sorted(shown)
     assert fast.conforms == (not fast.results)
+
+
+def test_literals_the_store_made_one_value_are_named_in_the_notes(tmp_path):
+    data = 'ex:a ex:size "7"^^xsd:int . ex:b ex:size "07"^^xsd:integer . ex:c ex:size "5"^^xsd:int .'
+    fast, reference, graph = written_both(tmp_path, data, _SIZE.format("sh:datatype xsd:int"))
+    assert len(fast.notes) == 1
+    assert all(form in fast.notes[0] for form in ('"7"^^<http://www.w3.org/2001/XMLSchema#int>',
+                                                  '"07"^^<http://www.w3.org/2001/XMLSchema#integer>'))
+    assert [str(r.focus_node) for r in reference.results] == ["https://example.org/b"]

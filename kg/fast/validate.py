@@ -54,7 +54,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
-from kg.fast.store import from_rdflib, graph_of, record_rewritten, to_rdflib, written_forms
+from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
 from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
 from kg.validate import parse_query, walk_query as _walk
 from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
@@ -1205,6 +1205,14 @@ def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> li
             for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
+def _merged(store: pyoxigraph.Store) -> list[str]:
+    """A note for each literal of the store that stands for several written differently."""
+    return [f"the store holds {_as_written(stored, {}).n3()} for the literals written "
+            f"{', '.join(form.n3() for form in forms)} (Oxigraph keeps values): the fast engine sees them as one "
+            f"value, pySHACL (--engine reference) sees them as written"
+            for stored, forms in sorted(merged_forms(store).items(), key=lambda item: str(item[0]))]
+
+
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
@@ -1216,6 +1224,11 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     and named in :attr:`~kg.validate.ValidationReport.notes`; with ``fallback=False``,
     :class:`Unsupported` is raised instead. SPARQL the SHACL spec forbids in shapes is
     refused before anything runs (:func:`kg.validate.check_sparql`).
+
+    Literals the store holds in another form than written (``"7"^^xsd:int`` as an
+    ``xsd:integer``; :func:`kg.fast.store.written_forms`) are checked, compared and reported
+    as written; a stored literal that stands for several written differently (see
+    :func:`kg.fast.store.merged_forms`) is one value here, and named in the notes.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
         forbidden SPARQL).
@@ -1241,6 +1254,7 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
         raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
     graph = _report(hits, shapes, engine.written)
     notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
+    notes += _merged(store)
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
     results = results_of(graph)
