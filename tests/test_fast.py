@@ -456,9 +456,6 @@ WRITTEN_CASES = {
     "maxLength reads 1.50": ('ex:a ex:size "1.50"^^xsd:decimal .', "sh:maxLength 3", ['"1.50"^^xsd:decimal']),
     "class reports the int": ('ex:a ex:size "7"^^xsd:int .', "sh:class ex:Size", ['"7"^^xsd:int']),
     "boolean 0": ('ex:a ex:size "0"^^xsd:boolean .', 'sh:in ( false )', ['"0"^^xsd:boolean']),
-    "sparql reports the int": ('ex:a ex:size "7"^^xsd:int .',
-                               'sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" ]',
-                               ['"7"^^xsd:int']),
 }
 
 
@@ -480,3 +477,17 @@ def test_literals_the_store_made_one_value_are_named_in_the_notes(tmp_path):
     assert all(form in fast.notes[0] for form in ('"7"^^<http://www.w3.org/2001/XMLSchema#int>',
                                                   '"07"^^<http://www.w3.org/2001/XMLSchema#integer>'))
     assert [str(r.focus_node) for r in reference.results] == ["https://example.org/b"]
+
+
+def test_sparql_that_may_read_a_rewritten_literal_goes_to_pyshacl_with_a_note(tmp_path):
+    data = 'ex:a ex:size "7"^^xsd:int ; ex:name "a" .'
+    shapes = """ex:Size a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this <https://example.org/size> ?value FILTER (datatype(?value) != xsd:int) }" ;
+            sh:prefixes ex:, xsd: ] .
+        ex:Name a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this <https://example.org/name> ?value FILTER (?value != 'b') }" ] .
+        ex: sh:declare [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] ."""
+    fast, reference, graph = written_both(tmp_path, data, shapes)
+    assert [note.split(" validated by pySHACL")[0] for note in fast.notes] == ["shape <https://example.org/Size>"]
+    assert result_keys(fast, graph) == result_keys(reference, graph)
+    assert [str(r.source_shape) for r in fast.results] == ["https://example.org/Name"]
