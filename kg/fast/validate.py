@@ -51,9 +51,7 @@ from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
 from pyparsing import ParseResults
 from rdflib.collection import Collection
-from rdflib.paths import NegatedPath, Path
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
@@ -383,37 +381,79 @@ def _bind(text: str, terms: dict[str, str]) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=1024)
-def _reads(text: str) -> Optional[tuple[frozenset, bool]]:
-    """The IRIs the SPARQL query ``text`` names, and whether it matches any predicate (a
-    variable predicate, a negated property set); ``None`` if rdflib cannot read it.
-
-    >>> iris, anything = _reads("SELECT ?v WHERE { $this <urn:p>/<urn:q>* ?v }")
-    >>> sorted(iris), anything
-    ([rdflib.term.URIRef('urn:p'), rdflib.term.URIRef('urn:q')], False)
-    >>> _reads("SELECT ?v WHERE { $this ?p ?v }")[1]
-    True
-    """
-    try:
-        algebra = translateQuery(parseQuery(text)).algebra
-    except Exception:  # noqa: BLE001 - any query rdflib cannot translate is treated as reading everything
-        return None
-    iris, anything, stack = set(), False, [algebra]
+def _predicate(path) -> tuple[Optional[URIRef], set, bool]:
+    """A predicate of a parsed triple pattern: its IRI if it is one IRI (else ``None``), the
+    IRIs it names, and whether it can match any predicate (a variable, a negated set)."""
+    iris, anything, stack = set(), isinstance(path, Variable), [path]
     while stack:
         item = stack.pop()
         if isinstance(item, URIRef):
             iris.add(item)
-        elif isinstance(item, NegatedPath):
-            anything = True
-        elif isinstance(item, Path):
-            stack.extend(vars(item).values())
         elif isinstance(item, CompValue):
-            if item.name == "BGP":
-                anything |= any(isinstance(triple[1], Variable) for triple in item.get("triples") or [])
+            anything |= item.name == "PathNegatedPropertySet"
             stack.extend(item.values())
-        elif isinstance(item, (list, tuple, set, ParseResults)):
+        elif isinstance(item, (list, tuple, ParseResults)):
             stack.extend(item)
-    return frozenset(iris), anything
+    plain = path if isinstance(path, URIRef) else None
+    if isinstance(path, CompValue) and path.name == "PathAlternative" and len(path["part"]) == 1:
+        sequence = path["part"][0]
+        if len(sequence["part"]) == 1:
+            element = sequence["part"][0]
+            if element.name == "PathElt" and "mod" not in element and isinstance(element["part"], URIRef):
+                plain = element["part"]
+    return plain, iris, anything
+
+
+@functools.lru_cache(maxsize=1024)
+def _looks_at_literals(text: str, predicates: frozenset) -> bool:
+    """Whether the SPARQL query ``text`` may look at the lexical form or datatype of a
+    literal that is the object of one of ``predicates`` (or of any predicate, matched by a
+    variable or a negated property set): a variable that can be bound to one is used in an
+    expression (FILTER, BIND, an aggregate, ORDER BY...), or such a triple pattern has a
+    literal constant. Joins, projection and grouping on such a variable do not count: they
+    compare terms, and a store holds one form for each literal written. A query that is not
+    valid SPARQL counts as looking.
+
+    >>> _looks_at_literals("SELECT ?v WHERE { $this <urn:p>/<urn:q>* ?v FILTER (STR(?v) = '4') }", frozenset())
+    False
+    >>> _looks_at_literals("SELECT ?v WHERE { $this <urn:p> ?v FILTER (STR(?v) = '4') }", frozenset({URIRef("urn:p")}))
+    True
+    >>> _looks_at_literals("SELECT ?p WHERE { [] ?p [] FILTER (isIRI(?p)) }", frozenset())
+    False
+    """
+    tree = parse_query(text)
+    if tree is None:
+        return True
+    query = traverse(tree[1], visitPost=functools.partial(translatePName, prologue=translatePrologue(tree[0], None)))
+    bound, uses, stack = set(), set(), [query]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            uses.add(item)
+        elif isinstance(item, CompValue):
+            if item.name == "TriplesBlock":
+                for block in item["triples"]:
+                    if len(block) % 3:
+                        return True
+                    for start in range(0, len(block), 3):
+                        subject, path, value = block[start:start + 3]
+                        plain, iris, anything = _predicate(path)
+                        if plain is not None:
+                            ends = (value,) if plain in predicates else ()
+                        else:
+                            ends = (subject, value) if anything or iris & predicates else ()
+                        if any(isinstance(end, Literal) for end in ends):
+                            return True
+                        bound |= {end for end in ends if isinstance(end, Variable)}
+            elif item.name == "vars" and "expr" not in item:
+                pass  # a projected variable
+            elif item.name == "GroupClause":
+                stack.extend(c for c in item["condition"] if not isinstance(c, Variable))
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return bool(bound & uses)
 
 
 def _joinable(text: str) -> bool:
@@ -560,7 +600,7 @@ class _Engine:
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _Focus] = {}
         self._multiplicity: dict[tuple, dict] = {}
-        self._rewritten_predicates: Optional[set] = None
+        self._rewritten_predicates: Optional[frozenset] = None
 
     def stored(self, focus: _Focus) -> _Focus:
         """``focus`` computed once, for all the constraints that run on it, and kept in a
@@ -929,6 +969,9 @@ class _Engine:
             return
         this = pyoxigraph.Variable("this")
         for node in sorted(self.nodes(focus), key=str):
+            if node in self.written:  # the query text would have the stored form
+                raise Unsupported(f"$this pre-bound to a literal the store holds in another form than written in "
+                                  f"{_name(constraint.node)}")
             if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in the query text
                 raise Unsupported(f"$this pre-bound to a blank node in {_name(constraint.node)}, whose query "
                                   f"does not bind $this itself")
@@ -943,14 +986,17 @@ class _Engine:
         for this, value in sorted(self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"), key=str):
             if isinstance(this, pyoxigraph.BlankNode) or isinstance(value, pyoxigraph.BlankNode):
                 raise Unsupported(f"$this or $value pre-bound to a blank node in {_name(constraint.node)}")
+            if this in self.written or value in self.written:
+                raise Unsupported(f"$this or $value pre-bound to a literal the store holds in another form than "
+                                  f"written in {_name(constraint.node)}")
             terms = {"this": str(this), "value": str(value)}
             if not bool(self.select(_bind(constraint.select, terms), constraint.prologue)):
                 yield _Hit(shape, this, value, constraint.component, constraint)
 
     def sees_rewritten(self, constraint: _Sparql) -> bool:
-        """Whether the query of ``constraint`` may read a literal the store rewrote (it names a
-        predicate of one, or matches any predicate): Oxigraph's SPARQL would see the stored
-        form where pySHACL sees the literal as written."""
+        """Whether the query of ``constraint`` may look at the form of a literal the store
+        rewrote (see :func:`_looks_at_literals`): Oxigraph's SPARQL would see the stored form
+        where pySHACL sees the literal as written."""
         if not self.written:
             return False
         if self._rewritten_predicates is None:
@@ -959,9 +1005,8 @@ class _Engine:
                 chunk = " ".join(str(v) for v in keys[start:start + 500])
                 found |= {URIRef(row["p"].value) for row in self.select(
                     f"SELECT DISTINCT ?p WHERE {{ ?s ?p ?o VALUES ?o {{ {chunk} }} }}")}
-            self._rewritten_predicates = found
-        read = _reads(constraint.prologue + constraint.select)
-        return read is None or read[1] or bool(read[0] & self._rewritten_predicates)
+            self._rewritten_predicates = frozenset(found)
+        return _looks_at_literals(constraint.prologue + constraint.select, self._rewritten_predicates)
 
     def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
         if self.sees_rewritten(constraint):
