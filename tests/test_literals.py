@@ -157,8 +157,8 @@ ex:FigureShape a sh:NodeShape ; sh:targetSubjectsOf ex:count, ex:share ;
 
 #: The fast validator reads values back from its Oxigraph store, which keeps values, not lexical
 #: forms (oxigraph/oxigraph#526): "5.0E0"^^xsd:double comes back "5", "7"^^xsd:int as xsd:integer.
-#: kg.fast.store.written_forms(store) gives the written forms back (to_rdflib(v, written=...));
-#: kg/fast/validate.py does not use it yet, and its sh:datatype test is a SPARQL DATATYPE().
+#: kg.fast.store.written_forms(store) gives the written forms back, and kg/fast/validate.py
+#: checks and reports those values as written (its sh:datatype test included).
 @pytest.mark.parametrize("engine", ["fast", "reference"])
 def test_the_report_shows_values_as_written(make_project, capsys, engine):
     data = TINY_DATA + '\nrorg:acme <https://example.org/shapes#count> "10"^^xsd:decimal ;\n' \

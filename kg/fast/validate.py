@@ -13,7 +13,11 @@ that gives what pre-binding ``$this`` gives; else once per focus node with ``$th
 pre-bound. Checks that only look at one value (datatype well-formedness, patterns,
 comparisons) run in Python over the distinct values, with pySHACL's own rules. Nested
 shapes (``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``, qualified value
-shapes) are evaluated as sets of failing nodes. A shape that uses a feature this module
+shapes) are evaluated as sets of failing nodes. Literals the store holds in another form
+than written (Oxigraph keeps values: ``"7"^^xsd:int`` as an ``xsd:integer``) are checked,
+compared and reported as written (:func:`kg.fast.store.written_forms`, read once per run):
+where the answer depends on the form, those values alone take the Python path, and a
+SHACL-SPARQL constraint that looks at them goes to pySHACL. A shape that uses a feature this module
 does not compile (SHACL-JS, SPARQL-based targets, rules, ...) is validated by pySHACL,
 that shape alone, and named in the report's notes; SPARQL the SHACL spec forbids in
 shapes is refused before anything runs.
