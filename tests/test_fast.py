@@ -499,3 +499,14 @@ def test_sparql_that_may_read_a_rewritten_literal_goes_to_pyshacl_with_a_note(tm
     assert sorted(str(r.source_shape).rsplit("/", 1)[-1] for r in fast.results if isinstance(r.source_shape, URIRef)) == [
         "Name", "Predicate"]
     assert [r.value.n3(graph.namespace_manager) for r in fast.results if isinstance(r.value, Literal) and r.value.datatype] == ['"7"^^xsd:int']
+
+
+def test_an_ask_validator_on_a_rewritten_literal_goes_to_pyshacl_with_a_note(tmp_path):
+    # $value would be written into the query in the stored form ("7"^^xsd:integer)
+    ask = """ex:IntAsk a sh:ConstraintComponent ; sh:parameter [ sh:path ex:askType ] ;
+        sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (datatype($value) = $askType) }" ] .
+        ex:T a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:property [ sh:path ex:size ; ex:askType xsd:int ] ."""
+    fast, reference, graph = written_both(tmp_path, 'ex:a ex:size "7"^^xsd:int . ex:b ex:size 8 .', ask)
+    assert [note.split(" validated by pySHACL")[0] for note in fast.notes] == ["shape <https://example.org/T>"]
+    assert [str(r.focus_node) for r in fast.results] == ["https://example.org/b"]
+    assert [k[:-1] for k in result_keys(fast, graph)] == [k[:-1] for k in result_keys(reference, graph)]
