@@ -510,3 +510,15 @@ def test_an_ask_validator_on_a_rewritten_literal_goes_to_pyshacl_with_a_note(tmp
     assert [note.split(" validated by pySHACL")[0] for note in fast.notes] == ["shape <https://example.org/T>"]
     assert [str(r.focus_node) for r in fast.results] == ["https://example.org/b"]
     assert [k[:-1] for k in result_keys(fast, graph)] == [k[:-1] for k in result_keys(reference, graph)]
+
+
+@pytest.mark.parametrize("shape", [
+    'sh:targetNode "04"^^xsd:integer ; sh:datatype xsd:int',
+    'sh:targetNode "04"^^xsd:integer ; sh:pattern "^4"',
+    'sh:targetNode "4.0"^^xsd:decimal ; sh:maxInclusive 3',
+], ids=["datatype", "pattern", "maxInclusive"])
+def test_a_target_node_the_store_would_rewrite_is_checked_and_reported_as_written(tmp_path, shape):
+    fast, reference, graph = written_both(tmp_path, "ex:a ex:b 1 .", f"ex:S a sh:NodeShape ; {shape} .")
+    assert len(fast.results) == 1 and fast.notes == ()
+    assert result_keys(fast, graph) == result_keys(reference, graph)
+    assert str(fast.results[0].focus_node) in shape

@@ -600,6 +600,7 @@ class _Engine:
         #: written (:func:`kg.fast.store.written_forms`; empty for most stores): only these
         #: values need the Python path where a lexical form or a datatype matters
         self.written: dict = written_forms(store)
+        self._target_literals()
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _Focus] = {}
@@ -627,6 +628,19 @@ class _Engine:
         self._stored.clear()
         if self.shapes.uses_shapes_graph:
             self.store.remove_graph(SHAPES_GRAPH)
+
+    def _target_literals(self) -> None:
+        """Add to :attr:`written` the ``sh:targetNode`` literals Oxigraph rewrites (a query's
+        ``"04"^^xsd:integer`` is the store's ``"4"``), when their stored form stands for
+        nothing else in the store."""
+        literals = [o for o in self.shapes.graph.objects(None, SH.targetNode) if isinstance(o, Literal)]
+        for written, stored in record_rewritten(pyoxigraph.Store(), map(from_rdflib, literals)) if literals else []:
+            key = from_rdflib(stored)
+            if self.written.get(key, written) != written or (
+                    key not in self.written and self.store.query(f"ASK {{ ?s ?p {key} }}")):
+                self.written.pop(key, None)  # the store made them one value
+            else:
+                self.written[key] = written
 
     def term(self, term) -> Node:
         """A term of the store as an rdflib term, a literal the store rewrote as written."""
