@@ -656,9 +656,8 @@ def to_store(*graphs: Graph) -> Any:
         shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
         more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
         warnings.warn(
-            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries and the "
-            "fast validator see the stored form; rdflib (kg validate --engine reference, kg query "
-            "--engine rdflib) sees the literals as written",
+            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries see the "
+            "stored form; rdflib (kg query --engine rdflib) and both validators see the literals as written",
             LoadWarning, stacklevel=2)
     return store
 

@@ -4,20 +4,22 @@ shipped graph."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.current import add_current
 from kg.fast.reason import compile_rules, reason as fast_reason
 from kg.fast.reason import _schema
-from kg.fast.store import INFERRED, graph_of, load_store
+from kg.fast.store import INFERRED, from_rdflib, graph_of, load_store, record_rewritten
 from kg.fast.validate import Unsupported, unsupported, validate as fast_validate
-from kg.query import load_catalogue, run_query
+from kg.load import LoadWarning, parse
+from kg.query import load_catalogue, run_query, to_store
 from kg.reason import reason
 from kg.synth import sample_params, write_synthetic
 from kg.errors import ShapesError
@@ -408,3 +410,115 @@ def test_forbidden_sparql_in_a_sparql_target_is_refused_too():
     for engine in (lambda: fast_validate(store, shapes_graph=shapes), lambda: validate(graph_of(store), shapes_graph=shapes)):
         with pytest.raises(ShapesError, match="https://example.org/S.*SERVICE"):
             engine()
+
+
+# -- Literals as written: the store keeps values ("7"^^xsd:int as an xsd:integer) --------------
+
+
+def written_both(tmp_path, data: str, shapes: str) -> tuple:
+    """The fast and the reference report on ``data`` read as ``kg validate`` reads it (files
+    parsed by kg.load, literals as written; the fast engine's store made by kg.query.to_store,
+    which notes the literals it rewrites), and the data graph."""
+    (tmp_path / "data.ttl").write_text(SH_PROLOGUE + data, encoding="utf-8")
+    (tmp_path / "shapes.ttl").write_text(SH_PROLOGUE + shapes, encoding="utf-8")
+    graph, shapes_graph = parse(tmp_path / "data.ttl"), parse(tmp_path / "shapes.ttl")
+    with pytest.warns(LoadWarning) if written_forms_of(graph) else _nothing():
+        store = to_store(graph)
+    return fast_validate(store, shapes_graph=shapes_graph), validate(graph, shapes_graph=shapes_graph), graph
+
+
+def written_forms_of(graph: Graph) -> bool:
+    """Whether Oxigraph rewrites a literal of ``graph``."""
+    return bool(record_rewritten(pyoxigraph.Store(), [from_rdflib(o) for o in graph.objects() if isinstance(o, Literal)]))
+
+
+@contextlib.contextmanager
+def _nothing():
+    yield
+
+
+_SIZE = "ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:property [ sh:path ex:size ; {} ] ."
+WRITTEN_CASES = {
+    # (data, the constraint, the values of the results, as written; "" for a result without one)
+    "int is an xsd:int": ('ex:a ex:size "7"^^xsd:int .', "sh:datatype xsd:int", []),
+    "int is not an xsd:integer": ('ex:a ex:size "7"^^xsd:int .', "sh:datatype xsd:integer",
+                                  ['"7"^^xsd:int']),
+    "decimal written 4.0 is an xsd:decimal": ('ex:a ex:size "4.0"^^xsd:decimal .', "sh:datatype xsd:decimal", []),
+    "4.0 is not below 4": ('ex:a ex:size "4.0"^^xsd:decimal .', "sh:maxExclusive 4", ['"4.0"^^xsd:decimal']),
+    "in: 04 is not 4": ('ex:a ex:size "04"^^xsd:integer .', "sh:in ( 4 5 )", ['"04"^^xsd:integer']),
+    "in: 04 is 04": ('ex:a ex:size "04"^^xsd:integer .', 'sh:in ( "04"^^xsd:integer )', []),
+    "in: 4 is not 4.0": ('ex:a ex:size "4"^^xsd:decimal .', 'sh:in ( "4.0"^^xsd:decimal )', ['"4"^^xsd:decimal']),
+    "in: 4.0 is 4.0": ('ex:a ex:size "4.0"^^xsd:decimal .', 'sh:in ( "4.0"^^xsd:decimal )', []),
+    "hasValue: 04 is not 4": ('ex:a ex:size "04"^^xsd:integer .', "sh:hasValue 4", [""]),
+    "hasValue: 4.0 is 4.0": ('ex:a ex:size "4.0"^^xsd:decimal .', 'sh:hasValue "4.0"^^xsd:decimal', []),
+    "hasValue: 4 is not 4.0": ('ex:a ex:size "4"^^xsd:decimal .', 'sh:hasValue "4.0"^^xsd:decimal', [""]),
+    "pattern reads 05": ('ex:a ex:size "05"^^xsd:integer .', 'sh:pattern "^0"', []),
+    "maxLength reads 1.50": ('ex:a ex:size "1.50"^^xsd:decimal .', "sh:maxLength 3", ['"1.50"^^xsd:decimal']),
+    "class reports the int": ('ex:a ex:size "7"^^xsd:int .', "sh:class ex:Size", ['"7"^^xsd:int']),
+    "boolean 0": ('ex:a ex:size "0"^^xsd:boolean .', 'sh:in ( false )', ['"0"^^xsd:boolean']),
+}
+
+
+@pytest.mark.parametrize("case", list(WRITTEN_CASES))
+def test_the_fast_engine_checks_and_reports_literals_as_written(tmp_path, case):
+    data, constraint, shown = WRITTEN_CASES[case]
+    fast, reference, graph = written_both(tmp_path, data, _SIZE.format(constraint))
+    assert fast.notes == ()
+    assert result_keys(fast, graph) == result_keys(reference, graph)
+    values = sorted("" if r.value is None else r.value.n3(graph.namespace_manager) for r in fast.results)
+    assert values == sorted(shown)
+    assert fast.conforms == (not fast.results)
+
+
+def test_literals_the_store_made_one_value_are_named_in_the_notes(tmp_path):
+    data = 'ex:a ex:size "7"^^xsd:int . ex:b ex:size "07"^^xsd:integer . ex:c ex:size "5"^^xsd:int .'
+    fast, reference, graph = written_both(tmp_path, data, _SIZE.format("sh:datatype xsd:int"))
+    assert len(fast.notes) == 1
+    assert all(form in fast.notes[0] for form in ('"7"^^<http://www.w3.org/2001/XMLSchema#int>',
+                                                  '"07"^^<http://www.w3.org/2001/XMLSchema#integer>'))
+    assert [str(r.focus_node) for r in reference.results] == ["https://example.org/b"]
+
+
+def test_sparql_that_may_read_a_rewritten_literal_goes_to_pyshacl_with_a_note(tmp_path):
+    # ex:Size looks at the datatype of ex:size values ("7"^^xsd:int, stored as an xsd:integer):
+    # pySHACL runs it; the others only join, project or read other predicates: compiled
+    data = 'ex:a ex:size "7"^^xsd:int ; ex:name "a" .'
+    shapes = """ex:Size a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this <https://example.org/size> ?value FILTER (datatype(?value) != xsd:int) }" ;
+            sh:prefixes ex: ] .
+        ex:Name a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this <https://example.org/name> ?value FILTER (?value != 'b') }" ] .
+        ex:Predicate a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:sparql [ sh:select
+            "SELECT $this ?value WHERE { $this ?value [] FILTER (?value = <https://example.org/name>) }" ] .
+        ex:Path a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:property [ sh:path ex:size ;
+            sh:sparql [ sh:select "SELECT $this ?value WHERE { $this $PATH ?value }" ] ] .
+        ex: sh:declare [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] ."""
+    fast, reference, graph = written_both(tmp_path, data, shapes)
+    assert [note.split(" validated by pySHACL")[0] for note in fast.notes] == ["shape <https://example.org/Size>"]
+    assert result_keys(fast, graph) == result_keys(reference, graph)
+    assert sorted(str(r.source_shape).rsplit("/", 1)[-1] for r in fast.results if isinstance(r.source_shape, URIRef)) == [
+        "Name", "Predicate"]
+    assert [r.value.n3(graph.namespace_manager) for r in fast.results if isinstance(r.value, Literal) and r.value.datatype] == ['"7"^^xsd:int']
+
+
+def test_an_ask_validator_on_a_rewritten_literal_goes_to_pyshacl_with_a_note(tmp_path):
+    # $value would be written into the query in the stored form ("7"^^xsd:integer)
+    ask = """ex:IntAsk a sh:ConstraintComponent ; sh:parameter [ sh:path ex:askType ] ;
+        sh:validator [ a sh:SPARQLAskValidator ; sh:ask "ASK { FILTER (datatype($value) = $askType) }" ] .
+        ex:T a sh:NodeShape ; sh:targetSubjectsOf ex:size ; sh:property [ sh:path ex:size ; ex:askType xsd:int ] ."""
+    fast, reference, graph = written_both(tmp_path, 'ex:a ex:size "7"^^xsd:int . ex:b ex:size 8 .', ask)
+    assert [note.split(" validated by pySHACL")[0] for note in fast.notes] == ["shape <https://example.org/T>"]
+    assert [str(r.focus_node) for r in fast.results] == ["https://example.org/b"]
+    assert [k[:-1] for k in result_keys(fast, graph)] == [k[:-1] for k in result_keys(reference, graph)]
+
+
+@pytest.mark.parametrize("shape", [
+    'sh:targetNode "04"^^xsd:integer ; sh:datatype xsd:int',
+    'sh:targetNode "04"^^xsd:integer ; sh:pattern "^4"',
+    'sh:targetNode "4.0"^^xsd:decimal ; sh:maxInclusive 3',
+], ids=["datatype", "pattern", "maxInclusive"])
+def test_a_target_node_the_store_would_rewrite_is_checked_and_reported_as_written(tmp_path, shape):
+    fast, reference, graph = written_both(tmp_path, "ex:a ex:b 1 .", f"ex:S a sh:NodeShape ; {shape} .")
+    assert len(fast.results) == 1 and fast.notes == ()
+    assert result_keys(fast, graph) == result_keys(reference, graph)
+    assert str(fast.results[0].focus_node) in shape

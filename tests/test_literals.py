@@ -157,13 +157,9 @@ ex:FigureShape a sh:NodeShape ; sh:targetSubjectsOf ex:count, ex:share ;
 
 #: The fast validator reads values back from its Oxigraph store, which keeps values, not lexical
 #: forms (oxigraph/oxigraph#526): "5.0E0"^^xsd:double comes back "5", "7"^^xsd:int as xsd:integer.
-#: kg.fast.store.written_forms(store) gives the written forms back (to_rdflib(v, written=...));
-#: kg/fast/validate.py does not use it yet, and its sh:datatype test is a SPARQL DATATYPE().
-FAST_VALIDATOR_READS_STORED_FORMS = pytest.mark.xfail(
-    strict=True, reason="kg/fast/validate.py reports and type-checks the store's rewritten literals")
-
-
-@pytest.mark.parametrize("engine", [pytest.param("fast", marks=FAST_VALIDATOR_READS_STORED_FORMS), "reference"])
+#: kg.fast.store.written_forms(store) gives the written forms back, and kg/fast/validate.py
+#: checks and reports those values as written (its sh:datatype test included).
+@pytest.mark.parametrize("engine", ["fast", "reference"])
 def test_the_report_shows_values_as_written(make_project, capsys, engine):
     data = TINY_DATA + '\nrorg:acme <https://example.org/shapes#count> "10"^^xsd:decimal ;\n' \
                        '    <https://example.org/shapes#share> "5.0E0"^^xsd:double .\n'
@@ -174,7 +170,7 @@ def test_the_report_shows_values_as_written(make_project, capsys, engine):
     assert "10.0" not in out and "5e+00" not in out.lower()
 
 
-@pytest.mark.parametrize("engine", [pytest.param("fast", marks=FAST_VALIDATOR_READS_STORED_FORMS), "reference"])
+@pytest.mark.parametrize("engine", ["fast", "reference"])
 def test_the_validator_sees_the_datatype_as_written(make_project, engine):
     shapes = PROLOGUE + """
 @prefix ex: <https://example.org/shapes#> .

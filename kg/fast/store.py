@@ -38,6 +38,7 @@ __all__ = [
     "from_rdflib",
     "graph_of",
     "load_store",
+    "merged_forms",
     "record_rewritten",
     "to_rdflib",
     "union",
@@ -147,14 +148,27 @@ def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Lite
 def written_forms(store: pyoxigraph.Store) -> dict:
     """The literals ``store`` holds rewritten (see :func:`record_rewritten`), each mapped to
     the rdflib literal as written; a stored form that stands for several written ones
-    (``"7"^^xsd:int`` and ``"07"^^xsd:integer``) is left out: the store made them one value.
+    (``"7"^^xsd:int`` and ``"07"^^xsd:integer``) is left out: the store made them one value
+    (see :func:`merged_forms`).
     """
+    return {stored: forms[0] for stored, forms in _recorded(store).items() if len(forms) == 1}
+
+
+def merged_forms(store: pyoxigraph.Store) -> dict:
+    """The literals of ``store`` that stand for several literals written differently
+    (``"7"^^xsd:int`` and ``"07"^^xsd:integer`` both stored as ``"7"^^xsd:integer``), each
+    mapped to those (rdflib literals, sorted): no query of the store tells them apart.
+    """
+    return {stored: sorted(forms, key=str) for stored, forms in _recorded(store).items() if len(forms) > 1}
+
+
+def _recorded(store: pyoxigraph.Store) -> dict:
     found: dict = {}
     for quad in store.quads_for_pattern(None, _STORED, None, WRITTEN):
         lexical = next(store.quads_for_pattern(quad.subject, _LEXICAL, None, WRITTEN)).object.value
         datatype = next(store.quads_for_pattern(quad.subject, _DATATYPE, None, WRITTEN)).object.value
         found.setdefault(quad.object, []).append(Literal(lexical, datatype=URIRef(datatype), normalize=False))
-    return {stored: forms[0] for stored, forms in found.items() if len(forms) == 1}
+    return found
 
 
 def from_rdflib(term: Node):

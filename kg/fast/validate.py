@@ -13,7 +13,11 @@ that gives what pre-binding ``$this`` gives; else once per focus node with ``$th
 pre-bound. Checks that only look at one value (datatype well-formedness, patterns,
 comparisons) run in Python over the distinct values, with pySHACL's own rules. Nested
 shapes (``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``, qualified value
-shapes) are evaluated as sets of failing nodes. A shape that uses a feature this module
+shapes) are evaluated as sets of failing nodes. Literals the store holds in another form
+than written (Oxigraph keeps values: ``"7"^^xsd:int`` as an ``xsd:integer``) are checked,
+compared and reported as written (:func:`kg.fast.store.written_forms`, read once per run):
+where the answer depends on the form, those values alone take the Python path, and a
+SHACL-SPARQL constraint that looks at them goes to pySHACL. A shape that uses a feature this module
 does not compile (SHACL-JS, SPARQL-based targets, rules, ...) is validated by pySHACL,
 that shape alone, and named in the report's notes; SPARQL the SHACL spec forbids in
 shapes is refused before anything runs.
@@ -38,6 +42,7 @@ shapes is refused before anything runs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -50,11 +55,12 @@ from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
 from pyparsing import ParseResults
 from rdflib.collection import Collection
+from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
-from kg.fast.store import from_rdflib, graph_of, to_rdflib
+from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
 from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
 from kg.validate import parse_query, walk_query as _walk
 from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
@@ -379,6 +385,81 @@ def _bind(text: str, terms: dict[str, str]) -> str:
     return "".join(out)
 
 
+def _predicate(path) -> tuple[Optional[URIRef], set, bool]:
+    """A predicate of a parsed triple pattern: its IRI if it is one IRI (else ``None``), the
+    IRIs it names, and whether it can match any predicate (a variable, a negated set)."""
+    iris, anything, stack = set(), isinstance(path, Variable), [path]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, URIRef):
+            iris.add(item)
+        elif isinstance(item, CompValue):
+            anything |= item.name == "PathNegatedPropertySet"
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    plain = path if isinstance(path, URIRef) else None
+    if isinstance(path, CompValue) and path.name == "PathAlternative" and len(path["part"]) == 1:
+        sequence = path["part"][0]
+        if len(sequence["part"]) == 1:
+            element = sequence["part"][0]
+            if element.name == "PathElt" and "mod" not in element and isinstance(element["part"], URIRef):
+                plain = element["part"]
+    return plain, iris, anything
+
+
+@functools.lru_cache(maxsize=1024)
+def _looks_at_literals(text: str, predicates: frozenset) -> bool:
+    """Whether the SPARQL query ``text`` may look at the lexical form or datatype of a
+    literal that is the object of one of ``predicates`` (or of any predicate, matched by a
+    variable or a negated property set): a variable that can be bound to one is used in an
+    expression (FILTER, BIND, an aggregate, ORDER BY...), or such a triple pattern has a
+    literal constant. Joins, projection and grouping on such a variable do not count: they
+    compare terms, and a store holds one form for each literal written. A query that is not
+    valid SPARQL counts as looking.
+
+    >>> _looks_at_literals("SELECT ?v WHERE { $this <urn:p>/<urn:q>* ?v FILTER (STR(?v) = '4') }", frozenset())
+    False
+    >>> _looks_at_literals("SELECT ?v WHERE { $this <urn:p> ?v FILTER (STR(?v) = '4') }", frozenset({URIRef("urn:p")}))
+    True
+    >>> _looks_at_literals("SELECT ?p WHERE { [] ?p [] FILTER (isIRI(?p)) }", frozenset())
+    False
+    """
+    tree = parse_query(text)
+    if tree is None:
+        return True
+    query = traverse(tree[1], visitPost=functools.partial(translatePName, prologue=translatePrologue(tree[0], None)))
+    bound, uses, stack = set(), set(), [query]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Variable):
+            uses.add(item)
+        elif isinstance(item, CompValue):
+            if item.name == "TriplesBlock":
+                for block in item["triples"]:
+                    if len(block) % 3:
+                        return True
+                    for start in range(0, len(block), 3):
+                        subject, path, value = block[start:start + 3]
+                        plain, iris, anything = _predicate(path)
+                        if plain is not None:
+                            ends = (value,) if plain in predicates else ()
+                        else:
+                            ends = (subject, value) if anything or iris & predicates else ()
+                        if any(isinstance(end, Literal) for end in ends):
+                            return True
+                        bound |= {end for end in ends if isinstance(end, Variable)}
+            elif item.name == "vars" and "expr" not in item:
+                pass  # a projected variable
+            elif item.name == "GroupClause":
+                stack.extend(c for c in item["condition"] if not isinstance(c, Variable))
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    return bool(bound & uses)
+
+
 def _joinable(text: str) -> bool:
     """Whether the SELECT query ``text`` can run once over all focus nodes, joined with them
     on ``$this``: it binds ``$this`` itself at its top level, has no prologue of its own,
@@ -515,10 +596,16 @@ class _Engine:
     def __init__(self, store: pyoxigraph.Store, shapes: _Shapes):
         self.store = store
         self.shapes = shapes
+        #: the literals the store holds in another form than written, each with the form
+        #: written (:func:`kg.fast.store.written_forms`; empty for most stores): only these
+        #: values need the Python path where a lexical form or a datatype matters
+        self.written: dict = written_forms(store)
+        self._target_literals()
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _Focus] = {}
         self._multiplicity: dict[tuple, dict] = {}
+        self._rewritten_predicates: Optional[frozenset] = None
 
     def stored(self, focus: _Focus) -> _Focus:
         """``focus`` computed once, for all the constraints that run on it, and kept in a
@@ -541,6 +628,23 @@ class _Engine:
         self._stored.clear()
         if self.shapes.uses_shapes_graph:
             self.store.remove_graph(SHAPES_GRAPH)
+
+    def _target_literals(self) -> None:
+        """Add to :attr:`written` the ``sh:targetNode`` literals Oxigraph rewrites (a query's
+        ``"04"^^xsd:integer`` is the store's ``"4"``), when their stored form stands for
+        nothing else in the store."""
+        literals = [o for o in self.shapes.graph.objects(None, SH.targetNode) if isinstance(o, Literal)]
+        for written, stored in record_rewritten(pyoxigraph.Store(), map(from_rdflib, literals)) if literals else []:
+            key = from_rdflib(stored)
+            if self.written.get(key, written) != written or (
+                    key not in self.written and self.store.query(f"ASK {{ ?s ?p {key} }}")):
+                self.written.pop(key, None)  # the store made them one value
+            else:
+                self.written[key] = written
+
+    def term(self, term) -> Node:
+        """A term of the store as an rdflib term, a literal the store rewrote as written."""
+        return to_rdflib(term, written=self.written)
 
     # queries ------------------------------------------------------------------------------
 
@@ -715,10 +819,26 @@ class _Engine:
             members = self.shapes.items(value)
             if any(isinstance(m, BNode) for m in members):
                 raise Unsupported("blank node in sh:in")
-            ok = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in members) or "false"
-            yield from (hit(this, v) for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!({ok})) }}"))
+            # a member the store would hold in another form equals no value the store holds
+            # as written; a value the store rewrote is listed when the literal written is
+            odd = _stored_otherwise(members)
+            ok = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in members if m not in odd) or "false"
+            found = self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!({ok})) }}")
+            if self.written:
+                listed = set(members)
+                found = [pair for pair in found if pair[1] not in self.written]
+                found += self.pairs_with_values(shape, focus, {v for v, w in self.written.items() if w not in listed})
+            yield from (hit(this, v) for this, v in found)
         elif parameter == SH.hasValue:
             term = _sparql_term(value)
+            if value in _stored_otherwise([value]) or (self.written and from_rdflib(value) in self.written):
+                # the store holds the value in another form, or a literal it rewrote in its form:
+                # the nodes that have it are those with a value written as it is
+                having = {v for v, w in self.written.items() if w == value}
+                if path is not None:
+                    having = {this for this, _ in self.pairs_with_values(shape, focus, having)}
+                yield from (hit(this, None) for this in sorted(self.nodes(focus) - having, key=str))
+                return
             if path is None:
                 query = f"SELECT ?this WHERE {{ {focus.pattern('?this')} FILTER (!sameTerm(?this, {term})) }}"
             else:
@@ -727,7 +847,7 @@ class _Engine:
             yield from (hit(r["this"], None) for r in self.select(query))
         elif parameter in (SH.pattern, SH.minLength, SH.maxLength, SH.minExclusive, SH.minInclusive,
                            SH.maxExclusive, SH.maxInclusive):
-            check = _value_check(shape, parameter, value)
+            check = _value_check(shape, parameter, value, term=self.term)
             bad = {v for v in self.distinct_values(shape, focus) if not check(v)}
             yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, bad))
         elif parameter in (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
@@ -816,10 +936,18 @@ class _Engine:
             raise Unsupported("sh:datatype rdfs:Datatype")
         term = _sparql_term(datatype)
         found = self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!isLITERAL(?v) || DATATYPE(?v) != {term}) }}")
+        # A literal the store rewrote has the datatype and lexical form written, not the
+        # stored ones ("7"^^xsd:int is stored as an xsd:integer): decided on the written form.
+        rewritten = [pair for pair in found if pair[1] in self.written] if self.written else []
+        if rewritten:
+            found = [pair for pair in found if pair[1] not in self.written]
         if datatype not in (XSD.string, RDF.langString):
             matching = self.distinct_values(shape, focus, f"FILTER (isLITERAL(?v) && DATATYPE(?v) = {term})")
-            bad = {v for v in matching if not _well_typed(to_rdflib(v), datatype)}
+            bad = {v for v in matching if v not in self.written and not _well_typed(to_rdflib(v), datatype)}
             found += self.pairs_with_values(shape, focus, bad)
+            if self.written:
+                rewritten += self.pairs_with_values(shape, focus, {v for v in matching if v in self.written})
+        found += [(this, v) for this, v in rewritten if not _has_datatype(self.written[v], datatype)]
         return found
 
     def pair_constraint(self, shape, focus, parameter, other, hit) -> Iterator[_Hit]:
@@ -842,7 +970,7 @@ class _Engine:
                 raise ShapesError(f"{parameter} can only be used on a property shape ({shape.node})")
             query = f"SELECT DISTINCT ?this ?v ?w WHERE {{ {pattern} ?this {other_term} ?w . }}"
             for row in self.select(query):
-                v, w = to_rdflib(row["v"]), to_rdflib(row["w"])
+                v, w = self.term(row["v"]), self.term(row["w"])
                 if not _ordered(v, w, strict=parameter == SH.lessThan):
                     yield hit(row["this"], row["v"])
 
@@ -859,6 +987,9 @@ class _Engine:
             return
         this = pyoxigraph.Variable("this")
         for node in sorted(self.nodes(focus), key=str):
+            if node in self.written:  # the query text would have the stored form
+                raise Unsupported(f"$this pre-bound to a literal the store holds in another form than written in "
+                                  f"{_name(constraint.node)}")
             if isinstance(node, pyoxigraph.BlankNode):  # cannot be written in the query text
                 raise Unsupported(f"$this pre-bound to a blank node in {_name(constraint.node)}, whose query "
                                   f"does not bind $this itself")
@@ -873,11 +1004,32 @@ class _Engine:
         for this, value in sorted(self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"), key=str):
             if isinstance(this, pyoxigraph.BlankNode) or isinstance(value, pyoxigraph.BlankNode):
                 raise Unsupported(f"$this or $value pre-bound to a blank node in {_name(constraint.node)}")
+            if this in self.written or value in self.written:
+                raise Unsupported(f"$this or $value pre-bound to a literal the store holds in another form than "
+                                  f"written in {_name(constraint.node)}")
             terms = {"this": str(this), "value": str(value)}
             if not bool(self.select(_bind(constraint.select, terms), constraint.prologue)):
                 yield _Hit(shape, this, value, constraint.component, constraint)
 
+    def sees_rewritten(self, constraint: _Sparql) -> bool:
+        """Whether the query of ``constraint`` may look at the form of a literal the store
+        rewrote (see :func:`_looks_at_literals`): Oxigraph's SPARQL would see the stored form
+        where pySHACL sees the literal as written."""
+        if not self.written:
+            return False
+        if self._rewritten_predicates is None:
+            found, keys = set(), list(self.written)
+            for start in range(0, len(keys), 500):
+                chunk = " ".join(str(v) for v in keys[start:start + 500])
+                found |= {URIRef(row["p"].value) for row in self.select(
+                    f"SELECT DISTINCT ?p WHERE {{ ?s ?p ?o VALUES ?o {{ {chunk} }} }}")}
+            self._rewritten_predicates = frozenset(found)
+        return _looks_at_literals(constraint.prologue + constraint.select, self._rewritten_predicates)
+
     def sparql(self, shape: _Shape, focus: _Focus, constraint: _Sparql) -> Iterator[_Hit]:
+        if self.sees_rewritten(constraint):
+            raise Unsupported(f"the SPARQL of {_name(constraint.node)} over the {len(self.written)} literal(s) the store "
+                              f"holds in another form than written (Oxigraph's SPARQL sees the stored form)")
         if constraint.ask:
             yield from self.ask(shape, focus, constraint)
             return
@@ -888,7 +1040,7 @@ class _Engine:
             path = bound.pop("path", None)
             value = bound.pop("value", None)
             bound.pop("failure", None)
-            extra = tuple(sorted((k, str(to_rdflib(v))) for k, v in bound.items()))
+            extra = tuple(sorted((k, str(self.term(v))) for k, v in bound.items()))
             key = (this, path, value, extra)
             if key in seen:
                 continue
@@ -896,7 +1048,7 @@ class _Engine:
             if value is None and shape.path_text is None:
                 value = this
             yield _Hit(shape, this, value, constraint.component, constraint, path,
-                       tuple(sorted((k, to_rdflib(v)) for k, v in bound.items())))
+                       tuple(sorted((k, self.term(v)) for k, v in bound.items())))
 
 
 # -- Value checks, as pySHACL makes them ---------------------------------------------------------
@@ -931,13 +1083,39 @@ def _well_typed(literal: Literal, datatype: Node) -> bool:
     return expected is None or isinstance(value, expected)
 
 
+def _stored_otherwise(terms: list) -> set:
+    """The literals of ``terms`` (rdflib terms) that an Oxigraph store holds in another form
+    than written (see :func:`kg.fast.store.record_rewritten`): no value of a store equals them.
+
+    >>> sorted(_stored_otherwise([Literal("4.0", datatype=XSD.decimal, normalize=False), Literal("a")]))
+    [rdflib.term.Literal('4.0', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#decimal'))]
+    """
+    literals = [term for term in terms if isinstance(term, Literal) and term.datatype not in (None, XSD.string)]
+    if not literals:
+        return set()
+    rewritten = {written for written, _ in record_rewritten(pyoxigraph.Store(), map(from_rdflib, literals))}
+    return {term for term in literals if term in rewritten}
+
+
+def _has_datatype(literal: Literal, datatype: Node) -> bool:
+    """pySHACL's sh:datatype test of a typed literal (neither a string nor language-tagged),
+    on the literal as written.
+
+    >>> _has_datatype(Literal("7", datatype=XSD.int, normalize=False), XSD.integer)
+    False
+    """
+    return datatype == RDFS.Literal or literal.datatype == datatype and _well_typed(literal, datatype)
+
+
 def _as_string(term: Node) -> str:
     if isinstance(term, Literal) and term.value is not None and term.datatype in (None, RDF.langString, XSD.string):
         return str(term.value)
     return str(term)
 
 
-def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
+def _value_check(shape: _Shape, parameter: URIRef, rule: Node, *, term=to_rdflib):
+    """pySHACL's test of one value of the store against ``rule`` (a pattern, a length, a
+    bound), on the rdflib term ``term`` makes of it (the literal as written)."""
     if parameter == SH.pattern:
         flags = 0
         for flag in str(next(iter(shape.params.get(SH.flags, [])), "")):
@@ -947,7 +1125,7 @@ def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
         def check(v) -> bool:
             if isinstance(v, pyoxigraph.BlankNode):
                 return False
-            text = _as_string(to_rdflib(v))
+            text = _as_string(term(v))
             return bool(matcher.match(text) or matcher.search(text))
         return check
     if parameter in (SH.minLength, SH.maxLength):
@@ -958,13 +1136,13 @@ def _value_check(shape: _Shape, parameter: URIRef, rule: Node):
                 return True
             if isinstance(v, pyoxigraph.BlankNode):
                 return False
-            length = len(_as_string(to_rdflib(v)))
+            length = len(_as_string(term(v)))
             return length >= limit if parameter == SH.minLength else length <= limit
         return check
     bound = rule
 
     def check(v) -> bool:
-        v = to_rdflib(v)
+        v = term(v)
         if not isinstance(v, Literal):
             return False
         if isinstance(bound.value, str) != isinstance(v.value, str):
@@ -1019,33 +1197,37 @@ def _format_message(message: Literal, bound: dict) -> Literal:
     return Literal(text)
 
 
-def _messages(hit: _Hit) -> list[Literal]:
+def _messages(hit: _Hit, written: dict) -> list[Literal]:
     if hit.constraint is None:
-        return hit.shape.messages or [Literal(_generic(hit))]
+        return hit.shape.messages or [Literal(_generic(hit, written))]
     bound = dict(hit.constraint.parameters) | dict(hit.bindings)
     for name, term in (("this", hit.focus), ("path", hit.path), ("value", hit.value)):
         if term is not None:
-            bound[name] = to_rdflib(term)
+            bound[name] = _as_written(term, written)
     extra = [m for m in hit.constraint.messages if m not in hit.shape.messages]
     messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
-    return messages or [Literal(_generic(hit))]
+    return messages or [Literal(_generic(hit, written))]
 
 
-def _generic(hit: _Hit) -> str:
+def _generic(hit: _Hit, written: dict) -> str:
     """A message for a result whose shape has none (pySHACL words these differently)."""
     name = hit.component.split("#")[-1].removesuffix("ConstraintComponent")
-    return f"{name} constraint not met by {to_rdflib(hit.focus).n3()}"
+    return f"{name} constraint not met by {_as_written(hit.focus, written).n3()}"
 
 
-def _as_written(term) -> Node:
-    """An Oxigraph term as an rdflib term, a literal with the lexical form the store holds
-    (rdflib would turn ``"none"^^xsd:boolean`` into ``"false"``)."""
+def _as_written(term, written: dict) -> Node:
+    """An Oxigraph term as an rdflib term for the report: a literal the store rewrote as
+    written (``written``: :func:`kg.fast.store.written_forms`), another with the lexical form
+    the store holds (rdflib would turn ``"none"^^xsd:boolean`` into ``"false"``)."""
+    found = written.get(term) if written and isinstance(term, pyoxigraph.Literal) else None
+    if found is not None:
+        return found
     if isinstance(term, pyoxigraph.Literal) and term.language is None and term.datatype.value != str(XSD.string):
         return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     return to_rdflib(term)
 
 
-def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
+def _report(hits: list[_Hit], shapes: _Shapes, written: dict) -> Graph:
     graph = Graph()
     graph.bind("sh", str(SH))
     report = BNode()
@@ -1054,19 +1236,19 @@ def _report(hits: list[_Hit], shapes: _Shapes) -> Graph:
         node = BNode()
         graph.add((report, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, to_rdflib(hit.focus)))
+        graph.add((node, SH.focusNode, _as_written(hit.focus, written)))
         graph.add((node, SH.resultSeverity, hit.shape.severity))
         graph.add((node, SH.sourceShape, hit.shape.node))
         graph.add((node, SH.sourceConstraintComponent, hit.component))
         if hit.value is not None:
-            graph.add((node, SH.value, _as_written(hit.value)))
+            graph.add((node, SH.value, _as_written(hit.value, written)))
         path = to_rdflib(hit.path) if hit.path is not None else hit.shape.path
         if path is not None:
             graph.add((node, SH.resultPath, path))
             _copy(shapes.graph, path, graph)
         if hit.constraint is not None and hit.component == SH.SPARQLConstraintComponent:
             graph.add((node, SH.sourceConstraint, hit.constraint.node))
-        for message in _messages(hit):
+        for message in _messages(hit, written):
             graph.add((node, SH.resultMessage, message))
     return graph
 
@@ -1143,6 +1325,14 @@ def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> li
             for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
+def _merged(store: pyoxigraph.Store) -> list[str]:
+    """A note for each literal of the store that stands for several written differently."""
+    return [f"the store holds {_as_written(stored, {}).n3()} for the literals written "
+            f"{', '.join(form.n3() for form in forms)} (Oxigraph keeps values): the fast engine sees them as one "
+            f"value, pySHACL (--engine reference) sees them as written"
+            for stored, forms in sorted(merged_forms(store).items(), key=lambda item: str(item[0]))]
+
+
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
@@ -1154,6 +1344,11 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     and named in :attr:`~kg.validate.ValidationReport.notes`; with ``fallback=False``,
     :class:`Unsupported` is raised instead. SPARQL the SHACL spec forbids in shapes is
     refused before anything runs (:func:`kg.validate.check_sparql`).
+
+    Literals the store holds in another form than written (``"7"^^xsd:int`` as an
+    ``xsd:integer``; :func:`kg.fast.store.written_forms`) are checked, compared and reported
+    as written; a stored literal that stands for several written differently (see
+    :func:`kg.fast.store.merged_forms`) is one value here, and named in the notes.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
         forbidden SPARQL).
@@ -1177,8 +1372,9 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
         engine.forget()
     if shapes.unsupported and not fallback:
         raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
-    graph = _report(hits, shapes)
+    graph = _report(hits, shapes, engine.written)
     notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
+    notes += _merged(store)
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
     results = results_of(graph)
