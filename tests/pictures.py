@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ROOT
+from tests.conftest import ROOT
 from kg.cli import main
 from kg.project import Project
 from kg.query import query_graph

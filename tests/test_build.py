@@ -10,7 +10,7 @@ import pyoxigraph
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from conftest import TINY_DATA
+from tests.conftest import TINY_DATA
 from kg.build import build
 from kg.errors import BuildError
 from kg.export import BUILD_FILES, GENID, export

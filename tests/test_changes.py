@@ -11,7 +11,7 @@ from kg.cli import main
 from kg.errors import ProjectError
 from kg.vocab import PREFIXES
 
-from conftest import PROLOGUE, TINY_DATA, write_project
+from tests.conftest import PROLOGUE, TINY_DATA, write_project
 
 #: The second version of TINY_DATA. Exactly these changes: the reporting line and the
 #: figure are removed; a person, her CTO role and the event appointing her are added;

@@ -14,8 +14,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
-from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
+from tests.conftest import ROOT
+from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import OrgChart, RenderError, Unit, chart_dot, org_chart, render
 from kg.errors import ParameterError
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from rdflib import Graph
 
-from conftest import ROOT, TINY_DATA, TINY_SOURCE
+from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE
 from kg.cli import main
 
 TINY_TRIPLES = len(Graph().parse(data=TINY_DATA, format="turtle"))

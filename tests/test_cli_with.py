@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write_project
+from tests.conftest import ROOT, write_project
 from kg.cli import main
-from test_extension import _write_guide
+from tests.test_extension import _write_guide
 
 COMPANY = "Example Robotics"
 

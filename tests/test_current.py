@@ -8,7 +8,7 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, URIRef
 
-from conftest import PROLOGUE, TINY_DATA
+from tests.conftest import PROLOGUE, TINY_DATA
 from kg.build import build
 from kg.current import CLOSURE, CURRENT, add_current, current
 from kg.query import to_store

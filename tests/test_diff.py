@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
+from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import COLORS
 from kg.diff import diff_charts, diff_report
 from kg.errors import ParameterError

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conftest import ROOT
+from tests.conftest import ROOT
 from kg.cli import main
 from kg.docs import docs_html
 from kg.load import load_project

@@ -19,7 +19,7 @@ from typing import Callable, Optional
 
 import pytest
 
-from conftest import ROOT, write_project
+from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.store import LOAD_GRAPHS, Credentials, SparqlEndpoint

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from conftest import ROOT, write_project
+from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.errors import BuildError

@@ -18,7 +18,7 @@ from kg.template import apply_template, write_turtle
 from kg.validate import validate
 from kg.vocab import RDF
 
-from conftest import ROOT, TINY_DATA, write_project
+from tests.conftest import ROOT, TINY_DATA, write_project
 
 EXAMPLE = ROOT / "examples" / "extension"
 GUIDE = ROOT / "docs" / "extending.md"

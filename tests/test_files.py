@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write_project
+from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.errors import BuildError
 from kg.files import remove_stale, write_file

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
-from test_extension import GUIDE, _write_guide
+from tests.conftest import ROOT
+from tests.test_extension import GUIDE, _write_guide
 
 
 def section_10_commands() -> list[str]:

@@ -31,7 +31,7 @@ import pytest
 
 from kg.query import bind_query, to_store
 from kg.store import parse_results
-from same_rows import ROOT, check_differences, differences, named_cases
+from tests.same_rows import ROOT, check_differences, differences, named_cases
 
 JAVA = Path("/usr/share/java")
 JARS = [

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from conftest import PROLOGUE, ROOT, TINY_DATA
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.cli import main
 from kg.errors import IllFormedLiteralError, RDFSyntaxError
 from kg.load import load_project, parse

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from tests.conftest import ROOT
 from kg.errors import ParameterError
 from kg.query import Query, bind_query, find_query, run_query
 

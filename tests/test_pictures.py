@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import ROOT
-from pictures import needs_graphviz, run
+from tests.conftest import ROOT
+from tests.pictures import needs_graphviz, run
 
 SCRIPT = ROOT / "docs" / "img" / "pictures.sh"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, write_project
+from tests.conftest import ROOT, write_project
 from kg.errors import ProjectError
 from kg.project import Project, find_project, shipped_project
 

@@ -6,7 +6,7 @@ import owlrl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from conftest import PROLOGUE, ROOT, TINY_DATA
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.current import current
 from kg.errors import ReasoningError
 from kg.load import load_graph

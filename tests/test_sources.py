@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from conftest import PROLOGUE, ROOT, TINY_DATA, TINY_SOURCE
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA, TINY_SOURCE
 from kg.errors import SourcesError
 from kg.sources import check_citations, check_grounding, date_forms, normalize, numbers_in, parse_locator
 

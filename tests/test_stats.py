@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from conftest import PROLOGUE, ROOT, TINY_DATA
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.load import load_graph
 from kg.stats import stats
 from kg.vocab import RKG

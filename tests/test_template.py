@@ -12,7 +12,7 @@ from kg.load import load_project
 from kg.template import TemplateError, apply_template
 from kg.vocab import DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, RKG, TIME, XSD
 
-from conftest import ROOT, write_project
+from tests.conftest import ROOT, write_project
 
 RORG, RPER, RMEM, RPL, REV = (PREFIXES[p] for p in ("rorg", "rper", "rmem", "rpl", "rev"))
 HEADER = "kind,id,label,altLabels,class,company,parent,begin,end,person,organization,role,date,status,resulting,source,locator\n"

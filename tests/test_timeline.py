@@ -13,8 +13,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph
 
-from conftest import ROOT, TINY_DATA
-from pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
+from tests.conftest import ROOT, TINY_DATA
+from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import render
 from kg.errors import ParameterError
 from kg.load import load_graph

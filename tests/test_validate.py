@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from conftest import PROLOGUE
+from tests.conftest import PROLOGUE
 from kg.errors import ShapesError
 from kg.validate import SH, ValidationReport, ValidationResult, format_path, validate
 from kg.vocab import RDFS

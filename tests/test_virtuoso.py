@@ -30,7 +30,7 @@ import pytest
 from kg.errors import StoreError
 from kg.query import bind_query, to_store
 from kg.store import Credentials, SparqlEndpoint, replace_graph
-from same_rows import by_value, check_differences, differences, named_cases
+from tests.same_rows import by_value, check_differences, differences, named_cases
 
 GRAPH = "https://w3id.org/restructuring-kg/graph/all"
 #: Seconds a query may take on Virtuoso (each answers in well under 1 s, or never).
