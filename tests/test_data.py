@@ -282,7 +282,7 @@ def test_ends_known_only_by_an_upper_bound_are_not_written_as_dates(data):
 def test_tenures_meeting_at_one_instant_do_not_overlap(shipped_graphs, shared, overlapping):
     """The single-holder shape accepts two tenures that meet at one rkg:notAfter instant
     (issue 17, item 1), and still reports two tenures whose own bounds cannot exclude an overlap."""
-    from conftest import PROLOGUE, TINY_DATA
+    from tests.conftest import PROLOGUE, TINY_DATA
     from kg.fast.validate import validate as fast_validate
     from kg.query import to_store
 

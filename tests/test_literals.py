@@ -257,7 +257,7 @@ def test_a_literal_kept_as_written_is_not_taken_for_one_the_store_rewrote(tmp_pa
 
 
 def test_an_ill_formed_literal_in_the_shapes_stops_the_command_too(make_project, capsys):
-    from conftest import TINY_SHAPES
+    from tests.conftest import TINY_SHAPES
 
     shapes = TINY_SHAPES + '\nex:Extra a sh:NodeShape ; sh:targetNode rorg:acme ;\n    sh:property [ sh:path ex:p ; sh:maxInclusive "1,5"^^xsd:decimal ] .\n'
     project = make_project(shapes=shapes)

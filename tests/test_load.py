@@ -171,7 +171,7 @@ def kg_main(capsys, *argv) -> tuple[int, str, str]:
 
 
 def test_an_empty_data_file_is_a_warning_on_the_project_and_on_stderr(make_project, capsys):
-    from conftest import TINY_DATA
+    from tests.conftest import TINY_DATA
     from kg.load import LoadWarning
 
     project = make_project(data={"acme.ttl": TINY_DATA, "empty.ttl": ""})
@@ -199,7 +199,7 @@ def test_shapes_without_a_shape_say_that_validation_checks_nothing(make_project,
 
 
 def test_a_project_prefix_bound_to_another_iri_is_named_with_its_line(make_project, capsys):
-    from conftest import TINY_DATA
+    from tests.conftest import TINY_DATA
 
     data = TINY_DATA.replace("<https://w3id.org/restructuring-kg/ontology#>", "<https://example.org/wrong#>")
     assert data != TINY_DATA
@@ -219,7 +219,7 @@ def test_the_shipped_project_loads_without_warnings(shipped_graphs):
 
 
 def test_an_unknown_project_term_is_an_error_with_file_line_resource_and_close_matches(make_project, capsys):
-    from conftest import TINY_DATA
+    from tests.conftest import TINY_DATA
     from kg.errors import UnknownTermError
 
     data = TINY_DATA + "\nrorg:acme-typo a rkg:BuisnessUnit ;\n    rdfs:label \"Typo\"@en .\n"
@@ -237,7 +237,7 @@ def test_an_unknown_project_term_is_an_error_with_file_line_resource_and_close_m
 
 @pytest.mark.parametrize("iri", ["http://w3id.org/restructuring-kg/ontology#", "https://w3id.org/restructuring-kg/ontology/"])
 def test_a_namespace_that_only_looks_like_the_projects_is_named_whatever_its_prefix(make_project, iri):
-    from conftest import TINY_DATA
+    from tests.conftest import TINY_DATA
 
     data = TINY_DATA + f"@prefix k: <{iri}> .\nrorg:acme k:note \"x\" .\n"
     graphs = load_project(make_project(data={"acme.ttl": data}))

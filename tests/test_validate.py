@@ -167,7 +167,7 @@ ex:EnglishNameShape a sh:NodeShape ;
 
 
 def test_kg_validate_names_on_stderr_a_shape_pyshacl_ran(make_project, capsys):
-    from conftest import TINY_SHAPES
+    from tests.conftest import TINY_SHAPES
     from kg.cli import main
 
     project = make_project(shapes=TINY_SHAPES + COMPONENT_SHAPE)
@@ -181,7 +181,7 @@ def test_kg_validate_names_on_stderr_a_shape_pyshacl_ran(make_project, capsys):
 
 
 def test_kg_validate_turtle_does_not_conform_when_there_are_only_warnings(make_project, capsys):
-    from conftest import TINY_DATA
+    from tests.conftest import TINY_DATA
     from kg.cli import main
 
     # a person without another name: a warning, no violation
