@@ -394,7 +394,7 @@ def compare_dot(
         in_after = parent in after.units[iri].parents if iri in after.units else False
         out.append(_edge(parent, iri, _status(in_before, in_after), label=interval_text(since, until)))
     lines_by_iri = {line.iri: line for chart in (before, after) for line in chart.lines}
-    before_lines, after_lines = {l.iri for l in before.lines}, {l.iri for l in after.lines}
+    before_lines, after_lines = {line.iri for line in before.lines}, {line.iri for line in after.lines}
     for iri, line in sorted(lines_by_iri.items()):
         ensure(line.subordinate)
         ensure(line.superior)

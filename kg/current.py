@@ -18,6 +18,7 @@ its result a second (:data:`CLOSURE`); both run unchanged on an rdflib graph and
 pyoxigraph store, so both engines derive the same triples.
 
 >>> from rdflib import Graph
+>>> from kg.vocab import ORG
 >>> graph = Graph().parse(format="turtle", data='''
 ...     @prefix rkg: <https://w3id.org/restructuring-kg/ontology#> .
 ...     @prefix time: <http://www.w3.org/2006/time#> .
@@ -39,7 +40,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.vocab import ORG, PREFIXES
+from kg.vocab import PREFIXES
 
 __all__ = ["CLOSURE", "CURRENT", "add_current", "current"]
 

@@ -110,7 +110,7 @@ def _compare(before: OrgChart, after: OrgChart, notes: Mapping[str, str]) -> lis
         for head, role in sorted(old_heads ^ new_heads):
             change = "added" if (head, role) in new_heads else "removed"
             changes.append(Change("head", change, f"{head}, {role or 'head'} of {unit.name}"))
-    before_lines, after_lines = {l.iri: l for l in before.lines}, {l.iri: l for l in after.lines}
+    before_lines, after_lines = {line.iri: line for line in before.lines}, {line.iri: line for line in after.lines}
     for iri in sorted(set(before_lines) ^ set(after_lines)):
         line = after_lines.get(iri) or before_lines[iri]
         change = "added" if iri in after_lines else "removed"

@@ -52,10 +52,10 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
+from kg.current import current
 from kg.errors import KGError, ParameterError, QueryError, display_path
 from kg.load import LoadWarning, load_project
 from kg.project import Project, find_project
-from kg.current import current
 from kg.reason import reason
 from kg.results import QueryResult, sparql_term
 from kg.vocab import PREFIXES

@@ -482,13 +482,13 @@ class _Company:
                 self.membership(term["person"], org, role, term["begin"], term["end"],
                                 generated_by=term["gen"], invalidated_by=term["inv"], end_note=note)
         # Vice presidents and researchers: roles many hold at once.
-        for k in range(rng.randrange(2, 5)):
+        for _ in range(rng.randrange(2, 5)):
             self.membership(self.person(), self.iri, _u("rkg:vicePresident"), rng.randrange(0, 3000), None)
         # Only units that exist throughout (no creating or ending event) hold open-ended research roles.
         lasting = [u for u, info in self.units.items()
                    if all(p["begin"] is None and p["end"] is None for p in info["placements"])]
         labs = [u for u in lasting if self.units[u]["class"] in ("rkg:Lab", "rkg:ResearchInstitute")] or [self.iri]
-        for k in range(rng.randrange(2, 6)):
+        for _ in range(rng.randrange(2, 6)):
             lab = rng.choice(labs)
             begin = rng.randrange(0, 3000)
             end = self.day_after(begin) if rng.random() < 0.3 else None
@@ -599,7 +599,7 @@ class _Company:
 
     def flush_placements(self) -> None:
         """Write the ends of closed placements (their intervals were written open)."""
-        for unit, info in self.units.items():
+        for info in self.units.values():
             for placement in info["placements"]:
                 if placement["end"] is not None:
                     s = placement["iri"]

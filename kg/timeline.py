@@ -24,7 +24,8 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from kg.chart import check_date, dot_id, dot_label, resolve_company
 from kg.errors import ParameterError, QueryError
-from kg.query import Query, date_span as period, load_catalogue, run_query
+from kg.query import Query, load_catalogue, run_query
+from kg.query import date_span as period
 
 __all__ = ["Event", "Timeline", "event_timeline", "period", "timeline_dot"]
 

@@ -25,9 +25,9 @@ from typing import Callable, Optional
 import pytest
 from rdflib import Graph
 
+from kg.current import current
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
-from kg.current import current
 from kg.reason import reason
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROOT
 from kg.cli import main
 from kg.project import Project
 from kg.query import query_graph
+from tests.conftest import ROOT
 
 needs_graphviz = pytest.mark.skipif(
     shutil.which("dot") is None or shutil.which("neato") is None, reason="Graphviz (dot, neato) is not installed"

@@ -10,11 +10,11 @@ import pyoxigraph
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from tests.conftest import TINY_DATA
 from kg.build import build
 from kg.errors import BuildError
 from kg.export import BUILD_FILES, GENID, export
 from kg.vocab import GRAPH, PROV, RDF
+from tests.conftest import TINY_DATA
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 

@@ -10,7 +10,6 @@ from kg.changes import DateChange, LabelChange, compare, format_changes, load_ve
 from kg.cli import main
 from kg.errors import ProjectError
 from kg.vocab import PREFIXES
-
 from tests.conftest import PROLOGUE, TINY_DATA, write_project
 
 #: The second version of TINY_DATA. Exactly these changes: the reporting line and the

@@ -14,10 +14,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import OrgChart, RenderError, Unit, chart_dot, org_chart, render
 from kg.errors import ParameterError
+from tests.conftest import ROOT
+from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 
 ATH_UNITS = {"Tongyi Lab", "MaaS business line", "Qianwen Business Unit", "Wukong Business Unit", "AI Innovation Business Unit"}
 
@@ -51,11 +51,11 @@ def test_alibaba_token_hub_and_its_units_only_after_2026_03_16(store):
 
 def test_reporting_lines_are_those_the_query_returns(store):
     after = org_chart(store, company="Alibaba", date="2026-03-20")
-    reports_to_wu = {after.names[l.subordinate] for l in after.lines if after.names[l.superior] == "Wu Yongming"}
+    reports_to_wu = {after.names[line.subordinate] for line in after.lines if after.names[line.superior] == "Wu Yongming"}
     assert reports_to_wu >= {"Qianwen Business Unit", "Wukong Business Unit", "MaaS business line"}
     assert "Wu Yongming" in {after.names[p] for p in after.people}
     before = org_chart(store, company="Alibaba", date="2026-03-15")
-    assert "Qianwen Business Unit" not in {before.names[l.subordinate] for l in before.lines}
+    assert "Qianwen Business Unit" not in {before.names[line.subordinate] for line in before.lines}
 
 
 def test_unknown_company_lists_close_matches(store):

@@ -10,8 +10,8 @@ import sys
 import pytest
 from rdflib import Graph
 
-from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE
 from kg.cli import main
+from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE
 
 TINY_TRIPLES = len(Graph().parse(data=TINY_DATA, format="turtle"))
 VIOLATING = TINY_DATA + "\nrorg:nameless a rkg:Lab .\n"

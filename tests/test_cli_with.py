@@ -6,7 +6,6 @@ The extension is the one docs/extending.md builds (Example Robotics), written fr
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.cli import main
+from tests.conftest import ROOT, write_project
 from tests.test_extension import _write_guide
 
 COMPANY = "Example Robotics"

@@ -28,7 +28,8 @@ from kg.errors import IllFormedLiteralError, KGError
 from kg.fast.validate import validate as fast_validate
 from kg.load import _to_rdflib, parse
 from kg.query import to_store
-from kg.validate import SH, validate as reference_validate
+from kg.validate import SH
+from kg.validate import validate as reference_validate
 from kg.vocab import RDF
 
 SUITE = Path(__file__).resolve().parent.parent.parent / "shared" / "conformance" / "w3c-shacl-tests"

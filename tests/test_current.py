@@ -8,11 +8,11 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, URIRef
 
-from tests.conftest import PROLOGUE, TINY_DATA
 from kg.build import build
 from kg.current import CLOSURE, CURRENT, add_current, current
 from kg.query import to_store
 from kg.vocab import ORG, PREFIXES, RKG
+from tests.conftest import PROLOGUE, TINY_DATA
 
 ORG_ID = PREFIXES["rorg"]
 PERSON = PREFIXES["rper"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.namespace import RDFS, SKOS
 
 from kg.vocab import PREFIXES
 
@@ -282,9 +282,9 @@ def test_ends_known_only_by_an_upper_bound_are_not_written_as_dates(data):
 def test_tenures_meeting_at_one_instant_do_not_overlap(shipped_graphs, shared, overlapping):
     """The single-holder shape accepts two tenures that meet at one rkg:notAfter instant
     (issue 17, item 1), and still reports two tenures whose own bounds cannot exclude an overlap."""
-    from tests.conftest import PROLOGUE, TINY_DATA
     from kg.fast.validate import validate as fast_validate
     from kg.query import to_store
+    from tests.conftest import PROLOGUE, TINY_DATA
 
     second_begin = "rmem:ann-lee-ceo-acme-end" if shared else "rmem:bo-chen-ceo-acme-begin"
     data = Graph().parse(format="turtle", data=TINY_DATA + PROLOGUE + f"""

@@ -17,10 +17,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import COLORS
 from kg.diff import diff_charts, diff_report
 from kg.errors import ParameterError
+from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 
 SVG = "{http://www.w3.org/2000/svg}"
 RORG = "https://w3id.org/restructuring-kg/id/org/"

@@ -6,12 +6,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.conftest import ROOT
 from kg.cli import main
 from kg.docs import docs_html
 from kg.load import load_project
 from kg.project import Project
 from kg.query import load_catalogue
+from tests.conftest import ROOT
 
 _VOID = {"meta", "br", "link", "img", "hr", "input"}
 

@@ -19,10 +19,10 @@ from typing import Callable, Optional
 
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.store import LOAD_GRAPHS, Credentials, SparqlEndpoint
+from tests.conftest import ROOT, write_project
 
 USER, PASSWORD, REALM = "analyst", "s3cret", "kg-test"
 #: Answers a request itself (status, body, headers) instead of forwarding it, or None.

@@ -6,18 +6,17 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyoxigraph
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.errors import BuildError
 from kg.export import EXPORT_FORMATS, GENID
 from kg.files import write_file
 from kg.vocab import GRAPH
+from tests.conftest import ROOT, write_project
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ from kg.query import load_catalogue, run_query
 from kg.template import apply_template, write_turtle
 from kg.validate import validate
 from kg.vocab import RDF
-
 from tests.conftest import ROOT, TINY_DATA, write_project
 
 EXAMPLE = ROOT / "examples" / "extension"

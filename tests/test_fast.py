@@ -14,15 +14,16 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.current import add_current
-from kg.fast.reason import compile_rules, reason as fast_reason
-from kg.fast.reason import _schema
+from kg.errors import ShapesError
+from kg.fast.reason import _schema, compile_rules
+from kg.fast.reason import reason as fast_reason
 from kg.fast.store import INFERRED, from_rdflib, graph_of, load_store, record_rewritten
-from kg.fast.validate import Unsupported, unsupported, validate as fast_validate
+from kg.fast.validate import Unsupported, unsupported
+from kg.fast.validate import validate as fast_validate
 from kg.load import LoadWarning, parse
 from kg.query import load_catalogue, run_query, to_store
 from kg.reason import reason
 from kg.synth import sample_params, write_synthetic
-from kg.errors import ShapesError
 from kg.validate import SH, validate
 
 COMPANIES = 1

@@ -12,14 +12,13 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.errors import BuildError
 from kg.files import remove_stale, write_file
+from tests.conftest import ROOT, write_project
 
 KG = [sys.executable, "-m", "kg"]
 

@@ -13,11 +13,11 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from tests.conftest import PROLOGUE, ROOT, TINY_DATA
+from kg.build import validate_project
 from kg.cli import main
 from kg.errors import IllFormedLiteralError, RDFSyntaxError
 from kg.load import load_project, parse
-from kg.build import validate_project
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 
 EX = "@prefix ex: <https://example.org/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 

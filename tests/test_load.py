@@ -171,8 +171,8 @@ def kg_main(capsys, *argv) -> tuple[int, str, str]:
 
 
 def test_an_empty_data_file_is_a_warning_on_the_project_and_on_stderr(make_project, capsys):
-    from tests.conftest import TINY_DATA
     from kg.load import LoadWarning
+    from tests.conftest import TINY_DATA
 
     project = make_project(data={"acme.ttl": TINY_DATA, "empty.ttl": ""})
     with pytest.warns(LoadWarning, match="empty.ttl: no triples: this data file adds nothing"):
@@ -219,8 +219,8 @@ def test_the_shipped_project_loads_without_warnings(shipped_graphs):
 
 
 def test_an_unknown_project_term_is_an_error_with_file_line_resource_and_close_matches(make_project, capsys):
-    from tests.conftest import TINY_DATA
     from kg.errors import UnknownTermError
+    from tests.conftest import TINY_DATA
 
     data = TINY_DATA + "\nrorg:acme-typo a rkg:BuisnessUnit ;\n    rdfs:label \"Typo\"@en .\n"
     project = make_project(data={"acme.ttl": data})

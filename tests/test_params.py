@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
 from kg.errors import ParameterError
 from kg.query import Query, bind_query, find_query, run_query
+from tests.conftest import ROOT
 
 
 def kg(*argv) -> subprocess.CompletedProcess:

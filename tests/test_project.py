@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.errors import ProjectError
 from kg.project import Project, find_project, shipped_project
+from tests.conftest import ROOT, write_project
 
 
 def test_explicit_root_wins(make_project, tmp_path):

@@ -6,12 +6,12 @@ import owlrl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.current import current
 from kg.errors import ReasoningError
 from kg.load import load_graph
 from kg.reason import _is_noise, reason
 from kg.vocab import ORG, OWL, PROV, RDF, RDFS, RKG, SKOS
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 
 ORG_ID = "https://w3id.org/restructuring-kg/id/org/"
 PERSON = "https://w3id.org/restructuring-kg/id/person/"

@@ -14,7 +14,6 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.cli import main
 from kg.errors import ReasoningError
 from kg.fast.reason import reason as fast_reason
@@ -23,6 +22,7 @@ from kg.load import load_graph
 from kg.query import to_store
 from kg.reason import reason
 from kg.vocab import OWL, RDF
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from tests.test_reason import _plain_owlrl
 
 EX = "https://example.org/"

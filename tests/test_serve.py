@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.errors import StoreError
 from kg.serve import OxigraphServer, serving
 from kg.store import Credentials, SparqlEndpoint
+from tests.conftest import ROOT, write_project
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the parent-death signal is Linux's")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
-from tests.conftest import PROLOGUE, ROOT, TINY_DATA, TINY_SOURCE
 from kg.errors import SourcesError
 from kg.sources import check_citations, check_grounding, date_forms, normalize, numbers_in, parse_locator
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA, TINY_SOURCE
 
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 ORG_ID = "https://w3id.org/restructuring-kg/id/org/"

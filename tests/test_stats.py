@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rdflib import Graph, URIRef
 
-from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 from kg.load import load_graph
 from kg.stats import stats
 from kg.vocab import RKG
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 
 ORG_ID = "https://w3id.org/restructuring-kg/id/org/"
 

@@ -23,7 +23,6 @@ from typing import Callable, Optional
 import pyoxigraph
 import pytest
 
-from tests.conftest import ROOT, write_project
 from kg.build import build
 from kg.cli import main
 from kg.errors import StoreError
@@ -31,6 +30,7 @@ from kg.export import ntriples
 from kg.query import load_catalogue, run_query
 from kg.serve import free_port
 from kg.store import LOAD_GRAPHS, LOAD_STEPS, Credentials, SparqlEndpoint, replace_graph
+from tests.conftest import ROOT, write_project
 from tests.same_rows import rows as _rows
 
 #: What the store held before a load: a load that fails must leave exactly this.

@@ -11,7 +11,6 @@ from kg.cli import main
 from kg.load import load_project
 from kg.template import TemplateError, apply_template
 from kg.vocab import DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, RKG, TIME, XSD
-
 from tests.conftest import ROOT, write_project
 
 RORG, RPER, RMEM, RPL, REV = (PREFIXES[p] for p in ("rorg", "rper", "rmem", "rpl", "rev"))

@@ -13,16 +13,13 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph
 
-from tests.conftest import ROOT, TINY_DATA
-from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 from kg.chart import render
 from kg.errors import ParameterError
 from kg.load import load_graph
 from kg.project import Project
 from kg.timeline import KIND_COLORS, event_timeline, timeline_dot
-
-
-
+from tests.conftest import ROOT, TINY_DATA
+from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
 
 
 def test_events_of_every_company_by_default(store):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from tests.conftest import PROLOGUE
 from kg.errors import ShapesError
 from kg.validate import SH, ValidationReport, ValidationResult, format_path, validate
 from kg.vocab import RDFS
+from tests.conftest import PROLOGUE
 
 EX = "https://example.org/"
 SHAPES = PROLOGUE + """
@@ -167,8 +167,8 @@ ex:EnglishNameShape a sh:NodeShape ;
 
 
 def test_kg_validate_names_on_stderr_a_shape_pyshacl_ran(make_project, capsys):
-    from tests.conftest import TINY_SHAPES
     from kg.cli import main
+    from tests.conftest import TINY_SHAPES
 
     project = make_project(shapes=TINY_SHAPES + COMPONENT_SHAPE)
     code = main(["--root", str(project.root), "validate"])
@@ -181,8 +181,8 @@ def test_kg_validate_names_on_stderr_a_shape_pyshacl_ran(make_project, capsys):
 
 
 def test_kg_validate_turtle_does_not_conform_when_there_are_only_warnings(make_project, capsys):
-    from tests.conftest import TINY_DATA
     from kg.cli import main
+    from tests.conftest import TINY_DATA
 
     # a person without another name: a warning, no violation
     project = make_project(data={"acme.ttl": TINY_DATA + '\nrper:x a foaf:Person ; rdfs:label "X"@en .\n'})

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import time
 import urllib.parse
-from decimal import Decimal
 
 import pyoxigraph
 import pytest

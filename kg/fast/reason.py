@@ -62,7 +62,8 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.fast.store import INFERRED, from_rdflib, graph_of, to_rdflib
-from kg.reason import _TOP, inconsistent, literal_errors, reason as owlrl_reason
+from kg.reason import _TOP, inconsistent, literal_errors
+from kg.reason import reason as owlrl_reason
 from kg.vocab import OWL, RDF, RDFS, XSD
 
 __all__ = ["Reasoned", "Rules", "compile_rules", "reason"]
@@ -616,7 +617,7 @@ def _equality_of_vocabulary(store: pyoxigraph.Store, rules: Rules, same: _SameAs
     """The first ``owl:sameAs`` of a property or class, if any: a statement of it."""
     vocabulary = {from_rdflib(t) for t in rules.vocabulary() if isinstance(t, (URIRef, BNode))}
     rdf_type = from_rdflib(RDF.type)
-    for root, members in same.classes().items():
+    for members in same.classes().values():
         for x in members:
             if isinstance(x, pyoxigraph.Literal):
                 continue

@@ -46,14 +46,14 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Iterator, Optional
 
 import pyoxigraph
+from pyparsing import ParseResults
 from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
-from pyparsing import ParseResults
 from rdflib.collection import Collection
 from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -61,8 +61,9 @@ from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError
 from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
-from kg.validate import SH, ValidationReport, check_sparql, format_path, results_of, validate as pyshacl_validate
-from kg.validate import parse_query, walk_query as _walk
+from kg.validate import SH, ValidationReport, check_sparql, format_path, parse_query, results_of
+from kg.validate import validate as pyshacl_validate
+from kg.validate import walk_query as _walk
 from kg.vocab import OWL, PREFIXES, RDF, RDFS, XSD, qname
 
 __all__ = ["Unsupported", "unsupported", "validate"]
@@ -985,7 +986,6 @@ class _Engine:
             names = [variable.value for variable in solutions.variables]
             yield from ((names, row) for row in solutions)
             return
-        this = pyoxigraph.Variable("this")
         for node in sorted(self.nodes(focus), key=str):
             if node in self.written:  # the query text would have the stored form
                 raise Unsupported(f"$this pre-bound to a literal the store holds in another form than written in "
