@@ -253,6 +253,27 @@ def oxigraph_server(tmp_path: Path):
         server.stop()
 
 
+class LoopbackServer:
+    """An HTTP server on a free port of 127.0.0.1, serving ``handler`` in a thread until :meth:`close`."""
+
+    def __init__(self, handler: type) -> None:
+        import threading
+        from http.server import ThreadingHTTPServer
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
 #: Passed and failed W3C SHACL suite entries per (engine, suite), filled by tests/test_conformance.py
 #: through each test's report, so that the counts reach this process under pytest-xdist too.
 _CONFORMANCE: dict = {}

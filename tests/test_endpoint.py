@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Callable, Optional
 
 import pytest
@@ -22,7 +22,7 @@ import pytest
 from kg.build import build
 from kg.cli import main
 from kg.store import LOAD_GRAPHS, Credentials, SparqlEndpoint
-from tests.conftest import ROOT, write_project
+from tests.conftest import ROOT, LoopbackServer, write_project
 
 USER, PASSWORD, REALM = "analyst", "s3cret", "kg-test"
 #: Answers a request itself (status, body, headers) instead of forwarding it, or None.
@@ -67,23 +67,12 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-class Proxy:
+class Proxy(LoopbackServer):
     """A loopback HTTP proxy in front of ``upstream`` whose ``gate`` may answer instead."""
 
     def __init__(self, upstream: str, gate: Gate):
         self.seen: list = []
-        handler = type("GatedHandler", (Handler,), {"upstream": upstream, "gate": staticmethod(gate), "seen": self.seen})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(type("GatedHandler", (Handler,), {"upstream": upstream, "gate": staticmethod(gate), "seen": self.seen}))
 
 
 def _md5(text: str) -> str:

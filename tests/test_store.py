@@ -17,7 +17,7 @@ import sys
 import threading
 import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Callable, Optional
 
 import pyoxigraph
@@ -30,7 +30,7 @@ from kg.export import ntriples
 from kg.query import load_catalogue, run_query
 from kg.serve import free_port
 from kg.store import LOAD_GRAPHS, LOAD_STEPS, Credentials, SparqlEndpoint, replace_graph
-from tests.conftest import ROOT, write_project
+from tests.conftest import ROOT, LoopbackServer, write_project
 from tests.same_rows import rows as _rows
 
 #: What the store held before a load: a load that fails must leave exactly this.
@@ -40,7 +40,7 @@ EARLIER = b"""<urn:earlier:a> <urn:earlier:p> "kept" .
 Fault = Callable[[str, str, dict, bytes], Optional[tuple[int, bytes]]]
 
 
-class Proxy:
+class Proxy(LoopbackServer):
     """An HTTP proxy on 127.0.0.1 in front of ``upstream``; ``fault`` may answer a request instead."""
 
     def __init__(self, upstream: str, fault: Optional[Fault] = None):
@@ -78,18 +78,7 @@ class Proxy:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        super().__init__(Handler)
 
 
 @pytest.fixture
