@@ -35,21 +35,27 @@ from typing import Callable, Union
 
 from kg.errors import BuildError, display_path
 
-__all__ = ["remove_stale", "replace_folder", "write_file"]
+__all__ = ["process_alive", "remove_stale", "replace_folder", "write_file"]
 
 
 def _temporary(target: Path, kind: str = "tmp") -> Path:
     return target.parent / f".{target.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` may still be running (another user's process counts as running,
+    and so does a number no process can have: what it names is left alone).
+
+    >>> process_alive(os.getpid())
+    True
+    """
     if pid == os.getpid():
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # someone else's process
+    except (PermissionError, OverflowError):  # someone else's process, or no pid at all
         return True
     return True
 
@@ -76,7 +82,7 @@ def remove_stale(target: Union[str, os.PathLike]) -> list[Path]:
         return removed
     for entry in entries:
         match = pattern.fullmatch(entry.name)
-        if match is None or _alive(int(match.group(2))):
+        if match is None or process_alive(int(match.group(2))):
             continue
         try:
             if match.group(1) == "old" and not os.path.lexists(target):

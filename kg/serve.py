@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
 from kg.errors import StoreError
+from kg.files import process_alive
 
 __all__ = ["OxigraphServer", "check_port", "free_port", "oxigraph_command", "serving"]
 
@@ -263,14 +264,8 @@ def _remove_stale_folders(parent: Path) -> None:
     """Remove store folders that a ``kg serve`` killed before it could clean up left behind."""
     for folder in parent.glob(f"{_FOLDER_PREFIX}*"):
         match = re.fullmatch(rf"{_FOLDER_PREFIX}(\d+)-\w+", folder.name)
-        if not match or not folder.is_dir():
-            continue
-        try:
-            os.kill(int(match[1]), 0)
-        except ProcessLookupError:  # its kg serve is gone
+        if match and folder.is_dir() and not process_alive(int(match[1])):  # its kg serve is gone
             shutil.rmtree(folder, ignore_errors=True)
-        except (PermissionError, OverflowError):  # another user's process, or no pid at all
-            continue
 
 
 @contextlib.contextmanager
