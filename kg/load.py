@@ -131,15 +131,21 @@ def _literal_line(text: str, literal: pyoxigraph.Literal) -> Optional[int]:
     return None
 
 
-def _to_rdflib(term, bnodes: dict) -> Node:
-    """An Oxigraph term as an rdflib term, the literal's lexical form and datatype as written.
+def from_oxigraph(term, bnodes: Optional[dict] = None) -> Node:
+    """An Oxigraph term as an rdflib term, a literal's lexical form and datatype as written
+    (``xsd:string`` literals become plain literals).
 
     rdflib's own parser normalises literals (``"2026-03-16Z"^^xsd:date`` loses its time
-    zone, ``"0"^^xsd:boolean`` becomes ``false``); ``normalize=False`` keeps what the file says.
+    zone, ``"0"^^xsd:boolean`` becomes ``false``); ``normalize=False`` keeps what was written.
+
+    :param bnodes: blank node labels already seen, each mapped to a new rdflib blank node
+        (for a parsed file, whose labels are its own); without it a blank node keeps its label.
     """
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
+        if bnodes is None:
+            return BNode(term.value)
         node = bnodes.get(term.value)
         if node is None:
             node = bnodes[term.value] = BNode()
@@ -217,7 +223,7 @@ class _File:
 def _read_file(path: Path) -> _File:
     bnodes: dict[str, BNode] = {}
     triples, prefixes = check_literals(path, _read(path), keep=lambda q: (
-        _to_rdflib(q.subject, bnodes), _to_rdflib(q.predicate, bnodes), _to_rdflib(q.object, bnodes)))
+        from_oxigraph(q.subject, bnodes), from_oxigraph(q.predicate, bnodes), from_oxigraph(q.object, bnodes)))
     return _File(path, triples, prefixes)
 
 

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -54,7 +54,7 @@ from rdflib.term import Identifier
 
 from kg.current import current
 from kg.errors import KGError, ParameterError, QueryError, display_path
-from kg.load import LoadWarning, load_project
+from kg.load import LoadWarning, from_oxigraph, load_project
 from kg.project import Project, find_project
 from kg.reason import reason
 from kg.results import QueryResult, sparql_term
@@ -816,7 +816,7 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
         def term(value: Any) -> Identifier:
             found = converted.get(value)
             if found is None:
-                found = converted[value] = _from_oxigraph(value)
+                found = converted[value] = from_oxigraph(value)
             return found
 
         bindings = tuple(
@@ -825,16 +825,3 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
     except (SyntaxError, OSError, ValueError, RuntimeError) as error:
         raise QueryError(f"{where}: query failed: {error}") from None
     return QueryResult(names, bindings, namespaces=namespaces)
-
-
-def _from_oxigraph(term: Any) -> Identifier:
-    import pyoxigraph
-
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype, normalize=False)

@@ -26,7 +26,7 @@ from rdflib.collection import Collection
 
 from kg.errors import IllFormedLiteralError, KGError
 from kg.fast.validate import validate as fast_validate
-from kg.load import _to_rdflib, parse
+from kg.load import from_oxigraph, parse
 from kg.query import to_store
 from kg.validate import SH
 from kg.validate import validate as reference_validate
@@ -68,7 +68,7 @@ def _graph(uri: str) -> Graph:
         bnodes: dict = {}
         graph = Graph()
         for quad in pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TURTLE, base_iri=uri):
-            graph.add(tuple(_to_rdflib(term, bnodes) for term in (quad.subject, quad.predicate, quad.object)))
+            graph.add(tuple(from_oxigraph(term, bnodes) for term in (quad.subject, quad.predicate, quad.object)))
         return graph
 
 

@@ -28,8 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ProjectError, display_path
-from kg.load import check_literals
-from kg.query import _from_oxigraph
+from kg.load import check_literals, from_oxigraph
 from kg.vocab import GRAPH, XSD
 
 __all__ = [
@@ -101,7 +100,7 @@ def to_rdflib(term, *, written: Optional[Mapping] = None) -> Node:
         found = written.get(term)
         if found is not None:
             return found
-    return _from_oxigraph(term)
+    return from_oxigraph(term)
 
 
 def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Literal]) -> list[tuple[Literal, Literal]]:
@@ -142,7 +141,7 @@ def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Lite
         store.extend([pyoxigraph.Quad(node, _STORED, stored, WRITTEN),
                       pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
                       pyoxigraph.Quad(node, _DATATYPE, term.datatype, WRITTEN)])
-    return [(_from_oxigraph(term), _from_oxigraph(stored)) for term, stored in rewritten]
+    return [(from_oxigraph(term), from_oxigraph(stored)) for term, stored in rewritten]
 
 
 def written_forms(store: pyoxigraph.Store) -> dict:
