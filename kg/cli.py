@@ -727,11 +727,11 @@ def _run_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     with serving([t for triples in graphs.values() for t in triples], port=args.port, writable=args.writable) as (server, count):
         mode = "read-write: anyone who reaches the port can change the data" if args.writable else "read-only"
-        print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url} ({mode})")
-        print(f"  SPARQL query endpoint: {server.url}/query")
-        print(f"  named queries:         kg query NAME --endpoint {server.url}")
-        print("press Ctrl-C to stop", flush=True)
-        try:
+        try:  # from the first line that names the server: a stop from then on is a normal stop
+            print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url} ({mode})")
+            print(f"  SPARQL query endpoint: {server.url}/query")
+            print(f"  named queries:         kg query NAME --endpoint {server.url}")
+            print("press Ctrl-C to stop", flush=True)
             code = server.wait()
         except KeyboardInterrupt:
             print("kg: server stopped", file=sys.stderr)
