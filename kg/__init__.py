@@ -15,40 +15,122 @@ True
 - :mod:`kg.export` and :mod:`kg.build` — writing asserted and inferred triples;
 - :mod:`kg.store` and :mod:`kg.serve` — SPARQL 1.1 stores over HTTP: queries, loading, a local Oxigraph server;
 - :mod:`kg.stats` and :mod:`kg.sources` — counts, and citations checked against the sources.
+
+The names above are imported on first use (:pep:`562`): ``import kg.errors`` and ``kg --help``
+load neither rdflib nor pySHACL nor owlrl.
+
+>>> import kg
+>>> sorted(set(kg.__all__) - set(dir(kg)))
+[]
 """
 
-from kg.build import BuildResult, build
-from kg.changes import Changes, compare, load_version
-from kg.chart import OrgChart, RenderError, chart_dot, org_chart, render
-from kg.diff import ChartDiff, diff_charts, diff_dot, diff_report
-from kg.docs import docs_html, write_docs
-from kg.errors import (
-    BuildError,
-    KGError,
-    ParameterError,
-    ProjectError,
-    QueryError,
-    RDFSyntaxError,
-    ReasoningError,
-    ShapesError,
-    SourcesError,
-    StoreError,
-)
-from kg.export import export
-from kg.load import ProjectGraphs, files_of, load_dataset, load_graph, load_project, parse
-from kg.project import Extension, Project, find_project, shipped_project
-from kg.query import Query, find_query, load_catalogue, query_graph, run_query
-from kg.reason import reason
-from kg.results import QueryResult
-from kg.serve import OxigraphServer
-from kg.sources import Citation, CitationReport, check_citations
-from kg.stats import CompanyCounts, SourceCounts, Stats, stats
-from kg.store import SparqlEndpoint, replace_graph
-from kg.template import TemplateError, TemplateResult, apply_template
-from kg.timeline import Timeline, event_timeline, timeline_dot
-from kg.validate import ValidationReport, ValidationResult, validate
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import Any
 
 __version__ = "0.1.0"
+
+#: Where each public name lives: name -> module. Imported when first asked for.
+_EXPORTS: dict[str, str] = {
+    "BuildResult": "kg.build",
+    "build": "kg.build",
+    "Changes": "kg.changes",
+    "compare": "kg.changes",
+    "load_version": "kg.changes",
+    "OrgChart": "kg.chart",
+    "RenderError": "kg.chart",
+    "chart_dot": "kg.chart",
+    "org_chart": "kg.chart",
+    "render": "kg.chart",
+    "ChartDiff": "kg.diff",
+    "diff_charts": "kg.diff",
+    "diff_dot": "kg.diff",
+    "diff_report": "kg.diff",
+    "docs_html": "kg.docs",
+    "write_docs": "kg.docs",
+    "BuildError": "kg.errors",
+    "KGError": "kg.errors",
+    "ParameterError": "kg.errors",
+    "ProjectError": "kg.errors",
+    "QueryError": "kg.errors",
+    "RDFSyntaxError": "kg.errors",
+    "ReasoningError": "kg.errors",
+    "ShapesError": "kg.errors",
+    "SourcesError": "kg.errors",
+    "StoreError": "kg.errors",
+    "export": "kg.export",
+    "ProjectGraphs": "kg.load",
+    "files_of": "kg.load",
+    "load_dataset": "kg.load",
+    "load_graph": "kg.load",
+    "load_project": "kg.load",
+    "parse": "kg.load",
+    "Extension": "kg.project",
+    "Project": "kg.project",
+    "find_project": "kg.project",
+    "shipped_project": "kg.project",
+    "Query": "kg.query",
+    "find_query": "kg.query",
+    "load_catalogue": "kg.query",
+    "query_graph": "kg.query",
+    "run_query": "kg.query",
+    "reason": "kg.reason",
+    "QueryResult": "kg.results",
+    "OxigraphServer": "kg.serve",
+    "Citation": "kg.sources",
+    "CitationReport": "kg.sources",
+    "check_citations": "kg.sources",
+    "CompanyCounts": "kg.stats",
+    "SourceCounts": "kg.stats",
+    "Stats": "kg.stats",
+    "stats": "kg.stats",
+    "SparqlEndpoint": "kg.store",
+    "replace_graph": "kg.store",
+    "TemplateError": "kg.template",
+    "TemplateResult": "kg.template",
+    "apply_template": "kg.template",
+    "Timeline": "kg.timeline",
+    "event_timeline": "kg.timeline",
+    "timeline_dot": "kg.timeline",
+    "ValidationReport": "kg.validate",
+    "ValidationResult": "kg.validate",
+    "validate": "kg.validate",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The public ``name`` from its module, imported now (:pep:`562`)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+#: Public functions named like the module that defines them (``kg.validate`` the function,
+#: in :mod:`kg.validate` the module), as the eager package had them.
+_SHADOWED = frozenset(name for name, module in _EXPORTS.items() if module == f"{__name__}.{name}")
+
+
+class _Package(types.ModuleType):
+    """This package's module type: importing :mod:`kg.validate` (say) leaves ``kg.validate``
+    the function, as ``from kg import validate`` gives it, instead of rebinding it to the module."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "BuildError",
