@@ -1,6 +1,6 @@
 """The scale benchmark: the baseline stack against the project's fast path, stage by stage.
 
-For each size, a synthetic graph (:mod:`kg.synth`) is loaded, validated against the
+For each size, a synthetic graph (:mod:`benchmarks.synth`) is loaded, validated against the
 project's shapes, reasoned over with the ontology, and queried with every named query of
 the catalogue (read when the benchmark runs), by two stacks:
 
@@ -61,8 +61,8 @@ from typing import Optional
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.synth import SIZES, sample_params, write_synthetic  # noqa: E402
 from kg.errors import display_path  # noqa: E402
-from kg.synth import SIZES, sample_params, write_synthetic  # noqa: E402
 
 STACKS = ("baseline", "fast")
 DATA_DIR = Path(__file__).resolve().parent / ".data"
@@ -547,7 +547,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     capped_before: set[str] = set()  # baseline stages capped at a smaller size
     DATA_DIR.mkdir(exist_ok=True)
     # Cached graphs are named after the generator's source, so that a changed generator writes anew.
-    generator = hashlib.sha256((ROOT / "kg" / "synth.py").read_bytes()).hexdigest()[:8]
+    generator = hashlib.sha256(b"".join(path.read_bytes() for path in sorted((ROOT / "benchmarks" / "synth").glob("*.py"))))
+    generator = generator.hexdigest()[:8]
     for size in sizes:
         companies = SIZES[size]
         data = DATA_DIR / f"synth-{size}-seed{args.seed}-{generator}.nt"

@@ -889,47 +889,10 @@ def _run_docs(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# -- kg synth (synthetic graphs for benchmarks and tests) ---------------------------
-
-
-def _add_synth(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "synth",
-        help="write a synthetic graph shaped like the real one",
-        description="Write a deterministic synthetic graph (N-Triples) of made-up companies that conforms to "
-        "the shapes, about 2,300 triples per company (the benchmark sizes: 4, 43, 435 and 2175 companies for "
-        "about 10k, 100k, 1M and 5M triples). --violations K adds K defects of each kind.",
-    )
-    parser.add_argument("--companies", type=int, required=True, metavar="N", help="how many companies")
-    parser.add_argument("--seed", type=int, default=0, metavar="S", help="the seed (default: 0)")
-    parser.add_argument("--violations", type=int, default=0, metavar="K", help="defects of each kind to inject (default: 0)")
-    parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the N-Triples file to write")
-    parser.set_defaults(run=_run_synth)
-
-
-def _run_synth(args: argparse.Namespace) -> int:
-    from kg.synth import write_synthetic
-
-    try:
-        result = write_synthetic(args.output, companies=args.companies, seed=args.seed, violations=args.violations)
-    except ValueError as error:
-        raise KGError(str(error)) from None
-    except OSError as error:
-        raise KGError(f"{display_path(args.output)}: cannot write ({error.strerror or error})") from None
-    companies = "1 company" if result.companies == 1 else f"{result.companies} companies"
-    print(f"wrote {display_path(result.path)}: {result.triples:,} triples, {companies}")
-    if result.injections:
-        kinds = len({i.kind for i in result.injections})
-        results = sum(len(i.expected) for i in result.injections)
-        print(f"injected {_plural(len(result.injections), 'defect')} ({kinds} kinds x {args.violations}), "
-              f"expected to give {_plural(results, 'validation result')}")
-    return EXIT_OK
-
-
 # -- the parser -------------------------------------------------------------------
 
 _COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_sources, _add_chart, _add_diff, _add_timeline, _add_docs, _add_template, _add_changes,
-                                   _add_export, _add_load, _add_serve, _add_queries, _add_query, _add_synth)
+                                   _add_export, _add_load, _add_serve, _add_queries, _add_query)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from kg.synth import write_synthetic
+from benchmarks.synth import write_synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 

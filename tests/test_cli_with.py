@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synth import write_synthetic
 from kg.cli import main
 from tests.conftest import ROOT, write_project
 from tests.test_extension import _write_guide
@@ -165,7 +166,7 @@ def test_ctrl_c_stops_a_running_oxigraph_query(tmp_path):
 
 def test_validate_timeout(tmp_path):
     project = write_project(tmp_path / "p")
-    assert kg("synth", "--companies", "2", "-o", project.data_dir / "synth.ttl").returncode == 0
+    write_synthetic(project.data_dir / "synth.ttl", companies=2)
     done = kg("--root", project.root, "validate", "--timeout", "0.05")
     assert done.returncode == 2
     assert done.stderr == "kg: error: the validation did not finish within 0.05 s (--timeout); stopped\n"

@@ -13,6 +13,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from benchmarks.synth import sample_params, write_synthetic
 from kg.current import add_current
 from kg.errors import ShapesError
 from kg.fast.reason import _schema, compile_rules
@@ -23,7 +24,6 @@ from kg.fast.validate import validate as fast_validate
 from kg.load import LoadWarning, parse
 from kg.query import load_catalogue, run_query, to_store
 from kg.reason import reason
-from kg.synth import sample_params, write_synthetic
 from kg.validate import SH, validate
 
 COMPANIES = 1

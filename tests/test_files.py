@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from benchmarks.synth import write_synthetic
 from kg.build import build
 from kg.errors import BuildError
 from kg.files import remove_stale, write_file
@@ -190,7 +191,7 @@ def test_sigterm_during_a_build_removes_its_temporary_folder(tmp_path, signum, s
     """A real build of a synthetic project, stopped by SIGTERM (or a closed terminal's SIGHUP) while it
     writes its files."""
     project = write_project(tmp_path / "project")
-    assert kg("synth", "--companies", "2", "-o", project.data_dir / "synth.ttl").returncode == 0
+    write_synthetic(project.data_dir / "synth.ttl", companies=2)
     out = tmp_path / "out"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen([*KG, "--root", str(project.root), "build", "--out", str(out)], env=env,

@@ -449,7 +449,7 @@ def test_a_synthetic_company_with_w3c_axioms_and_owl_same_as_reasons_fast_with_o
         tmp_path, shipped_ontology):
     """A company of the benchmark's kind (about 2,300 triples), with OWL-Time/PROV/ORG
     class-expression axioms and ten owl:sameAs pairs of its people."""
-    from kg.synth import write_synthetic
+    from benchmarks.synth import write_synthetic
 
     path = tmp_path / "company.nt"
     write_synthetic(path, companies=1, seed=3)

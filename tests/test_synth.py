@@ -1,17 +1,20 @@
-"""kg.synth: deterministic synthetic graphs that conform to the shapes, with known defects."""
+"""benchmarks.synth: deterministic synthetic graphs that conform to the shapes, with known defects."""
 
 from __future__ import annotations
 
+import doctest
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph
 
-from kg.cli import main
+from benchmarks.synth import VIOLATION_KINDS, sample_params, synthesize, write_synthetic
+from benchmarks.synth.__main__ import main
 from kg.fast.store import load_store
 from kg.query import Query, run_query
-from kg.synth import VIOLATION_KINDS, sample_params, synthesize, write_synthetic
 from kg.validate import SH, validate
 from tests.conftest import ROOT
 
@@ -118,9 +121,9 @@ def test_bad_arguments_are_refused(tmp_path: Path):
     assert not (tmp_path / "x.nt").exists()
 
 
-def test_cli_writes_the_graph_and_says_what_it_injected(tmp_path: Path, capsys):
+def test_the_script_writes_the_graph_and_says_what_it_injected(tmp_path: Path, capsys):
     out = tmp_path / "g.nt"
-    assert main(["synth", "--companies", "1", "--seed", "2", "--violations", "1", "-o", str(out)]) == 0
+    assert main(["--companies", "1", "--seed", "2", "--violations", "1", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert out.is_file()
     triples = sum(1 for _ in out.open())
@@ -128,7 +131,33 @@ def test_cli_writes_the_graph_and_says_what_it_injected(tmp_path: Path, capsys):
     assert f"{len(VIOLATION_KINDS)} kinds" in printed
 
 
-def test_cli_refuses_a_bad_count(tmp_path: Path, capsys):
-    assert main(["synth", "--companies", "0", "-o", str(tmp_path / "g.nt")]) == 2
+def test_the_script_refuses_a_bad_count(tmp_path: Path, capsys):
+    assert main(["--companies", "0", "-o", str(tmp_path / "g.nt")]) == 2
     assert "at least 1" in capsys.readouterr().err
     assert not (tmp_path / "g.nt").exists()
+
+
+def test_the_script_runs_as_a_module_from_the_checkout(tmp_path: Path):
+    out = tmp_path / "g.nt"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.synth", "--companies", "1", "-o", str(out)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == b"".join(line.encode() for line in synthesize(companies=1))
+
+
+def test_kg_has_no_synth_command_and_ships_no_generator(capsys):
+    from kg.cli import main as kg_main
+
+    with pytest.raises(SystemExit) as stop:
+        kg_main(["synth", "--companies", "1", "-o", "x.nt"])
+    assert stop.value.code == 2
+    assert "invalid choice: 'synth'" in capsys.readouterr().err
+    assert not (ROOT / "kg" / "synth.py").exists()
+
+
+@pytest.mark.parametrize("module", ["benchmarks.synth", "benchmarks.synth.terms"])
+def test_the_examples_in_the_docstrings_hold(module):
+    import importlib
+
+    failed, tried = doctest.testmod(importlib.import_module(module))
+    assert tried > 0 and failed == 0
