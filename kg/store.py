@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import re
 import secrets
 import socket
 import urllib.error
@@ -45,6 +44,7 @@ from rdflib.term import Identifier
 
 from kg.errors import StoreError
 from kg.results import QueryResult, sparql_term
+from kg.sparql.text import prefixes
 from kg.vocab import GRAPH, PREFIXES
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
 
 ENV_USER, ENV_PASSWORD, ENV_TOKEN = "KG_ENDPOINT_USER", "KG_ENDPOINT_PASSWORD", "KG_ENDPOINT_TOKEN"
 _RESULTS_JSON = "application/sparql-results+json"
-_PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.\-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, repr=False)
@@ -210,7 +209,7 @@ class SparqlEndpoint:
         """
         body = self._request("query", text)
         namespaces = dict(PREFIXES)
-        namespaces.update((prefix or "", iri) for prefix, iri in _PREFIX_DECL.findall(text))
+        namespaces.update(prefixes(text))
         try:
             return parse_results(body, namespaces=namespaces)
         except StoreError as error:

@@ -1,0 +1,98 @@
+"""Running SPARQL text on an engine: an rdflib graph, an Oxigraph store, or an endpoint.
+
+The target is an :class:`rdflib.Graph`, a ``pyoxigraph.Store``, or any object with a
+method ``evaluate(text) -> QueryResult`` (such as :class:`kg.store.SparqlEndpoint`).
+Errors come back as :class:`~kg.errors.QueryError` naming ``where`` the query comes from.
+
+>>> from rdflib import Graph
+>>> graph = Graph().parse(format="turtle", data="<urn:a> <urn:b> 1 .")
+>>> evaluate("SELECT ?o WHERE { ?s ?p ?o }", graph).rows
+[{'o': 1}]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rdflib import Graph
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.term import Identifier
+
+from kg.errors import KGError, QueryError
+from kg.load import from_oxigraph
+from kg.results import QueryResult
+from kg.sparql.workarounds import _join_bgps_lazily, _scope_values
+from kg.vocab import PREFIXES
+
+__all__ = ["evaluate"]
+
+
+def evaluate(
+    text: str, graph: Any, *, where: str = "query", namespaces: Optional[dict[str, str]] = None
+) -> QueryResult:
+    """Run the SELECT or ASK query ``text`` on ``graph``; ``namespaces`` are the result's
+    prefixes (the project's by default)."""
+    namespaces = dict(PREFIXES) if namespaces is None else namespaces
+    endpoint = callable(getattr(graph, "evaluate", None))
+    if not isinstance(graph, Graph) and not endpoint:
+        # Oxigraph parses the query itself; rdflib's parser would cost more than running it.
+        return _evaluate_oxigraph(text, graph, where, namespaces)
+    try:  # for an endpoint too: a syntax error is reported here, before anything is sent
+        algebra = translateQuery(parseQuery(text))
+    except Exception as error:  # pyparsing and rdflib raise many kinds
+        raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
+    if endpoint:
+        try:
+            return graph.evaluate(text)
+        except KGError:
+            raise
+        except Exception as error:
+            raise QueryError(f"{where}: query failed: {error}") from None
+    _join_bgps_lazily(algebra.algebra)
+    _scope_values(algebra.algebra)
+    try:
+        answer = graph.query(algebra)
+    except Exception as error:
+        raise QueryError(f"{where}: query failed: {error}") from None
+    if answer.type == "ASK":
+        return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
+    names = tuple(str(v) for v in answer.vars)
+    bindings = tuple({n: t for n, t in zip(names, row) if t is not None} for row in answer)
+    return QueryResult(names, bindings, namespaces=namespaces)
+
+
+def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, str]) -> QueryResult:
+    try:
+        import pyoxigraph
+    except ImportError:  # pragma: no cover - pyoxigraph is a dependency
+        raise QueryError(f"cannot query a {type(store).__name__}") from None
+    if not isinstance(store, pyoxigraph.Store):
+        raise QueryError(
+            f"cannot query a {type(store).__name__}; give an rdflib Graph, a pyoxigraph Store "
+            "or an object with an evaluate(text) method"
+        )
+    try:
+        answer = store.query(text)
+    except SyntaxError as error:
+        raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
+    except (OSError, ValueError, RuntimeError) as error:
+        raise QueryError(f"{where}: query failed: {error}") from None
+    try:
+        if isinstance(answer, pyoxigraph.QueryBoolean):
+            return QueryResult((), boolean=bool(answer), namespaces=namespaces)
+        names = tuple(v.value for v in answer.variables)
+        converted: dict[Any, Identifier] = {}  # rows repeat terms (a company, a label)
+
+        def term(value: Any) -> Identifier:
+            found = converted.get(value)
+            if found is None:
+                found = converted[value] = from_oxigraph(value)
+            return found
+
+        bindings = tuple(
+            {n: term(value) for n, value in zip(names, s) if value is not None} for s in answer
+        )
+    except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+        raise QueryError(f"{where}: query failed: {error}") from None
+    return QueryResult(names, bindings, namespaces=namespaces)
