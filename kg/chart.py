@@ -443,7 +443,7 @@ def render(dot: str, *, format: str = "svg", engine: str = "dot", options: Seque
             [program, *options, f"-T{format}"], input=dot.encode("utf-8"), capture_output=True, timeout=300
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise RenderError(f"Graphviz's {engine!r} could not run: {error}") from None
+        raise RenderError(f"Graphviz's {engine!r} could not run: {error}") from error
     if done.returncode != 0 or not done.stdout:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
         raise RenderError(f"Graphviz's {engine!r} failed: {message}")

@@ -30,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.errors import BuildError, display_path
+from kg.errors import WriteError, display_path
 from kg.query import Query
 from kg.vocab import RKG, qname
 
@@ -335,7 +335,7 @@ def write_docs(
 ) -> list[Path]:
     """Write ``index.html`` into ``out_dir`` (made if missing); return the files written.
 
-    :raises BuildError: the folder or file cannot be written.
+    :raises WriteError: the folder or file cannot be written.
     """
     from kg.files import write_file
 
@@ -343,7 +343,7 @@ def write_docs(
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise BuildError(f"{display_path(folder)}: cannot make the folder ({error.strerror or error})") from None
+        raise WriteError(f"{display_path(folder)}: cannot make the folder ({error.strerror or error})") from error
     path = folder / "index.html"
     write_file(path, docs_html(ontology=ontology, shapes=shapes, catalogue=catalogue).encode("utf-8"))
     return [path]

@@ -30,6 +30,8 @@ __all__ = [
     "StoreError",
     "TemplateError",
     "UnknownTermError",
+    "Unsupported",
+    "WriteError",
     "display_path",
 ]
 
@@ -128,7 +130,7 @@ class ReasoningError(KGError):
 
 
 class BuildError(KGError):
-    """A build could not be written.
+    """A build was refused (violations, an unknown engine) or is missing, not a build, or out of date.
 
     ``report`` is the :class:`kg.validate.ValidationReport` when the build was refused
     because the graph has violations, else ``None``.
@@ -137,6 +139,20 @@ class BuildError(KGError):
     def __init__(self, message: str, *, report=None):
         super().__init__(message)
         self.report = report
+
+
+class WriteError(KGError):
+    """A file or folder cannot be written (no permission, a full disk, a folder where a file is meant).
+
+    Nothing is half-written: the previous file or folder, if any, is kept.
+    """
+
+
+class Unsupported(KGError):
+    """The shapes use a feature the fast engine (:mod:`kg.fast.validate`) does not compile.
+
+    Raised only when the fallback to pySHACL is off; the message names the feature and the shape.
+    """
 
 
 class SourcesError(KGError):

@@ -257,7 +257,7 @@ def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
     except FileNotFoundError:
         raise BuildError(f"{display_path(out_dir)}: no build there; run `kg build` first") from None
     except (OSError, SyntaxError) as error:
-        raise BuildError(f"{display_path(path)}: cannot read the build ({error})") from None
+        raise BuildError(f"{display_path(path)}: cannot read the build ({error})") from error
     return graphs
 
 
@@ -283,7 +283,7 @@ def input_digests(files: Sequence[Union[str, os.PathLike]]) -> dict[str, str]:
                 for block in iter(lambda: stream.read(1 << 20), b""):
                     digest.update(block)
         except OSError as error:
-            raise BuildError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+            raise BuildError(f"{display_path(path)}: cannot read ({error.strerror or error})") from error
         digests[str(path)] = digest.hexdigest()
     return dict(sorted(digests.items()))
 
@@ -320,7 +320,7 @@ def _replace_folder(target: Path, write: Callable[[Path], None]) -> None:
     try:
         names = [p.name for p in target.iterdir()] if target.is_dir() else []
     except OSError as error:
-        raise BuildError(f"{display_path(target)}: cannot read the folder ({error.strerror or error})") from None
+        raise BuildError(f"{display_path(target)}: cannot read the folder ({error.strerror or error})") from error
     if names:
         unknown = sorted(name for name in names if name not in BUILD_FILES)
         if unknown:
@@ -346,7 +346,7 @@ def export(
     :func:`outdated_build`.
     Returns the number of triples written per graph.
 
-    :raises BuildError: the folder cannot be written, or holds other files.
+    :raises BuildError: the folder holds other files (:class:`~kg.errors.WriteError`: it cannot be written).
     """
     target = Path(out_dir).absolute()
     # The ontology keeps its blank nodes (OWL needs them for lists and axioms), under stable names.

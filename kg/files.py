@@ -33,7 +33,7 @@ import stat
 from pathlib import Path
 from typing import Callable, Union
 
-from kg.errors import BuildError, display_path
+from kg.errors import WriteError, display_path
 
 __all__ = ["process_alive", "remove_stale", "replace_folder", "write_file"]
 
@@ -98,8 +98,8 @@ def remove_stale(target: Union[str, os.PathLike]) -> list[Path]:
     return removed
 
 
-def _cannot(path: Path, error: OSError, what: str = "cannot write") -> BuildError:
-    return BuildError(f"{display_path(path)}: {what} ({error.strerror or error})")
+def _cannot(path: Path, error: OSError, what: str = "cannot write") -> WriteError:
+    return WriteError(f"{display_path(path)}: {what} ({error.strerror or error})")
 
 
 def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
@@ -109,7 +109,7 @@ def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
     (a new file gets the usual ones, as the umask says). A symlink is followed; a named
     pipe, device or socket is written through.
 
-    :raises BuildError: the file cannot be written (the previous file, if any, is kept),
+    :raises WriteError: the file cannot be written (the previous file, if any, is kept),
         or ``path`` is a folder.
     """
     given = Path(path)
@@ -118,9 +118,9 @@ def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
     except FileNotFoundError:
         info = None
     except OSError as error:
-        raise _cannot(given, error) from None
+        raise _cannot(given, error) from error
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise BuildError(f"{display_path(given)}: is a folder; give a file name")
+        raise WriteError(f"{display_path(given)}: is a folder; give a file name")
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_through(given, data)
         return
@@ -142,7 +142,7 @@ def write_file(path: Union[str, os.PathLike], data: bytes) -> None:
             os.close(descriptor)
         os.replace(temporary, target)
     except OSError as error:
-        raise _cannot(given, error) from None
+        raise _cannot(given, error) from error
     finally:
         # Also on Ctrl-C and on SIGTERM (raised as an exception by the CLI).
         if os.path.lexists(temporary):
@@ -159,7 +159,7 @@ def _write_through(path: Path, data: bytes) -> None:
         with open(path, "wb") as out:
             out.write(data)
     except OSError as error:
-        raise _cannot(path, error) from None
+        raise _cannot(path, error) from error
 
 
 def replace_folder(target: Union[str, os.PathLike], write: Callable[[Path], None], *, what: str = "the folder") -> None:
@@ -170,17 +170,17 @@ def replace_folder(target: Union[str, os.PathLike], write: Callable[[Path], None
     left is cleaned up here first (:func:`remove_stale`).
 
     :param what: what the folder is, for the error message (``the build``).
-    :raises BuildError: the folder cannot be made or written, or ``target`` is a file.
+    :raises WriteError: the folder cannot be made or written, or ``target`` is a file.
     """
     target = Path(target).absolute()
     if target.is_symlink():  # replace the folder it names; the link stays
         target = Path(os.path.realpath(target))
     if os.path.lexists(target) and not target.is_dir():
-        raise BuildError(f"{display_path(target)}: exists and is not a folder")
+        raise WriteError(f"{display_path(target)}: exists and is not a folder")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise _cannot(target.parent, error, "cannot make the folder") from None
+        raise _cannot(target.parent, error, "cannot make the folder") from error
     remove_stale(target)
     staging = _temporary(target)
     try:
@@ -198,7 +198,7 @@ def replace_folder(target: Union[str, os.PathLike], write: Callable[[Path], None
         else:
             staging.rename(target)
     except OSError as error:
-        raise _cannot(target, error, f"cannot write {what}") from None
+        raise _cannot(target, error, f"cannot write {what}") from error
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

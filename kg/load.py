@@ -75,7 +75,7 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+        raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from error
 
 
 @functools.lru_cache(maxsize=65536)
@@ -189,7 +189,7 @@ def check_literals(
         message = _OXIGRAPH_POSITION.sub("", str(error.msg))
         if error.offset:
             message = f"{message} (column {error.offset})"
-        raise RDFSyntaxError(path, error.lineno, message) from None
+        raise RDFSyntaxError(path, error.lineno, message) from error
     if problems:
         text = data.decode("utf-8")
         times: dict = {}

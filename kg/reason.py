@@ -195,7 +195,7 @@ def literal_errors(literals: Iterable[tuple[str, str]]) -> list[str]:
             continue
         try:
             converter(lexical)
-        except Exception:  # noqa: BLE001 - any failure of the converter is an ill-typed literal
+        except (ValueError, ArithmeticError):  # owlrl's converters raise ValueError; Decimal its InvalidOperation
             errors.add(f"Lexical value of the literal '{lexical}' does not match its datatype ({datatype})")
     return sorted(errors)
 

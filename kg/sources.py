@@ -177,7 +177,7 @@ class _Sources:
             except FileNotFoundError:
                 self._lines[name] = None
             except OSError as error:
-                raise SourcesError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+                raise SourcesError(f"{display_path(path)}: cannot read ({error.strerror or error})") from error
         return self._lines[name]
 
 

@@ -310,19 +310,19 @@ class SparqlEndpoint:
         except urllib.error.HTTPError as error:
             problem = f"{url}: the {doing} failed: {_http_problem(error, self.credentials)}"
             if probe is not None and error.code not in (401, 403, 404, 407):
-                raise _WayRefused(problem) from None
-            raise StoreError(problem) from None
+                raise _WayRefused(problem) from error
+            raise StoreError(problem) from error
         except urllib.error.URLError as error:
             if isinstance(error.reason, (socket.timeout, TimeoutError)):
-                raise (StoreError if probe is None else _WayRefused)(f"{url}: no answer within {timeout:g} s") from None
+                raise (StoreError if probe is None else _WayRefused)(f"{url}: no answer within {timeout:g} s") from error
             reason = getattr(error.reason, "strerror", None) or error.reason
-            raise StoreError(f"{url}: cannot reach the endpoint ({reason})") from None
+            raise StoreError(f"{url}: cannot reach the endpoint ({reason})") from error
         except (socket.timeout, TimeoutError):
             raise (StoreError if probe is None else _WayRefused)(f"{url}: no answer within {timeout:g} s") from None
         except (ConnectionError, OSError) as error:  # e.g. the connection closed mid-answer
-            raise StoreError(f"{url}: the {doing} failed: {error.strerror or error}") from None
+            raise StoreError(f"{url}: the {doing} failed: {error.strerror or error}") from error
         except ValueError as error:  # urllib's Digest handler, on a challenge of a scheme it does not know
-            raise StoreError(f"{url}: the {doing} failed: {error}") from None
+            raise StoreError(f"{url}: the {doing} failed: {error}") from error
 
 
 def _http_problem(error: urllib.error.HTTPError, credentials: Credentials) -> str:
@@ -385,7 +385,7 @@ def parse_results(data: bytes, *, namespaces: Optional[Mapping[str, str]] = None
             value = bindings[0].get(_VIRTUOSO_ASK) if bindings else None
             return QueryResult((), boolean=value is not None and _boolean(str(value)), namespaces=namespaces)
     except (TypeError, KeyError, ValueError, AttributeError) as error:
-        raise StoreError(f"the answer is not SPARQL JSON results ({error})") from None
+        raise StoreError(f"the answer is not SPARQL JSON results ({error})") from error
     return QueryResult(names, bindings, namespaces=namespaces)
 
 

@@ -167,7 +167,7 @@ def _read(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        raise TemplateError(f"{display_path(path)}: cannot read ({error})") from None
+        raise TemplateError(f"{display_path(path)}: cannot read ({error})") from error
     lines = text.splitlines(keepends=True)
     skipped = 0  # comment lines (``# ...``) before the header
     while skipped < len(lines) and lines[skipped].startswith("#"):
@@ -471,6 +471,6 @@ def apply_template(
 def write_turtle(graph: Graph, path: Union[str, os.PathLike]) -> None:
     """Write ``graph`` as Turtle to ``path`` atomically: the file appears whole or not at all.
 
-    :raises BuildError: the file cannot be written (see :func:`kg.files.write_file`).
+    :raises WriteError: the file cannot be written (see :func:`kg.files.write_file`).
     """
     write_file(path, bind_prefixes(graph).serialize(format="turtle").encode("utf-8"))

@@ -397,15 +397,15 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
             inplace=True,
         )
     except ReportableRuntimeError as error:
-        raise ShapesError(f"the SHACL shapes cannot be used: {error.message}") from None
+        raise ShapesError(f"the SHACL shapes cannot be used: {error.message}") from error
     except ParseBaseException as error:
-        raise ShapesError(f"a SPARQL query of the SHACL shapes is not valid SPARQL: {error}") from None
+        raise ShapesError(f"a SPARQL query of the SHACL shapes is not valid SPARQL: {error}") from error
     except NotImplementedError as error:
-        raise ShapesError(f"the SHACL shapes use a feature pySHACL does not run: {error}") from None
-    except Exception as error:  # rdflib raises a bare Exception for an undeclared prefix
+        raise ShapesError(f"the SHACL shapes use a feature pySHACL does not run: {error}") from error
+    except Exception as error:  # rdflib raises Exception itself (no subclass) for an undeclared prefix; others go on
         if not str(error).startswith("Unknown namespace prefix"):
             raise
-        raise ShapesError(f"a SPARQL query of the SHACL shapes uses an undeclared prefix: {error}") from None
+        raise ShapesError(f"a SPARQL query of the SHACL shapes uses an undeclared prefix: {error}") from error
     if not isinstance(report_graph, Graph):  # pySHACL returns its ValidationFailure
         raise ShapesError(f"the SHACL shapes cannot be used: {report_graph}")
     results = results_of(report_graph)

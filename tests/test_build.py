@@ -11,7 +11,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
 from kg.build import build
-from kg.errors import BuildError
+from kg.errors import BuildError, WriteError
 from kg.export import BUILD_FILES, GENID, export
 from kg.vocab import GRAPH, PROV, RDF
 from tests.conftest import TINY_DATA
@@ -138,7 +138,7 @@ def test_a_failed_write_leaves_the_previous_build_untouched(built, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(export_module, "_write_files", fail_after_first)
-    with pytest.raises(BuildError, match="cannot write the build"):
+    with pytest.raises(WriteError, match="cannot write the build"):
         build(project, out)
     assert {name: (out / name).read_bytes() for name in BUILD_FILES} == before
     assert sorted(p.name for p in out.parent.iterdir()) == sorted([out.name, project.root.name])

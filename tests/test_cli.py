@@ -309,3 +309,32 @@ def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make
     assert lines[2].startswith("kg: validated: 0 violations, 2 warnings")
     piped = kg_process("--root", project.root, "build", "--out", tmp_path / "out")
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+# -- errors: one hierarchy, causes kept ------------------------------------------------
+
+
+def test_every_error_kg_raises_on_purpose_is_a_kg_error():
+    import inspect
+
+    import kg.errors
+    from kg.fast.validate import Unsupported
+
+    classes = [c for _, c in inspect.getmembers(kg.errors, inspect.isclass) if issubclass(c, Exception)]
+    assert len(classes) > 10 and all(issubclass(c, kg.errors.KGError) for c in classes)
+    assert Unsupported is kg.errors.Unsupported
+    # A file that cannot be written is not a build failure.
+    assert not issubclass(kg.errors.WriteError, kg.errors.BuildError)
+
+
+def test_a_write_error_keeps_its_cause_and_the_cli_prints_only_the_message(tmp_path, capsys):
+    from kg.errors import WriteError
+    from kg.files import write_file
+
+    with pytest.raises(WriteError, match="cannot make the folder|cannot write") as caught:
+        write_file(tmp_path / "missing" / "deeper" / "x.txt", b"x")
+    assert isinstance(caught.value.__cause__, OSError)
+    (tmp_path / "a-file").write_text("")
+    code, out, err = run(capsys, "docs", "-o", tmp_path / "a-file" / "docs")
+    assert code == 2 and out == ""
+    assert err.startswith("kg: error: ") and "cannot make the folder" in err and "Traceback" not in err

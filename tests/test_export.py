@@ -12,7 +12,7 @@ import pytest
 
 from kg.build import build
 from kg.cli import main
-from kg.errors import BuildError
+from kg.errors import WriteError
 from kg.export import EXPORT_FORMATS, GENID
 from kg.files import write_file
 from kg.vocab import GRAPH
@@ -102,7 +102,7 @@ def test_a_failed_write_keeps_the_previous_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(BuildError, match="No space left on device"):
+    with pytest.raises(WriteError, match="No space left on device"):
         write_file(target, b"new\n")
     assert target.read_bytes() == b"previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kg.nt"]

@@ -17,7 +17,7 @@ import pytest
 
 from benchmarks.synth import write_synthetic
 from kg.build import build
-from kg.errors import BuildError
+from kg.errors import WriteError
 from kg.files import remove_stale, write_file
 from tests.conftest import ROOT, write_project
 
@@ -125,7 +125,7 @@ def test_no_temporary_is_left_when_writing_fails(tmp_path, monkeypatch, error):
         raise error
 
     monkeypatch.setattr(os, "fsync", fail)
-    with pytest.raises(BuildError if isinstance(error, OSError) else KeyboardInterrupt):
+    with pytest.raises(WriteError if isinstance(error, OSError) else KeyboardInterrupt):
         write_file(target, b"new\n")
     assert target.read_bytes() == b"previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["kg.nt"]
@@ -140,7 +140,7 @@ def test_the_template_writer_leaves_no_temporary_on_failure(tmp_path, monkeypatc
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(BuildError, match="No space left"):
+    with pytest.raises(WriteError, match="No space left"):
         write_turtle(Graph(), tmp_path / "rows.ttl")
     assert list(tmp_path.iterdir()) == []
 

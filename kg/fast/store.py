@@ -76,7 +76,7 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
+            raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from error
         found, _ = check_literals(path, data, rdf_format=rdf_format,  # syntax and literals, with the line
                                   keep=lambda q: q.object if isinstance(q.object, pyoxigraph.Literal) else None)
         store.bulk_load(data, format=rdf_format, base_iri=path.resolve().as_uri())

@@ -59,7 +59,7 @@ from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, tra
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
-from kg.errors import ShapesError
+from kg.errors import ShapesError, Unsupported
 from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
 from kg.validate import SH, ValidationReport, check_sparql, format_path, parse_query, results_of
 from kg.validate import validate as pyshacl_validate
@@ -87,10 +87,6 @@ _UNSUPPORTED = {
 
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-
-
-class Unsupported(Exception):
-    """The shapes use a feature :mod:`kg.fast.validate` does not compile."""
 
 
 # -- Shapes -------------------------------------------------------------------------------
@@ -653,7 +649,7 @@ class _Engine:
         try:
             return self.store.query((self.shapes.prologue if prologue is None else prologue) + query, **options)
         except SyntaxError as error:
-            raise ShapesError(f"a query compiled from the SHACL shapes is not valid SPARQL: {error}") from None
+            raise ShapesError(f"a query compiled from the SHACL shapes is not valid SPARQL: {error}") from error
 
     def subclasses(self, cls: Node) -> list[str]:
         """``cls`` and its sub-classes in the data (``rdfs:subClassOf*``), as SPARQL terms."""

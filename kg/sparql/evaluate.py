@@ -41,20 +41,20 @@ def evaluate(
     try:  # for an endpoint too: a syntax error is reported here, before anything is sent
         algebra = translateQuery(parseQuery(text))
     except Exception as error:  # pyparsing and rdflib raise many kinds
-        raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
+        raise QueryError(f"{where}: SPARQL syntax error: {error}") from error
     if endpoint:
         try:
             return graph.evaluate(text)
         except KGError:
             raise
         except Exception as error:
-            raise QueryError(f"{where}: query failed: {error}") from None
+            raise QueryError(f"{where}: query failed: {error}") from error
     _join_bgps_lazily(algebra.algebra)
     _scope_values(algebra.algebra)
     try:
         answer = graph.query(algebra)
     except Exception as error:
-        raise QueryError(f"{where}: query failed: {error}") from None
+        raise QueryError(f"{where}: query failed: {error}") from error
     if answer.type == "ASK":
         return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
     names = tuple(str(v) for v in answer.vars)
@@ -75,9 +75,9 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
     try:
         answer = store.query(text)
     except SyntaxError as error:
-        raise QueryError(f"{where}: SPARQL syntax error: {error}") from None
+        raise QueryError(f"{where}: SPARQL syntax error: {error}") from error
     except (OSError, ValueError, RuntimeError) as error:
-        raise QueryError(f"{where}: query failed: {error}") from None
+        raise QueryError(f"{where}: query failed: {error}") from error
     try:
         if isinstance(answer, pyoxigraph.QueryBoolean):
             return QueryResult((), boolean=bool(answer), namespaces=namespaces)
@@ -94,5 +94,5 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
             {n: term(value) for n, value in zip(names, s) if value is not None} for s in answer
         )
     except (SyntaxError, OSError, ValueError, RuntimeError) as error:
-        raise QueryError(f"{where}: query failed: {error}") from None
+        raise QueryError(f"{where}: query failed: {error}") from error
     return QueryResult(names, bindings, namespaces=namespaces)
