@@ -20,12 +20,10 @@ import sys
 import threading
 import time
 import warnings
-from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence, TextIO, TypeVar
 
 from rdflib import URIRef
-from rdflib.term import Node
 
 from kg import __version__
 from kg.build import ENGINES, build, build_inputs, validate_project
@@ -34,20 +32,17 @@ from kg.chart import chart_dot, check_date, date_today, org_chart, output_format
 from kg.diff import diff_charts, diff_dot, diff_report
 from kg.docs import write_docs
 from kg.errors import BuildError, KGError, display_path
-from kg.load import LoadWarning, ProjectGraphs, load_graph, load_project
+from kg.errors import plural as _plural
+from kg.load import LoadWarning, load_graph, load_project
 from kg.project import Project, find_project
 from kg.sources import check_citations, check_grounding
 from kg.stats import stats
 from kg.template import ID_BASE, apply_template, write_turtle
 from kg.timeline import event_timeline, timeline_dot
-from kg.validate import ValidationReport, format_path
-from kg.vocab import bind_prefixes, label, qname
+from kg.validate import SEVERITIES, ValidationReport, describe, result_lines
+from kg.vocab import bind_prefixes, qname
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -114,7 +109,7 @@ def _add_validate(subparsers) -> None:
     )
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
     parser.add_argument(
-        "--severity", choices=_SEVERITIES, default="warning",
+        "--severity", choices=SEVERITIES, default="warning",
         help="text: show results of this severity and above in full (default: warning; the summary counts all)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="text: show every result in full (--severity info)")
@@ -138,129 +133,29 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    from kg.validate import report_json, text_lines
+
     graphs = load_project(_project(args), require_shapes=True)
     report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
     _print_notes(report)
     if args.format == "json":
-        print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
+        print(json.dumps(report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
         print(bind_prefixes(report.graph).serialize(format="turtle"), end="")
     else:
-        least = "info" if args.verbose else args.severity
-        _print_shape_counts(report, graphs, sys.stdout)
-        _print_report(report, graphs, sys.stdout, least=least)
-        hidden = [(name, n) for name, n in _severity_counts(report.results).items() if n and not _shown(name, least)]
-        if hidden:
-            names = " and ".join(_plural(n, name.lower()) for name, n in hidden)
-            print(f"{names} not shown; see {'them' if sum(n for _, n in hidden) > 1 else 'it'} with "
-                  f"--severity {hidden[-1][0].lower()} (or --verbose)")
-        print(_summary(report, graphs))
+        _print_lines(text_lines(report, graphs, least="info" if args.verbose else args.severity))
     return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _print_lines(lines: Sequence[str], out: Optional[TextIO] = None) -> None:
+    for line in lines:
+        print(line, file=out or sys.stdout)
 
 
 def _print_notes(report: ValidationReport) -> None:
     """What the engine did not run itself (a shape validated by pySHACL instead), on stderr."""
     for note in report.notes:
         print(f"kg: warning: {note}", file=sys.stderr)
-
-
-def _describe(graphs: ProjectGraphs, node: Node) -> tuple[str, Optional[str], list[str]]:
-    """A node's short name, label and data files."""
-    files = [display_path(path) for path in graphs.files_of(node)]
-    return qname(node), label(graphs.data, node), files
-
-
-def _report_json(report: ValidationReport, graphs: ProjectGraphs) -> dict:
-    results = []
-    for result in report.results:
-        _, node_label, files = _describe(graphs, result.focus_node)
-        results.append(
-            {
-                "severity": result.severity_name,
-                "rule": report.rule(result),
-                "focus_node": str(result.focus_node),
-                "label": node_label,
-                "files": files,
-                "path": format_path(report.graph, result.result_path) if result.result_path is not None else None,
-                "value": str(result.value) if result.value is not None else None,
-                "message": result.message,
-                "source_shape": str(report.named_shape(result)),
-                "source_constraint_component": str(result.source_constraint_component),
-            }
-        )
-    return {
-        "conforms": report.conforms,
-        "violations": len(report.violations),
-        "warnings": len(report.warnings),
-        "infos": len(report.infos),
-        "results": results,
-    }
-
-
-#: The severities of SHACL results, most severe first, as ``--severity`` names them.
-_SEVERITIES = ("violation", "warning", "info")
-
-
-def _shown(severity_name: str, least: str) -> bool:
-    """Whether a result of ``severity_name`` (``Violation``...) is printed for ``--severity least``."""
-    return _SEVERITIES.index(severity_name.lower()) <= _SEVERITIES.index(least)
-
-
-def _severity_counts(results) -> dict[str, int]:
-    counts = {name.capitalize(): 0 for name in _SEVERITIES}
-    for result in results:
-        counts[result.severity_name] = counts.get(result.severity_name, 0) + 1
-    return counts
-
-
-def _print_shape_counts(report: ValidationReport, graphs: ProjectGraphs, out: TextIO) -> None:
-    """A table of the results per shape and severity, with the totals: the report at a glance."""
-    if not report.results:
-        return
-    per_shape: dict[str, list] = defaultdict(list)
-    for result in report.results:
-        shape = report.named_shape(result)
-        name = shape.n3(graphs.shapes.namespace_manager) if graphs.shapes is not None else qname(shape)
-        per_shape[name if isinstance(shape, URIRef) else "a blank-node shape"].append(result)
-    width = max(len("total"), *(len(name) for name in per_shape))
-    columns = [f"{name.capitalize()}s" for name in _SEVERITIES]
-    print(f"{'results per shape':{width + 2}}  " + "  ".join(f"{c:>10}" for c in columns), file=out)
-    rows = sorted(per_shape.items(), key=lambda item: (-len(item[1]), item[0])) + [("total", report.results)]
-    for name, results in rows:
-        counts = _severity_counts(results)
-        print(f"  {name:{width}}  " + "  ".join(f"{counts[c[:-1]]:>10}" for c in columns), file=out)
-    print(file=out)
-
-
-def _print_report(report: ValidationReport, graphs: ProjectGraphs, out: TextIO, *, least: str = "info") -> None:
-    """Each result of severity ``least`` or above in full, grouped by severity and rule."""
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for result in report.results:
-        if _shown(result.severity_name, least):
-            groups[(result.severity_name, report.rule(result))].append(result)
-    for (severity, rule), results in groups.items():
-        print(f"{severity}: {rule} ({len(results)})", file=out)
-        for result in results:
-            name, node_label, files = _describe(graphs, result.focus_node)
-            where = f" in {', '.join(files)}" if files else ""
-            print(f"  {name}" + (f' "{node_label}"' if node_label else "") + where, file=out)
-            detail = result.message
-            if result.result_path is not None:
-                detail = f"{format_path(report.graph, result.result_path)}: {detail}"
-            if result.value is not None and result.value != result.focus_node:
-                detail += f" (value: {qname(result.value)})"
-            print(f"    {detail}", file=out)
-        print(file=out)
-
-
-def _summary(report: ValidationReport, graphs: ProjectGraphs) -> str:
-    counts = (
-        f"{_plural(len(report.violations), 'violation')}, {_plural(len(report.warnings), 'warning')}, "
-        f"{_plural(len(report.infos), 'info')}"
-    )
-    checked = f"{_plural(len(graphs.data), 'triple')} in {_plural(len(graphs.project.data_files), 'data file')}"
-    verdict = "conforms" if report.conforms else "does not conform"
-    return f"{counts} ({checked}): the data {verdict}"
 
 
 # -- kg build ---------------------------------------------------------------------
@@ -290,7 +185,7 @@ def _run_build(args: argparse.Namespace) -> int:
         if error.report is None:
             raise
         graphs = load_project(project)
-        _print_report(error.report, graphs, sys.stderr, least="warning")
+        _print_lines(result_lines(error.report, graphs, least="warning"), sys.stderr)
         print(f"kg: {error}", file=sys.stderr)
         return EXIT_FAILED
     counts = result.counts
@@ -337,31 +232,9 @@ def _run_stats(args: argparse.Namespace) -> int:
     graphs = load_project(project)
     counted = stats(graphs.data, ontology=graphs.ontology)
     if args.format == "json":
-        document = {
-            "triples": counted.triples,
-            "data_files": len(project.data_files),
-            "classes": {str(cls): n for cls, n in counted.classes},
-            "companies": [
-                {"company": str(c.company), "label": c.label, "things": c.things, "events": c.events, "activities": c.activities}
-                for c in counted.companies
-            ],
-            "sources": [
-                {"source": str(s.source), "file": s.identifier, "label": s.label, "resources": s.resources, "citations": s.citations}
-                for s in counted.sources
-            ],
-        }
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return EXIT_OK
-    print(f"{_plural(counted.triples, 'triple')} in {_plural(len(project.data_files), 'data file')} ({display_path(project.data_dir)})")
-    print("\nresources per class (asserted rdf:type)")
-    for cls, n in counted.classes:
-        print(f"  {n:6}  {qname(cls)}")
-    print("\nper company                       things  events  activities")
-    for c in counted.companies:
-        print(f"  {(c.label or qname(c.company)):30.30} {c.things:7} {c.events:7} {c.activities:11}")
-    print("\nper source document               resources citing  citations")
-    for s in counted.sources:
-        print(f"  {(s.identifier or qname(s.source)):30.30} {s.resources:18} {s.citations:10}")
+        print(json.dumps(counted.to_json(data_files=len(project.data_files)), indent=2, ensure_ascii=False))
+    else:
+        _print_lines(counted.text_lines(data_files=len(project.data_files), where=display_path(project.data_dir)))
     return EXIT_OK
 
 
@@ -387,7 +260,7 @@ def _run_sources_check(args: argparse.Namespace) -> int:
     graphs = load_project(_project(args))
     report = check_citations(graphs.data, args.dir)
     for citation in report.failures:
-        name, _, files = _describe(graphs, citation.node)
+        name, _, files = describe(graphs, citation.node)
         cited = display_path(citation.file) if citation.file else qname(citation.source) if citation.source else "?"
         if citation.locator:
             cited += f" {citation.locator}"
@@ -397,7 +270,7 @@ def _run_sources_check(args: argparse.Namespace) -> int:
     print(f"{_plural(len(report.citations), 'citation')} checked, {failed} failed")
     grounding = check_grounding(graphs.data, args.dir)
     for value in grounding.failures:
-        name, _, files = _describe(graphs, value.node)
+        name, _, files = describe(graphs, value.node)
         where = f" ({', '.join(files)})" if files else ""
         searched = ", ".join(value.lines) or "none"
         print(f"{name}{where}: {value.kind} {value.value}: {value.reason} (lines searched: {searched})")
@@ -616,7 +489,6 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _iri(text: str) -> str:
-    from rdflib import URIRef
 
     from kg.results import sparql_term
 
@@ -716,27 +588,21 @@ def _port(text: str) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    import signal
-
-    from kg.errors import StoreError
-    from kg.serve import serving
+    from kg.serve import OxigraphServer, serve_until_stopped
 
     graphs = _built_graphs(args)
-    # `kill` stops the server as Ctrl-C does; and Ctrl-C (SIGINT) does even when a shell
-    # started us in the background, which would have us ignore it.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    with serving([t for triples in graphs.values() for t in triples], port=args.port, writable=args.writable) as (server, count):
+
+    def ready(server: OxigraphServer, count: int) -> None:
         mode = "read-write: anyone who reaches the port can change the data" if args.writable else "read-only"
-        try:  # from the first line that names the server: a stop from then on is a normal stop
-            print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url} ({mode})")
-            print(f"  SPARQL query endpoint: {server.url}/query")
-            print(f"  named queries:         kg query NAME --endpoint {server.url}")
-            print("press Ctrl-C to stop", flush=True)
-            code = server.wait()
-        except KeyboardInterrupt:
-            print("kg: server stopped", file=sys.stderr)
-            return EXIT_OK
-    raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
+        print(f"serving {_plural(count, 'triple')} ({_counts(graphs)}) at {server.url} ({mode})")
+        print(f"  SPARQL query endpoint: {server.url}/query")
+        print(f"  named queries:         kg query NAME --endpoint {server.url}")
+        print("press Ctrl-C to stop", flush=True)
+
+    serve_until_stopped([t for triples in graphs.values() for t in triples], port=args.port, writable=args.writable,
+                        ready=ready)
+    print("kg: server stopped", file=sys.stderr)
+    return EXIT_OK
 
 
 def _add_timeline(subparsers) -> None:

@@ -33,6 +33,7 @@ __all__ = [
     "Unsupported",
     "WriteError",
     "display_path",
+    "plural",
 ]
 
 
@@ -47,6 +48,15 @@ def display_path(path: Union[str, os.PathLike]) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def plural(count: int, noun: str) -> str:
+    """``count`` and ``noun``, with an ``s`` unless the count is 1: the wording of every message and report.
+
+    >>> plural(1, "violation"), plural(0, "warning")
+    ('1 violation', '0 warnings')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _lines(path: Union[str, os.PathLike], problems: list) -> str:

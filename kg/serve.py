@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from kg.errors import StoreError
 from kg.files import process_alive
 
-__all__ = ["OxigraphServer", "check_port", "free_port", "oxigraph_command", "serving"]
+__all__ = ["OxigraphServer", "check_port", "free_port", "oxigraph_command", "serve_until_stopped", "serving"]
 
 #: ``prctl`` option: the signal a process gets when its parent dies (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
@@ -300,3 +300,25 @@ def serving(triples: Iterable, *, port: Optional[int] = None, writable: bool = F
             if count != expected:
                 raise StoreError(f"the Oxigraph server at {server.url} holds {count} triples, not the {expected} loaded")
             yield server, count
+
+
+def serve_until_stopped(triples: Iterable, *, port: Optional[int] = None, writable: bool = False,
+                        ready: Callable[[OxigraphServer, int], None] = lambda server, count: None) -> None:
+    """Serve ``triples`` (see :func:`serving`) until Ctrl-C, then stop the server; call ``ready``
+    with the server and its triple count once it answers.
+
+    Ctrl-C (SIGINT) stops it even when a shell started the process in the background, which
+    would have it ignore SIGINT; so does any signal the caller turns into
+    :class:`KeyboardInterrupt` (``kg`` does so for SIGTERM and SIGHUP). From ``ready`` on,
+    such a stop is the normal end: this returns.
+
+    :raises StoreError: the server cannot start, or stopped by itself.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with serving(triples, port=port, writable=writable) as (server, count):
+        try:  # from the first word of ``ready`` on, a stop is a normal stop
+            ready(server, count)
+            code = server.wait()
+        except KeyboardInterrupt:
+            return
+    raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")

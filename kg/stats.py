@@ -32,7 +32,8 @@ from typing import Optional
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from kg.vocab import DCTERMS, PROV, RDF, RDFS, RKG, label
+from kg.errors import plural
+from kg.vocab import DCTERMS, PROV, RDF, RDFS, RKG, label, qname
 
 __all__ = ["CompanyCounts", "SourceCounts", "Stats", "stats", "subclasses"]
 
@@ -73,6 +74,36 @@ class Stats:
     classes: tuple[tuple[URIRef, int], ...]
     companies: tuple[CompanyCounts, ...]
     sources: tuple[SourceCounts, ...]
+
+    def text_lines(self, *, data_files: int, where: str) -> list[str]:
+        """The counts as ``kg stats`` prints them: ``data_files`` files counted, in folder ``where``."""
+        lines = [f"{plural(self.triples, 'triple')} in {plural(data_files, 'data file')} ({where})",
+                 "", "resources per class (asserted rdf:type)"]
+        lines += [f"  {n:6}  {qname(cls)}" for cls, n in self.classes]
+        lines += ["", "per company                       things  events  activities"]
+        lines += [f"  {(c.label or qname(c.company)):30.30} {c.things:7} {c.events:7} {c.activities:11}"
+                  for c in self.companies]
+        lines += ["", "per source document               resources citing  citations"]
+        lines += [f"  {(s.identifier or qname(s.source)):30.30} {s.resources:18} {s.citations:10}" for s in self.sources]
+        return lines
+
+    def to_json(self, *, data_files: int) -> dict:
+        """The counts as ``kg stats --format json`` writes them."""
+        return {
+            "triples": self.triples,
+            "data_files": data_files,
+            "classes": {str(cls): n for cls, n in self.classes},
+            "companies": [
+                {"company": str(c.company), "label": c.label, "things": c.things, "events": c.events,
+                 "activities": c.activities}
+                for c in self.companies
+            ],
+            "sources": [
+                {"source": str(s.source), "file": s.identifier, "label": s.label, "resources": s.resources,
+                 "citations": s.citations}
+                for s in self.sources
+            ],
+        }
 
 
 def subclasses(graph: Graph, cls: Node) -> set[Node]:

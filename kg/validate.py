@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import pyshacl
 from pyparsing import ParseBaseException, ParseResults
@@ -42,11 +43,12 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
-from kg.errors import ShapesError
-from kg.vocab import RDF, RDFS, qname
+from kg.errors import ShapesError, display_path, plural
+from kg.vocab import RDF, RDFS, label, qname
 
-__all__ = ["SH", "ValidationReport", "ValidationResult", "check_sparql", "format_path", "parse_query", "results_of",
-           "validate", "walk_query"]
+__all__ = ["SEVERITIES", "SH", "ValidationReport", "ValidationResult", "check_sparql", "describe", "format_path",
+           "hidden_line", "parse_query", "report_json", "result_lines", "results_of", "severity_counts", "severity_shown",
+           "shape_table", "summary_line", "text_lines", "validate", "walk_query"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY_ORDER = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
@@ -411,3 +413,132 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
     results = results_of(report_graph)
     conforms = not any(r.severity == SH.Violation for r in results)
     return ValidationReport(conforms=conforms, results=results, graph=report_graph, shapes_graph=shapes_graph)
+
+
+# -- Rendering: the report as kg validate (and kg build, on refusal) shows it ---------------
+
+#: The severities of SHACL results, most severe first, as ``--severity`` names them.
+SEVERITIES = ("violation", "warning", "info")
+
+
+def severity_shown(severity_name: str, least: str) -> bool:
+    """Whether a result of ``severity_name`` (``Violation``...) is shown for ``--severity least``.
+
+    >>> severity_shown("Warning", "violation"), severity_shown("Warning", "info")
+    (False, True)
+    """
+    return SEVERITIES.index(severity_name.lower()) <= SEVERITIES.index(least)
+
+
+def severity_counts(results: Iterable[ValidationResult]) -> dict[str, int]:
+    """How many ``results`` of each severity, by name (``Violation``...), most severe first."""
+    counts = {name.capitalize(): 0 for name in SEVERITIES}
+    for result in results:
+        counts[result.severity_name] = counts.get(result.severity_name, 0) + 1
+    return counts
+
+
+def describe(graphs, node: Node) -> tuple[str, Optional[str], list[str]]:
+    """A node's short name, label and the data files that mention it (``graphs``: a
+    :class:`kg.load.ProjectGraphs`)."""
+    files = [display_path(path) for path in graphs.files_of(node)]
+    return qname(node), label(graphs.data, node), files
+
+
+def shape_table(report: ValidationReport, graphs) -> list[str]:
+    """The results per shape and severity, with the totals: the report at a glance (no lines when none)."""
+    if not report.results:
+        return []
+    per_shape: dict[str, list] = defaultdict(list)
+    for result in report.results:
+        shape = report.named_shape(result)
+        name = shape.n3(graphs.shapes.namespace_manager) if graphs.shapes is not None else qname(shape)
+        per_shape[name if isinstance(shape, URIRef) else "a blank-node shape"].append(result)
+    width = max(len("total"), *(len(name) for name in per_shape))
+    columns = [f"{name.capitalize()}s" for name in SEVERITIES]
+    lines = [f"{'results per shape':{width + 2}}  " + "  ".join(f"{c:>10}" for c in columns)]
+    rows = sorted(per_shape.items(), key=lambda item: (-len(item[1]), item[0])) + [("total", list(report.results))]
+    for name, results in rows:
+        counts = severity_counts(results)
+        lines.append(f"  {name:{width}}  " + "  ".join(f"{counts[c[:-1]]:>10}" for c in columns))
+    return [*lines, ""]
+
+
+def result_lines(report: ValidationReport, graphs, *, least: str = "info") -> list[str]:
+    """Each result of severity ``least`` or above in full, grouped by severity and rule."""
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for result in report.results:
+        if severity_shown(result.severity_name, least):
+            groups[(result.severity_name, report.rule(result))].append(result)
+    lines = []
+    for (severity, rule), results in groups.items():
+        lines.append(f"{severity}: {rule} ({len(results)})")
+        for result in results:
+            name, node_label, files = describe(graphs, result.focus_node)
+            where = f" in {', '.join(files)}" if files else ""
+            lines.append(f"  {name}" + (f' "{node_label}"' if node_label else "") + where)
+            detail = result.message
+            if result.result_path is not None:
+                detail = f"{format_path(report.graph, result.result_path)}: {detail}"
+            if result.value is not None and result.value != result.focus_node:
+                detail += f" (value: {qname(result.value)})"
+            lines.append(f"    {detail}")
+        lines.append("")
+    return lines
+
+
+def hidden_line(report: ValidationReport, *, least: str) -> Optional[str]:
+    """What ``--severity least`` leaves out and how to see it, or ``None`` when nothing is."""
+    hidden = [(name, n) for name, n in severity_counts(report.results).items() if n and not severity_shown(name, least)]
+    if not hidden:
+        return None
+    names = " and ".join(plural(n, name.lower()) for name, n in hidden)
+    return (f"{names} not shown; see {'them' if sum(n for _, n in hidden) > 1 else 'it'} with "
+            f"--severity {hidden[-1][0].lower()} (or --verbose)")
+
+
+def summary_line(report: ValidationReport, graphs) -> str:
+    """The counts per severity, what was checked, and the verdict, in one line."""
+    counts = (
+        f"{plural(len(report.violations), 'violation')}, {plural(len(report.warnings), 'warning')}, "
+        f"{plural(len(report.infos), 'info')}"
+    )
+    checked = f"{plural(len(graphs.data), 'triple')} in {plural(len(graphs.project.data_files), 'data file')}"
+    verdict = "conforms" if report.conforms else "does not conform"
+    return f"{counts} ({checked}): the data {verdict}"
+
+
+def text_lines(report: ValidationReport, graphs, *, least: str = "warning") -> list[str]:
+    """The whole text report: the table per shape, the results of ``least`` and above, what is
+    left out, and the summary."""
+    hidden = hidden_line(report, least=least)
+    return [*shape_table(report, graphs), *result_lines(report, graphs, least=least),
+            *([hidden] if hidden else []), summary_line(report, graphs)]
+
+
+def report_json(report: ValidationReport, graphs) -> dict:
+    """The report as ``kg validate --format json`` writes it: counts, and each result with its node's label and files."""
+    results = []
+    for result in report.results:
+        _, node_label, files = describe(graphs, result.focus_node)
+        results.append(
+            {
+                "severity": result.severity_name,
+                "rule": report.rule(result),
+                "focus_node": str(result.focus_node),
+                "label": node_label,
+                "files": files,
+                "path": format_path(report.graph, result.result_path) if result.result_path is not None else None,
+                "value": str(result.value) if result.value is not None else None,
+                "message": result.message,
+                "source_shape": str(report.named_shape(result)),
+                "source_constraint_component": str(result.source_constraint_component),
+            }
+        )
+    return {
+        "conforms": report.conforms,
+        "violations": len(report.violations),
+        "warnings": len(report.warnings),
+        "infos": len(report.infos),
+        "results": results,
+    }

@@ -338,3 +338,20 @@ def test_a_write_error_keeps_its_cause_and_the_cli_prints_only_the_message(tmp_p
     code, out, err = run(capsys, "docs", "-o", tmp_path / "a-file" / "docs")
     assert code == 2 and out == ""
     assert err.startswith("kg: error: ") and "cannot make the folder" in err and "Traceback" not in err
+
+
+def test_validate_prints_the_report_s_text_view(make_project, capsys):
+    """kg validate prints kg.validate.text_lines; kg build, refused, the results of warning and above on stderr."""
+    from kg.load import load_project
+    from kg.validate import result_lines, text_lines, validate
+
+    project = make_project(data={"acme.ttl": VIOLATING})
+    graphs = load_project(project, require_shapes=True)
+    report = validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+    code, out, _ = run(capsys, "--root", project.root, "validate", "--severity", "violation", "--engine", "reference")
+    assert code == 1
+    assert out.splitlines() == text_lines(report, graphs, least="violation")
+    assert "not shown; see" in out
+    code, out, err = run(capsys, "--root", project.root, "build", "--out", project.root / "out")
+    assert code == 1 and out == ""
+    assert err.splitlines()[:-1] == result_lines(report, graphs, least="warning")

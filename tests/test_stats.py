@@ -71,3 +71,26 @@ def test_shipped_stats_add_up(shipped_graphs):
     assert all(s.resources > 0 for s in counted.sources)
     alibaba = next(c for c in counted.companies if c.company == URIRef(ORG_ID + "alibaba-group"))
     assert alibaba.events > 0 and alibaba.things >= alibaba.events + alibaba.activities
+
+
+def test_the_text_and_json_views_are_what_kg_stats_prints(capsys):
+    import json
+
+    from kg.cli import main
+
+    counted = stats(tiny(), ontology=ontology())
+    lines = counted.text_lines(data_files=1, where="data")
+    assert lines[0] == f"{counted.triples} triples in 1 data file (data)"
+    assert "resources per class (asserted rdf:type)" in lines
+    assert any(line.split() == ["2", "rkg:RoleMembership"] for line in lines)
+    document = counted.to_json(data_files=1)
+    assert document["triples"] == counted.triples and document["data_files"] == 1
+    assert document["classes"][str(RKG.Lab)] == 1
+
+    shipped = stats(load_graph(sorted((ROOT / "data").glob("*.ttl"))), ontology=ontology())
+    assert main(["stats"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1:] == shipped.text_lines(data_files=0, where="")[1:]
+    assert main(["stats", "--format", "json"]) == 0
+    assert {k: v for k, v in json.loads(capsys.readouterr().out).items() if k != "data_files"} == \
+        {k: v for k, v in shipped.to_json(data_files=0).items() if k != "data_files"}
