@@ -6,6 +6,10 @@ syntax error, a missing file, a bad option).
 Each subcommand is a pair of functions, ``_add_NAME(subparsers)`` that declares its
 options and ``_run_NAME(args)`` that runs it and returns the exit code; list the first
 in :data:`_COMMANDS` to add a subcommand.
+
+The stages are imported where a command runs them, and only the command named on the
+command line gets its options (see :class:`_Commands`): ``kg --help`` loads neither rdflib
+nor pySHACL.
 """
 
 from __future__ import annotations
@@ -21,26 +25,16 @@ import threading
 import time
 import warnings
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Sequence, TextIO, TypeVar
-
-from rdflib import URIRef
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence, TextIO, TypeVar
 
 from kg import __version__
-from kg.build import ENGINES, build, build_inputs, validate_project
-from kg.changes import compare, format_changes, load_version
-from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
-from kg.diff import diff_charts, diff_dot, diff_report
-from kg.docs import write_docs
 from kg.errors import BuildError, KGError, display_path
 from kg.errors import plural as _plural
-from kg.load import LoadWarning, load_graph, load_project
-from kg.project import Project, find_project
-from kg.sources import check_citations, check_grounding
-from kg.stats import stats
-from kg.template import ID_BASE, apply_template, write_turtle
-from kg.timeline import event_timeline, timeline_dot
-from kg.validate import SEVERITIES, ValidationReport, describe, result_lines
-from kg.vocab import bind_prefixes, qname
+from kg.project import find_project
+
+if TYPE_CHECKING:
+    from kg.project import Project
+    from kg.validate import ValidationReport
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -107,6 +101,7 @@ def _add_validate(subparsers) -> None:
         description="Check the data (with the ontology) against ontology/shapes.ttl. "
         "Exit 0 when it conforms, 1 when it has violations (warnings do not fail it), 2 on error.",
     )
+    from kg.validate import SEVERITIES
     parser.add_argument("--format", choices=("text", "json", "turtle"), default="text", help="output format (default: text)")
     parser.add_argument(
         "--severity", choices=SEVERITIES, default="warning",
@@ -123,6 +118,8 @@ def _add_validate(subparsers) -> None:
 
 
 def _add_engine(parser: argparse.ArgumentParser) -> None:
+    from kg.build import ENGINES
+
     parser.add_argument(
         "--engine",
         choices=ENGINES,
@@ -133,7 +130,10 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
+    from kg.build import validate_project
+    from kg.load import load_project
     from kg.validate import report_json, text_lines
+    from kg.vocab import bind_prefixes
 
     graphs = load_project(_project(args), require_shapes=True)
     report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
@@ -177,6 +177,10 @@ def _add_build(subparsers) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from kg.build import build
+    from kg.load import load_project
+    from kg.validate import result_lines
+
     project = _project(args)
     out_dir = args.out if args.out is not None else project.default_build_dir
     try:
@@ -228,6 +232,9 @@ def _add_stats(subparsers) -> None:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
+    from kg.load import load_project
+    from kg.stats import stats
+
     project = _project(args)
     graphs = load_project(project)
     counted = stats(graphs.data, ontology=graphs.ontology)
@@ -257,6 +264,11 @@ def _add_sources(subparsers) -> None:
 
 
 def _run_sources_check(args: argparse.Namespace) -> int:
+    from kg.load import load_project
+    from kg.sources import check_citations, check_grounding
+    from kg.validate import describe
+    from kg.vocab import qname
+
     graphs = load_project(_project(args))
     report = check_citations(graphs.data, args.dir)
     for citation in report.failures:
@@ -290,6 +302,7 @@ def _query_store(args: argparse.Namespace):
 
 def _draw(path: Path, dot: str, *, engine: str = "dot", options: Sequence[str] = (), out: TextIO = sys.stdout) -> None:
     """Draw the DOT text ``dot`` into ``path``, in the format its suffix names."""
+    from kg.chart import output_format, render
     from kg.files import write_file
 
     picture_format = output_format(path)
@@ -307,6 +320,7 @@ def _add_chart(subparsers) -> None:
         "and the reporting lines, as the org-chart and reporting-lines queries return them. Laid out by "
         "Graphviz's dot; the format follows the file name (.svg, .png, or .dot for the DOT text).",
     )
+    from kg.chart import date_today
     parser.add_argument("company", metavar="COMPANY", help="the company, by name or other name (e.g. Alibaba)")
     parser.add_argument("--as-of", default=date_today(), metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
@@ -315,6 +329,8 @@ def _add_chart(subparsers) -> None:
 
 
 def _run_chart(args: argparse.Namespace) -> int:
+    from kg.chart import chart_dot, check_date, org_chart
+
     chart = org_chart(_query_store(args), company=args.company, date=check_date(args.as_of, option="--as-of"))
     _draw(args.output, chart_dot(chart))
     print(f"{chart.company_name} on {chart.date}: {_plural(len(chart.units), 'unit')}, "
@@ -331,6 +347,7 @@ def _add_template(subparsers) -> None:
         help="turn rows of a CSV or TSV template into Turtle",
         description="Work with templates: spreadsheets of people, units, roles and events (columns in docs/extending.md).",
     )
+    from kg.template import ID_BASE
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     apply = actions.add_parser(
         "apply",
@@ -351,6 +368,10 @@ def _add_template(subparsers) -> None:
 
 
 def _run_template(args: argparse.Namespace) -> int:
+    from kg.load import load_project
+    from kg.template import apply_template, write_turtle
+    from kg.vocab import bind_prefixes
+
     graphs = load_project(_project(args), require_shapes=True)
     result = apply_template(args.file, graphs, base=args.base)
     if not result.ok:
@@ -387,6 +408,8 @@ def _add_diff(subparsers) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
+    from kg.diff import diff_charts, diff_dot, diff_report
+
     changes = diff_charts(_query_store(args), company=args.company, start=args.start, end=args.end)
     # The report first, so that a picture that cannot be drawn (no Graphviz) does not cost it.
     print(diff_report(changes, markdown=args.format == "md"), end="", flush=True)
@@ -415,6 +438,9 @@ def _add_changes(subparsers) -> None:
 
 
 def _run_changes(args: argparse.Namespace) -> int:
+    from kg.changes import compare, format_changes, load_version
+    from kg.load import load_graph
+
     old, new = load_version(args.old), load_version(args.new)
     ontology = load_graph(_project(args).ontology_files)
     print(format_changes(compare(old, new, ontology=ontology), markdown=args.format == "md"), end="")
@@ -433,6 +459,7 @@ def _add_build_dir(parser: argparse.ArgumentParser) -> None:
 
 def _built_graphs(args: argparse.Namespace) -> dict[str, list]:
     """The graphs of the last build, refused if the ontology, shapes or data changed since."""
+    from kg.build import build_inputs
     from kg.export import build_graphs, outdated_build
 
     project = _project(args)
@@ -448,8 +475,6 @@ def _counts(graphs: dict[str, list]) -> str:
 
 
 def _add_export(subparsers) -> None:
-    from kg.export import EXPORT_FORMATS
-
     parser = subparsers.add_parser(
         "export",
         help="write the built graph in one RDF format",
@@ -459,6 +484,7 @@ def _add_export(subparsers) -> None:
         "ontology, asserted and inferred graphs apart as named graphs; the other formats hold their union. "
         "Refused when the ontology, shapes or data changed since `kg build`.",
     )
+    from kg.export import EXPORT_FORMATS
     parser.add_argument("--format", choices=tuple(EXPORT_FORMATS), default="ttl", help="the RDF format (default: ttl)")
     parser.add_argument("--with-inferred", action="store_true", help="include the OWL 2 RL inferences")
     parser.add_argument(
@@ -489,6 +515,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _iri(text: str) -> str:
+    from rdflib import URIRef
 
     from kg.results import sparql_term
 
@@ -624,6 +651,8 @@ def _add_timeline(subparsers) -> None:
 
 
 def _run_timeline(args: argparse.Namespace) -> int:
+    from kg.timeline import event_timeline, timeline_dot
+
     timeline = event_timeline(_query_store(args), companies=args.companies, start=args.start, end=args.end, type=args.type)
     _draw(args.output, timeline_dot(timeline), engine="neato", options=("-n2",))
     companies = len(timeline.companies)
@@ -661,9 +690,6 @@ def _run_queries(args: argparse.Namespace) -> int:
 
 
 def _add_query(subparsers) -> None:
-    from kg.query import ENGINES
-    from kg.results import RESULT_FORMATS
-
     parser = subparsers.add_parser(
         "query",
         help="run a named SPARQL query (or --file FILE)",
@@ -671,6 +697,8 @@ def _add_query(subparsers) -> None:
         "on the ontology and the data (with the OWL 2 RL inferences when the query says it needs them). "
         "json, csv and tsv are the W3C SPARQL 1.1 result formats; table and md are for reading.",
     )
+    from kg.query import ENGINES
+    from kg.results import RESULT_FORMATS
     parser.add_argument("name", nargs="?", metavar="NAME", help="the query's name")
     parser.add_argument("--file", type=Path, metavar="FILE", help="run the query in this .rq file instead")
     parser.add_argument(
@@ -745,6 +773,8 @@ def _add_docs(subparsers) -> None:
 
 
 def _run_docs(args: argparse.Namespace) -> int:
+    from kg.docs import write_docs
+    from kg.load import load_project
     from kg.query import load_catalogue
 
     project = _project(args)
@@ -761,7 +791,37 @@ _COMMANDS: tuple[Callable, ...] = (_add_validate, _add_build, _add_stats, _add_s
                                    _add_export, _add_load, _add_serve, _add_queries, _add_query)
 
 
-def _parser() -> argparse.ArgumentParser:
+class _Skip(Exception):
+    """Leaves an ``_add_NAME`` function once its command is registered (see :class:`_Commands`)."""
+
+
+class _Commands:
+    """The subcommands as the ``_add_NAME`` functions see them: only ``wanted`` gets its options.
+
+    For any other command, ``add_parser`` registers the name and help (what ``kg --help``
+    and an unknown command's error list) and raises :class:`_Skip`: the rest of its
+    ``_add_NAME``, whose choices and defaults import the stages (rdflib, pySHACL), never runs.
+    """
+
+    def __init__(self, subparsers, wanted: Optional[str]):
+        self._subparsers = subparsers
+        self._wanted = wanted
+
+    def add_parser(self, name: str, **options) -> argparse.ArgumentParser:
+        if name != self._wanted:
+            # Unused but for its name, it takes no options, and -h goes to the command's real parser.
+            self._subparsers.add_parser(name, **{**options, "add_help": False})
+            raise _Skip
+        return self._subparsers.add_parser(name, **options)
+
+
+def _parser(argv: Optional[Sequence[str]] = None) -> argparse.ArgumentParser:
+    """The parser of ``kg``: every command listed, with the options of the one ``argv`` names."""
+    wanted = _commands_parser(None).parse_known_args(argv)[0].command
+    return _commands_parser(wanted)
+
+
+def _commands_parser(wanted: Optional[str]) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
         description="Build, check and count the restructuring knowledge graph.",
@@ -776,11 +836,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in _COMMANDS:
-        add(subparsers)
+        with contextlib.suppress(_Skip):
+            add(_Commands(subparsers, wanted))
     return parser
 
 
 def _show_warning(default, shown: set, message, category, *args, **kwargs) -> None:
+    from kg.load import LoadWarning
+
     if not issubclass(category, LoadWarning):
         default(message, category, *args, **kwargs)
     elif str(message) not in shown:  # a command may load the project twice (build, then its report)
@@ -793,7 +856,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     # rdflib and pySHACL log recoverable oddities (with tracebacks); kg reports what matters itself.
     for name in ("rdflib", "pyshacl", "owlrl"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    args = _parser().parse_args(argv)
+    args = _parser(argv).parse_args(argv)
+    from kg.load import LoadWarning
+
     try:
         with warnings.catch_warnings():  # what the loader noticed (kg.load.LoadWarning), on stderr
             warnings.simplefilter("always", LoadWarning)

@@ -355,3 +355,35 @@ def test_validate_prints_the_report_s_text_view(make_project, capsys):
     code, out, err = run(capsys, "--root", project.root, "build", "--out", project.root / "out")
     assert code == 1 and out == ""
     assert err.splitlines()[:-1] == result_lines(report, graphs, least="warning")
+
+
+# -- start-up: the package and kg --help load no RDF library -----------------------------
+
+
+@pytest.mark.parametrize("code", [
+    "import kg.errors",
+    "import kg; kg.__version__; dir(kg)",
+    "from kg.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass",
+    "from kg.cli import main\ntry:\n    main(['nonsense'])\nexcept SystemExit:\n    pass",
+], ids=["kg.errors", "kg", "kg --help", "kg with an unknown command"])
+def test_starting_up_imports_no_rdf_library(code):
+    check = code + "\nimport sys\nprint(sorted({m.split('.')[0] for m in sys.modules} & {'rdflib', 'pyshacl', 'owlrl', 'pyoxigraph'}))"
+    done = subprocess.run([sys.executable, "-c", check], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_lazy_package_gives_every_public_name():
+    import kg
+
+    assert set(kg.__all__) <= set(dir(kg))
+    for name in kg.__all__:
+        assert getattr(kg, name) is not None, name
+    # The stage functions named like their modules stay the functions once the modules are imported.
+    import kg.build
+    import kg.validate  # noqa: F401
+
+    assert callable(kg.validate) and callable(kg.build) and callable(kg.reason) and callable(kg.stats)
+    from kg import validate
+
+    assert validate.__module__ == "kg.validate"
