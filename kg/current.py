@@ -92,14 +92,21 @@ def current(graph: Graph) -> Graph:
     changed.
     """
     direct = Graph()
-    for triple in graph.query(CURRENT):
+    for triple in _constructed(graph, CURRENT):
         if triple not in graph:
             direct.add(triple)
     both = graph + direct
-    for triple in both.query(CLOSURE):
+    for triple in _constructed(both, CLOSURE):
         if triple not in both:
             direct.add(triple)
     return direct
+
+
+def _constructed(graph: Graph, query: str) -> Graph:
+    """The triples the CONSTRUCT ``query`` makes from ``graph``."""
+    result = graph.query(query).graph
+    assert result is not None  # a CONSTRUCT query's result is a graph
+    return result
 
 
 def add_current(store: Any, *, into: Any) -> int:

@@ -233,7 +233,7 @@ def _shape_sections(page: _Page, shapes: Graph) -> list[tuple[str, str, list[tup
                 [o for p in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf") for o in shapes.objects(shape, _SH[p])],
                 shapes,
             )),
-            ("path", page.link(shapes.value(shape, _SH["path"]), shapes) if shapes.value(shape, _SH["path"]) is not None else ""),
+            ("path", page.link(path, shapes) if (path := shapes.value(shape, _SH["path"])) is not None else ""),
             ("severity", f'<span class="severity-{_e(severity_name)}">{_e(severity_name)}</span>' if severity_name else ""),
             ("messages", "<br>".join(_e(m) for m in messages)),
             ("property shapes", page.links((p for p in shapes.objects(shape, _SH["property"]) if isinstance(p, URIRef)), shapes)),

@@ -75,7 +75,7 @@ def remove_stale(target: Union[str, os.PathLike]) -> list[Path]:
     """
     target = Path(target).absolute()
     pattern = re.compile(rf"\.{re.escape(target.name)}\.(tmp|old)-(\d+)-[0-9a-f]+")
-    removed = []
+    removed: list[Path] = []
     try:
         entries = sorted(target.parent.iterdir())
     except OSError:

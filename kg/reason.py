@@ -213,7 +213,7 @@ def _errors(closure: Graph) -> list[str]:
 def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], closure: Graph) -> set[tuple[Node, Node, Node]]:
     """Rules eq-rep-s and eq-rep-o applied to the inert triples set aside, with every
     ``owl:sameAs`` of the closure (asserted or inferred)."""
-    same = {}
+    same: dict[Node, set[Node]] = {}
     for x, y in closure.subject_objects(OWL.sameAs):
         if x != y:  # literals too: a functional property with two values makes them the same
             same.setdefault(x, set()).add(y)

@@ -153,6 +153,7 @@ def _json(result: QueryResult) -> str:
             return {"type": "uri", "value": str(term)}
         if isinstance(term, BNode):
             return {"type": "bnode", "value": str(term)}
+        assert isinstance(term, Literal)  # the one other kind of term a result holds
         out = {"type": "literal", "value": str(term)}
         if term.language:
             out["xml:lang"] = term.language

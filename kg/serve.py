@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import IO, Callable, Iterable, Iterator, Optional, Union
 
 from kg.errors import StoreError
 from kg.files import process_alive
@@ -152,14 +152,14 @@ class OxigraphServer:
         startup: float = 30.0,
     ):
         self._pick_port = not port
-        self.port = free_port() if self._pick_port else check_port(port)
+        self.port = check_port(port) if port else free_port()
         if read_only and location is None:
             raise StoreError("a read-only Oxigraph server needs a store folder (location)")
         self.location = location
         self.read_only = read_only
         self.startup = startup
         self.process: Optional[subprocess.Popen] = None
-        self._log = None
+        self._log: Optional[IO[bytes]] = None
 
     @property
     def url(self) -> str:
@@ -285,6 +285,7 @@ def serving(triples: Iterable, *, port: Optional[int] = None, writable: bool = F
 
     triples = list(triples)
     data = pyoxigraph.serialize(sorted(set(triples), key=str), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert data is not None  # bytes when no output is given
     expected = data.count(b"\n")
     temporary = Path(tempfile.gettempdir())
     _remove_stale_folders(temporary)

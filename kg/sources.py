@@ -94,7 +94,7 @@ def parse_locator(locator: str) -> list[int]:
 
     :raises ValueError: the locator is not ``Ln``, ``Ln-Lm`` (n <= m) or a comma-separated list of those.
     """
-    lines = []
+    lines: list[int] = []
     for part in locator.split(","):
         match = _LOCATOR.match(part)
         if not match:
@@ -344,9 +344,9 @@ def numbers_in(line: str, *, vague: bool = False) -> set[Decimal]:
             found.add(number * _ALL_SCALES[match.group(2)])
     if vague:
         text = line.lower()
-        words = re.findall(r"[a-z]+", text)
+        every_word = re.findall(r"[a-z]+", text)
         squeezed = re.sub(r"[^a-z]", "", text)
-        found |= {Decimal(n) for word, n in _VAGUE.items() if (word in words or (word == "threedigit" and word in squeezed))}
+        found |= {Decimal(n) for word, n in _VAGUE.items() if (word in every_word or (word == "threedigit" and word in squeezed))}
         for many, scale in _VAGUE_OF.findall(text):
             found.add(Decimal(_VAGUE[many]) * _VAGUE[scale])
     return found
@@ -394,7 +394,7 @@ def _inferred(graph: Graph, node: Node) -> bool:
 
 def _cited_lines(graph: Graph, sources: _Sources, node: Node) -> list[tuple[str, int, str]]:
     """(file, line number, text) of every line ``node`` cites that exists."""
-    lines = []
+    lines: list[tuple[str, int, str]] = []
     for derivation in graph.objects(node, PROV.qualifiedDerivation):
         identifier = graph.value(graph.value(derivation, PROV.entity), DCTERMS.identifier)
         if identifier is None or "/" in str(identifier):

@@ -42,7 +42,7 @@ __all__ = ["CompanyCounts", "SourceCounts", "Stats", "stats", "subclasses"]
 class CompanyCounts:
     """Resources of one company: all with ``rkg:company``, and its events and activities."""
 
-    company: URIRef
+    company: Node  # an IRI in data that conforms (a blank node is counted too)
     label: Optional[str]
     things: int
     events: int
@@ -53,7 +53,7 @@ class CompanyCounts:
 class SourceCounts:
     """Resources citing one source document, and how many citations (derivations) name it."""
 
-    source: URIRef
+    source: Node  # an IRI in data that conforms
     identifier: Optional[str]
     label: Optional[str]
     resources: int

@@ -31,7 +31,7 @@ import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, cast
 
 import pyshacl
 from pyparsing import ParseBaseException, ParseResults
@@ -136,7 +136,7 @@ class ValidationReport:
         shapes = self._shapes
         shape, named = result.source_shape, self.named_shape(result)
         # A property shape is named by the node shape holding it, then by its name or path.
-        parts = [] if named == shape and isinstance(shape, BNode) else [_name(shapes, named)]
+        parts = [] if named == shape and isinstance(shape, BNode) else [_name(shapes, named) or ""]
         if isinstance(shape, BNode):
             name = next(iter(shapes.objects(shape, SH.name)), None)
             path = next(iter(shapes.objects(shape, SH.path)), None)
@@ -146,9 +146,9 @@ class ValidationReport:
                 parts.append(format_path(shapes, path))
         component = result.source_constraint_component.split("#")[-1].removesuffix("ConstraintComponent")
         if result.source_constraint is not None:
-            name = _name(shapes, result.source_constraint, blank=None)
-            if name:
-                component = f"{component} {name}"
+            constraint = _name(shapes, result.source_constraint, blank=None)
+            if constraint:
+                component = f"{component} {constraint}"
         return ", ".join(parts) + f": {component}"
 
 
@@ -204,13 +204,14 @@ def results_of(graph: Graph) -> tuple[ValidationResult, ...]:
     for node in graph.objects(None, SH.result):
         results.append(
             ValidationResult(
-                severity=graph.value(node, SH.resultSeverity),
-                focus_node=graph.value(node, SH.focusNode),
+                # A SHACL report gives every result these (SHACL 3.6.2).
+                severity=cast(URIRef, graph.value(node, SH.resultSeverity)),
+                focus_node=cast(Node, graph.value(node, SH.focusNode)),
                 result_path=graph.value(node, SH.resultPath),
                 value=graph.value(node, SH.value),
                 message=_message(graph, node),
-                source_shape=graph.value(node, SH.sourceShape),
-                source_constraint_component=graph.value(node, SH.sourceConstraintComponent),
+                source_shape=cast(Node, graph.value(node, SH.sourceShape)),
+                source_constraint_component=cast(URIRef, graph.value(node, SH.sourceConstraintComponent)),
                 source_constraint=graph.value(node, SH.sourceConstraint),
             )
         )
@@ -246,7 +247,7 @@ class _PreparedQueryGraph(Graph):
 _PRE_BOUND = ("this", "shapesGraph", "currentShape")
 
 
-def _queries(shapes_graph: Graph) -> list[tuple[Node, str, Literal, set]]:
+def _queries(shapes_graph: Graph) -> list[tuple[Node, str, Node, set[str]]]:
     """Each SPARQL query of ``shapes_graph``: (the shape or component using it, its kind, its
     text, the names of its potentially pre-bound variables that a sub-query must return)."""
     g = shapes_graph
