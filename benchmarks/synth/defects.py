@@ -255,22 +255,24 @@ def _interval_two_ends(c: Cluster) -> Expected:
     return [(interval, "IntervalShape-end")]
 
 
-def _instant_two_positions(c: Cluster) -> Expected:
+def _undated_beginning(c: Cluster) -> str:
+    """The beginning of a new vice president's term, with its date taken away (to be given a broken one)."""
     m = c.membership(c.person(), c.iri, iri("rkg:vicePresident"), 2000, None)
     begin = c.objects(c.objects(m, MEMBER_DURING)[0], BEGINNING)[0]
-    c.drop(begin, iri("time:inXSDDate"))
-    c.drop(begin, iri("time:inXSDgYearMonth"))
-    c.drop(begin, iri("time:inXSDgYear"))
+    for position in POSITION.values():
+        c.drop(begin, iri(position))
+    return begin
+
+
+def _instant_two_positions(c: Cluster) -> Expected:
+    begin = _undated_beginning(c)
     c.emit(begin, iri("time:inXSDDate"), typed("2019-06-24", "xsd:date"))
     c.emit(begin, iri("time:inXSDgYear"), typed("2019", "xsd:gYear"))
     return [(begin, "InstantShape-position")]
 
 
 def _instant_datatype(c: Cluster) -> Expected:
-    m = c.membership(c.person(), c.iri, iri("rkg:vicePresident"), 2000, None)
-    begin = c.objects(c.objects(m, MEMBER_DURING)[0], BEGINNING)[0]
-    for position in POSITION.values():
-        c.drop(begin, iri(position))
+    begin = _undated_beginning(c)
     c.emit(begin, iri("time:inXSDDate"), literal("2019-06-24", None))
     return [(begin, "InstantShape-date")]
 
@@ -625,19 +627,13 @@ def _inferred_flag_text(c: Cluster) -> Expected:
 
 
 def _instant_year_datatype(c: Cluster) -> Expected:
-    m = c.membership(c.person(), c.iri, iri("rkg:vicePresident"), 2000, None)
-    begin = c.objects(c.objects(m, MEMBER_DURING)[0], BEGINNING)[0]
-    for position in POSITION.values():
-        c.drop(begin, iri(position))
+    begin = _undated_beginning(c)
     c.emit(begin, iri("time:inXSDgYear"), literal("2019", None))
     return [(begin, "InstantShape-year")]
 
 
 def _instant_month_datatype(c: Cluster) -> Expected:
-    m = c.membership(c.person(), c.iri, iri("rkg:vicePresident"), 2000, None)
-    begin = c.objects(c.objects(m, MEMBER_DURING)[0], BEGINNING)[0]
-    for position in POSITION.values():
-        c.drop(begin, iri(position))
+    begin = _undated_beginning(c)
     c.emit(begin, iri("time:inXSDgYearMonth"), literal("2019-06", None))
     return [(begin, "InstantShape-yearMonth")]
 
