@@ -31,7 +31,8 @@ import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional, cast
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, Protocol, cast
 
 import pyshacl
 from pyparsing import ParseBaseException, ParseResults
@@ -46,7 +47,7 @@ from rdflib.term import Node, Variable
 from kg.errors import ShapesError, display_path, plural
 from kg.vocab import RDF, RDFS, label, qname
 
-__all__ = ["SEVERITIES", "SH", "ValidationReport", "ValidationResult", "check_sparql", "describe", "format_path",
+__all__ = ["SEVERITIES", "SH", "Loaded", "ValidationReport", "ValidationResult", "check_sparql", "describe", "format_path",
            "hidden_line", "parse_query", "report_json", "result_lines", "results_of", "severity_counts", "severity_shown",
            "shape_table", "summary_line", "text_lines", "validate", "walk_query"]
 
@@ -422,6 +423,25 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
 SEVERITIES = ("violation", "warning", "info")
 
 
+class Loaded(Protocol):
+    """What the views need of the loaded project: a :class:`kg.load.ProjectGraphs`, or an engine's dataset."""
+
+    @property
+    def data(self) -> Any:
+        """The data: ``len()`` is its number of triples; ``objects(node, predicate)`` gives rdflib terms."""
+
+    @property
+    def shapes(self) -> Optional[Graph]: ...
+
+    @property
+    def project(self) -> Any:
+        """The project (its ``data_files``)."""
+
+    def files_of(self, node: Node) -> Iterable[Path]:
+        """The data files that describe ``node``."""
+        ...
+
+
 def severity_shown(severity_name: str, least: str) -> bool:
     """Whether a result of ``severity_name`` (``Violation``...) is shown for ``--severity least``.
 
@@ -439,14 +459,13 @@ def severity_counts(results: Iterable[ValidationResult]) -> dict[str, int]:
     return counts
 
 
-def describe(graphs, node: Node) -> tuple[str, Optional[str], list[str]]:
-    """A node's short name, label and the data files that mention it (``graphs``: a
-    :class:`kg.load.ProjectGraphs`)."""
+def describe(graphs: Loaded, node: Node) -> tuple[str, Optional[str], list[str]]:
+    """A node's short name, label and the data files that mention it."""
     files = [display_path(path) for path in graphs.files_of(node)]
     return qname(node), label(graphs.data, node), files
 
 
-def shape_table(report: ValidationReport, graphs) -> list[str]:
+def shape_table(report: ValidationReport, graphs: Loaded) -> list[str]:
     """The results per shape and severity, with the totals: the report at a glance (no lines when none)."""
     if not report.results:
         return []
@@ -465,7 +484,7 @@ def shape_table(report: ValidationReport, graphs) -> list[str]:
     return [*lines, ""]
 
 
-def result_lines(report: ValidationReport, graphs, *, least: str = "info") -> list[str]:
+def result_lines(report: ValidationReport, graphs: Loaded, *, least: str = "info") -> list[str]:
     """Each result of severity ``least`` or above in full, grouped by severity and rule."""
     groups: dict[tuple[str, str], list] = defaultdict(list)
     for result in report.results:
@@ -498,7 +517,7 @@ def hidden_line(report: ValidationReport, *, least: str) -> Optional[str]:
             f"--severity {hidden[-1][0].lower()} (or --verbose)")
 
 
-def summary_line(report: ValidationReport, graphs) -> str:
+def summary_line(report: ValidationReport, graphs: Loaded) -> str:
     """The counts per severity, what was checked, and the verdict, in one line."""
     counts = (
         f"{plural(len(report.violations), 'violation')}, {plural(len(report.warnings), 'warning')}, "
@@ -509,7 +528,7 @@ def summary_line(report: ValidationReport, graphs) -> str:
     return f"{counts} ({checked}): the data {verdict}"
 
 
-def text_lines(report: ValidationReport, graphs, *, least: str = "warning") -> list[str]:
+def text_lines(report: ValidationReport, graphs: Loaded, *, least: str = "warning") -> list[str]:
     """The whole text report: the table per shape, the results of ``least`` and above, what is
     left out, and the summary."""
     hidden = hidden_line(report, least=least)
@@ -517,7 +536,7 @@ def text_lines(report: ValidationReport, graphs, *, least: str = "warning") -> l
             *([hidden] if hidden else []), summary_line(report, graphs)]
 
 
-def report_json(report: ValidationReport, graphs) -> dict:
+def report_json(report: ValidationReport, graphs: Loaded) -> dict:
     """The report as ``kg validate --format json`` writes it: counts, and each result with its node's label and files."""
     results = []
     for result in report.results:
