@@ -266,27 +266,12 @@ def _add_sources(subparsers) -> None:
 def _run_sources_check(args: argparse.Namespace) -> int:
     from kg.load import load_project
     from kg.sources import check_citations, check_grounding
-    from kg.validate import describe
-    from kg.vocab import qname
 
     graphs = load_project(_project(args))
     report = check_citations(graphs.data, args.dir)
-    for citation in report.failures:
-        name, _, files = describe(graphs, citation.node)
-        cited = display_path(citation.file) if citation.file else qname(citation.source) if citation.source else "?"
-        if citation.locator:
-            cited += f" {citation.locator}"
-        where = f" ({', '.join(files)})" if files else ""
-        print(f"{name}{where}: {cited}: {citation.reason}")
-    failed = len(report.failures)
-    print(f"{_plural(len(report.citations), 'citation')} checked, {failed} failed")
+    _print_lines(report.text_lines(graphs))
     grounding = check_grounding(graphs.data, args.dir)
-    for value in grounding.failures:
-        name, _, files = describe(graphs, value.node)
-        where = f" ({', '.join(files)})" if files else ""
-        searched = ", ".join(value.lines) or "none"
-        print(f"{name}{where}: {value.kind} {value.value}: {value.reason} (lines searched: {searched})")
-    print(f"{_plural(len(grounding.values), 'date or figure value')} checked, {len(grounding.failures)} not stated")
+    _print_lines(grounding.text_lines(graphs))
     return EXIT_OK if report.ok and grounding.ok else EXIT_FAILED
 
 

@@ -51,8 +51,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 from text_to_num import alpha2digit
 
-from kg.errors import SourcesError, display_path
-from kg.vocab import DCTERMS, PREFIXES, PROV, RDF, RKG, SCHEMA, TIME, names
+from kg.errors import SourcesError, display_path, plural
+from kg.vocab import DCTERMS, PREFIXES, PROV, RDF, RKG, SCHEMA, TIME, Loaded, describe, names, qname
 
 __all__ = [
     "Citation",
@@ -139,6 +139,18 @@ class CitationReport:
     def ok(self) -> bool:
         """``True`` when every citation is verified."""
         return not self.failures
+
+    def text_lines(self, loaded: Loaded) -> list[str]:
+        """Each failed citation (the node, its files, what it cites, why it fails), then the counts."""
+        lines = []
+        for citation in self.failures:
+            name, _, files = describe(loaded, citation.node)
+            cited = display_path(citation.file) if citation.file else qname(citation.source) if citation.source else "?"
+            if citation.locator:
+                cited += f" {citation.locator}"
+            where = f" ({', '.join(files)})" if files else ""
+            lines.append(f"{name}{where}: {cited}: {citation.reason}")
+        return [*lines, f"{plural(len(self.citations), 'citation')} checked, {len(self.failures)} failed"]
 
 
 def _is_vocabulary(node: Node) -> bool:
@@ -386,6 +398,16 @@ class GroundingReport:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def text_lines(self, loaded: Loaded) -> list[str]:
+        """Each value no cited line states (the node, its files, the lines searched), then the counts."""
+        lines = []
+        for value in self.failures:
+            name, _, files = describe(loaded, value.node)
+            where = f" ({', '.join(files)})" if files else ""
+            searched = ", ".join(value.lines) or "none"
+            lines.append(f"{name}{where}: {value.kind} {value.value}: {value.reason} (lines searched: {searched})")
+        return [*lines, f"{plural(len(self.values), 'date or figure value')} checked, {len(self.failures)} not stated"]
 
 
 def _inferred(graph: Graph, node: Node) -> bool:

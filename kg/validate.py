@@ -31,8 +31,7 @@ import functools
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Protocol, cast
+from typing import Iterable, Iterator, Optional, cast
 
 import pyshacl
 from pyparsing import ParseBaseException, ParseResults
@@ -44,10 +43,10 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
-from kg.errors import ShapesError, display_path, plural
-from kg.vocab import RDF, RDFS, label, qname
+from kg.errors import ShapesError, plural
+from kg.vocab import RDF, RDFS, Loaded, describe, qname
 
-__all__ = ["SEVERITIES", "SH", "Loaded", "ValidationReport", "ValidationResult", "check_sparql", "describe", "format_path",
+__all__ = ["SEVERITIES", "SH", "ValidationReport", "ValidationResult", "check_sparql", "format_path",
            "hidden_line", "parse_query", "report_json", "result_lines", "results_of", "severity_counts", "severity_shown",
            "shape_table", "summary_line", "text_lines", "validate", "walk_query"]
 
@@ -423,25 +422,6 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
 SEVERITIES = ("violation", "warning", "info")
 
 
-class Loaded(Protocol):
-    """What the views need of the loaded project: a :class:`kg.load.ProjectGraphs`, or an engine's dataset."""
-
-    @property
-    def data(self) -> Any:
-        """The data: ``len()`` is its number of triples; ``objects(node, predicate)`` gives rdflib terms."""
-
-    @property
-    def shapes(self) -> Optional[Graph]: ...
-
-    @property
-    def project(self) -> Any:
-        """The project (its ``data_files``)."""
-
-    def files_of(self, node: Node) -> Iterable[Path]:
-        """The data files that describe ``node``."""
-        ...
-
-
 def severity_shown(severity_name: str, least: str) -> bool:
     """Whether a result of ``severity_name`` (``Violation``...) is shown for ``--severity least``.
 
@@ -457,12 +437,6 @@ def severity_counts(results: Iterable[ValidationResult]) -> dict[str, int]:
     for result in results:
         counts[result.severity_name] = counts.get(result.severity_name, 0) + 1
     return counts
-
-
-def describe(graphs: Loaded, node: Node) -> tuple[str, Optional[str], list[str]]:
-    """A node's short name, label and the data files that mention it."""
-    files = [display_path(path) for path in graphs.files_of(node)]
-    return qname(node), label(graphs.data, node), files
 
 
 def shape_table(report: ValidationReport, graphs: Loaded) -> list[str]:

@@ -15,14 +15,18 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from pathlib import Path
+from typing import Any, Iterable, Optional, Protocol
 
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 from rdflib.term import Node
 
+from kg.errors import display_path
+
 __all__ = [
     "DCTERMS",
+    "Loaded",
     "FOAF",
     "GRAPH",
     "ORG",
@@ -37,6 +41,7 @@ __all__ = [
     "TIME",
     "XSD",
     "bind_prefixes",
+    "describe",
     "label",
     "names",
     "qname",
@@ -117,3 +122,31 @@ def label(graph: Graph, node: Node) -> Optional[str]:
 def names(graph: Graph, node: Node) -> list[str]:
     """Every label, preferred and alternative label of ``node``, sorted and without repeats."""
     return sorted({str(o) for prop in NAME_PROPERTIES for o in graph.objects(node, prop) if isinstance(o, Literal)})
+
+
+# -- A node as reports show it -----------------------------------------------------------
+
+
+class Loaded(Protocol):
+    """What the views need of the loaded project: a :class:`kg.load.ProjectGraphs`, or an engine's dataset."""
+
+    @property
+    def data(self) -> Any:
+        """The data: ``len()`` is its number of triples; ``objects(node, predicate)`` gives rdflib terms."""
+
+    @property
+    def shapes(self) -> Optional[Graph]: ...
+
+    @property
+    def project(self) -> Any:
+        """The project (its ``data_files``)."""
+
+    def files_of(self, node: Node) -> Iterable[Path]:
+        """The data files that describe ``node``."""
+        ...
+
+
+def describe(graphs: Loaded, node: Node) -> tuple[str, Optional[str], list[str]]:
+    """A node's short name, label and the data files that mention it."""
+    files = [display_path(path) for path in graphs.files_of(node)]
+    return qname(node), label(graphs.data, node), files
