@@ -152,103 +152,134 @@ def _heads_rotated(w: CompanyWriter, units: list[str]) -> None:
         w.heads[b].append(Term(mover.person, day, None, generated_by=rotation))
 
 
-def _structural_events(w: CompanyWriter, groups: list[str], level2: list[str]) -> None:
-    """An establishment, a transfer, a merger, a split, a dissolution, an upgrade and a reorganization.
+class _Leaves:
+    """The level-2 units without children, in a shuffled order: what structural events take.
 
-    Each takes leaves of the unit tree; a merger, dissolution or upgrade ends the unit's
-    head term, so those take only "settled" leaves, whose head never changed (the end
-    must not come before a later change of head).
+    A merger, dissolution or upgrade ends the unit's head term, so those take only
+    *settled* leaves, whose head never changed (the end must not come before a later
+    change of head).
     """
-    rng = w.rng
-    leaves = [u for u in level2 if not w.units[u].children]
-    rng.shuffle(leaves)
 
-    def settled() -> list[str]:
-        return [u for u in leaves if len(w.heads[u]) == 1]
+    def __init__(self, w: CompanyWriter, level2: list[str]):
+        self.w = w
+        self.units = [u for u in level2 if not w.units[u].children]
+        w.rng.shuffle(self.units)
 
-    def take_settled() -> str:
-        unit = settled()[-1]
-        leaves.remove(unit)
+    def settled(self) -> list[str]:
+        return [u for u in self.units if len(self.w.heads[u]) == 1]
+
+    def take_settled(self) -> str:
+        unit = self.settled()[-1]
+        self.units.remove(unit)
         return unit
 
-    def first_begin(unit: str) -> int:
-        return w.units[unit].placements[0].begin or 0
 
-    # Establishment of a new unit under a group.
-    day = rng.randrange(2500, 4000)
-    group = rng.choice(groups)
+def _structural_events(w: CompanyWriter, groups: list[str], level2: list[str]) -> None:
+    """An establishment, a transfer, a merger, a split, a dissolution, an upgrade and a reorganization."""
+    leaves = _Leaves(w, level2)
+    _establishment(w, groups)
+    if len(leaves.units) >= 1 and len(groups) >= 2:
+        _transfer(w, leaves.units.pop(), groups)
+    if len(leaves.settled()) >= 2:
+        _merger(w, leaves.take_settled(), leaves.take_settled())
+    if leaves.units:
+        _split(w, leaves.units.pop())
+    if leaves.settled():
+        _dissolution(w, leaves.take_settled(), leaves.units)
+    if leaves.settled():
+        groups.append(_upgrade(w, leaves.take_settled()))
+    _reorganization(w)
+
+
+def _first_begin(w: CompanyWriter, unit: str) -> int:
+    """The first day of the unit's first placement (0: before the sources)."""
+    return w.units[unit].placements[0].begin or 0
+
+
+def _establishment(w: CompanyWriter, groups: list[str]) -> None:
+    """A new lab set up under a group, with its head."""
+    day = w.rng.randrange(2500, 4000)
+    group = w.rng.choice(groups)
     event = w.event("new-lab-established", "rkg:Establishment", "a new AI lab is set up", day, status="rkg:announced")
     new = w.unit("new-lab", "rkg:Lab", "AI Frontier Lab", group, 2, begin=day, generated_by=event)
     w.emit(event, RESULTING, new)
     w.heads[new] = [Term(w.person(), day, None, generated_by=event)]
     w.emit(event, PERSON, w.heads[new][0].person)
-    # Transfer of a leaf to another group.
-    if len(leaves) >= 1 and len(groups) >= 2:
-        unit = leaves.pop()
-        old = w.units[unit].placements[0].parent
-        target = rng.choice([g for g in groups if g != old])
-        day = w.day_after(max(first_begin(unit), 2000), span=800)
-        event = w.event(f"{w.key_of(unit)}-transferred", "rkg:Transfer", f"{w.key_of(unit)} moves to {w.key_of(target)}", day)
-        w.emit(event, TRANSFERRED, unit)
-        w.emit(event, ORIGINAL, old)
-        w.emit(event, RESULTING, target)
-        w.end_placement(unit, day, event)
-        w.place(unit, target, day, None, generated_by=event)
-    # Merger of two leaves into a new unit.
-    if len(settled()) >= 2:
-        a, b = take_settled(), take_settled()
-        parent = w.units[a].placements[0].parent
-        day = w.day_after(max(first_begin(u) for u in (a, b)) + 2000, span=600)
-        event = w.event("merger", "rkg:Merger", f"{w.key_of(a)} and {w.key_of(b)} are merged", day)
-        merged = w.unit("merged", "rkg:BusinessUnit", "Merged Business Unit", parent, 2, begin=day, generated_by=event)
-        w.emit(event, ORIGINAL, a)
-        w.emit(event, ORIGINAL, b)
-        w.emit(event, RESULTING, merged)
-        for unit in (a, b):
-            w.end_placement(unit, day, event)
-            w.end_heads(unit, day, event)
-        w.heads[merged] = [Term(w.person(), day, None, generated_by=event)]
-    # Split of a leaf into two new units; the original continues.
-    if leaves:
-        unit = leaves.pop()
-        parent = w.units[unit].placements[0].parent
-        day = w.day_after(2600, span=900)
-        event = w.event(f"{w.key_of(unit)}-split", "rkg:Split", f"{w.key_of(unit)} is split", day)
-        w.emit(event, ORIGINAL, unit)
-        for k in range(2):
-            part = w.unit(f"split{k}", "rkg:Department", f"Spin-off Team {k}", parent, 2, begin=day, generated_by=event)
-            w.emit(event, RESULTING, part)
-            w.heads[part] = [Term(w.person(), day, None, generated_by=event)]
-    # Dissolution of a leaf; its staff go to a sibling.
-    if settled():
-        unit = take_settled()
-        day = w.day_after(max(first_begin(unit), 3000), span=400)
-        event = w.event(f"{w.key_of(unit)}-dissolved", "rkg:Dissolution", f"{w.key_of(unit)} is dissolved", day)
-        w.emit(event, ORIGINAL, unit)
-        if leaves:
-            w.emit(event, RESULTING, leaves[-1])
+
+
+def _transfer(w: CompanyWriter, unit: str, groups: list[str]) -> None:
+    """``unit`` moves to another group."""
+    old = w.units[unit].placements[0].parent
+    target = w.rng.choice([g for g in groups if g != old])
+    day = w.day_after(max(_first_begin(w, unit), 2000), span=800)
+    event = w.event(f"{w.key_of(unit)}-transferred", "rkg:Transfer", f"{w.key_of(unit)} moves to {w.key_of(target)}", day)
+    w.emit(event, TRANSFERRED, unit)
+    w.emit(event, ORIGINAL, old)
+    w.emit(event, RESULTING, target)
+    w.end_placement(unit, day, event)
+    w.place(unit, target, day, None, generated_by=event)
+
+
+def _merger(w: CompanyWriter, a: str, b: str) -> None:
+    """``a`` and ``b`` merged into a new unit; their placements and heads' terms end."""
+    parent = w.units[a].placements[0].parent
+    day = w.day_after(max(_first_begin(w, u) for u in (a, b)) + 2000, span=600)
+    event = w.event("merger", "rkg:Merger", f"{w.key_of(a)} and {w.key_of(b)} are merged", day)
+    merged = w.unit("merged", "rkg:BusinessUnit", "Merged Business Unit", parent, 2, begin=day, generated_by=event)
+    w.emit(event, ORIGINAL, a)
+    w.emit(event, ORIGINAL, b)
+    w.emit(event, RESULTING, merged)
+    for unit in (a, b):
         w.end_placement(unit, day, event)
         w.end_heads(unit, day, event)
-    # Upgrade of a leaf into a new business group.
-    if settled():
-        unit = take_settled()
-        day = w.day_after(max(first_begin(unit), 3200), span=400)
-        event = w.event(f"{w.key_of(unit)}-upgraded", "rkg:Upgrade", f"{w.key_of(unit)} becomes a business group", day)
-        upgraded = w.unit("upgraded", "rkg:BusinessGroup", "Upgraded Business Group", w.iri, 1, begin=day, generated_by=event)
-        w.emit(event, ORIGINAL, unit)
-        w.emit(event, RESULTING, upgraded)
-        w.end_placement(unit, day, event)
-        w.end_heads(unit, day, event)
-        w.heads[upgraded] = [Term(w.person(), day, None, generated_by=event)]
-        groups.append(upgraded)
-    # A reorganization to a new organizational model.
+    w.heads[merged] = [Term(w.person(), day, None, generated_by=event)]
+
+
+def _split(w: CompanyWriter, unit: str) -> None:
+    """Two new units split from ``unit``, which continues."""
+    parent = w.units[unit].placements[0].parent
+    day = w.day_after(2600, span=900)
+    event = w.event(f"{w.key_of(unit)}-split", "rkg:Split", f"{w.key_of(unit)} is split", day)
+    w.emit(event, ORIGINAL, unit)
+    for k in range(2):
+        part = w.unit(f"split{k}", "rkg:Department", f"Spin-off Team {k}", parent, 2, begin=day, generated_by=event)
+        w.emit(event, RESULTING, part)
+        w.heads[part] = [Term(w.person(), day, None, generated_by=event)]
+
+
+def _dissolution(w: CompanyWriter, unit: str, remaining: list[str]) -> None:
+    """``unit`` dissolved; its staff go to the last of the ``remaining`` leaves, if any."""
+    day = w.day_after(max(_first_begin(w, unit), 3000), span=400)
+    event = w.event(f"{w.key_of(unit)}-dissolved", "rkg:Dissolution", f"{w.key_of(unit)} is dissolved", day)
+    w.emit(event, ORIGINAL, unit)
+    if remaining:
+        w.emit(event, RESULTING, remaining[-1])
+    w.end_placement(unit, day, event)
+    w.end_heads(unit, day, event)
+
+
+def _upgrade(w: CompanyWriter, unit: str) -> str:
+    """``unit`` becomes a new business group (returned)."""
+    day = w.day_after(max(_first_begin(w, unit), 3200), span=400)
+    event = w.event(f"{w.key_of(unit)}-upgraded", "rkg:Upgrade", f"{w.key_of(unit)} becomes a business group", day)
+    upgraded = w.unit("upgraded", "rkg:BusinessGroup", "Upgraded Business Group", w.iri, 1, begin=day, generated_by=event)
+    w.emit(event, ORIGINAL, unit)
+    w.emit(event, RESULTING, upgraded)
+    w.end_placement(unit, day, event)
+    w.end_heads(unit, day, event)
+    w.heads[upgraded] = [Term(w.person(), day, None, generated_by=event)]
+    return upgraded
+
+
+def _reorganization(w: CompanyWriter) -> None:
+    """The company moves from one organizational model to another."""
     old_model, new_model = (resource("model", f"{w.key}-model-{k}") for k in range(2))
     for k, model in enumerate((old_model, new_model)):
         w.emit(model, A, iri("rkg:OrganizationalModel"))
         w.emit(model, LABEL, literal(f"{w.name} organizational model {k + 1}"))
         w.emit(model, iri("rkg:company"), w.iri)
         w.cite(model)
-    day = rng.randrange(1000, 4000)
+    day = w.rng.randrange(1000, 4000)
     event = w.event("reorganization", "rkg:Reorganization", "the company moves to a new organizational model", day)
     w.emit(event, iri("rkg:adoptedModel"), new_model)
     w.emit(event, iri("rkg:abandonedModel"), old_model)
