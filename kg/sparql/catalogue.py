@@ -58,7 +58,7 @@ class Query:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            raise QueryError(f"{display_path(path)}: cannot read query: {error}") from None
+            raise QueryError(f"{display_path(path)}: cannot read query: {error}") from error
         return cls.from_text(text, name=path.stem, path=path)
 
     @classmethod

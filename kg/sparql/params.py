@@ -233,7 +233,7 @@ class Param:
                 raise ValueError(f"{text!r} is not one of {', '.join(self.values)}")
             return PARAM_TYPES[self.type](text, graph)
         except ValueError as error:
-            raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from None
+            raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from error
 
 
 def date_span(date: str) -> tuple[datetime.date, datetime.date]:
