@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, cast
 
 from pyparsing import ParseBaseException
 from rdflib import Graph
@@ -107,13 +107,16 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
     try:
         if isinstance(answer, pyoxigraph.QueryBoolean):
             return QueryResult((), boolean=bool(answer), namespaces=namespaces)
+        if not isinstance(answer, pyoxigraph.QuerySolutions):
+            raise QueryError(f"{where}: only SELECT and ASK queries are supported")
         names = tuple(v.value for v in answer.variables)
         converted: dict[Any, Identifier] = {}  # rows repeat terms (a company, a label)
 
         def term(value: Any) -> Identifier:
             found = converted.get(value)
             if found is None:
-                found = converted[value] = from_oxigraph(value)
+                # an Oxigraph solution holds IRIs, blank nodes and literals: rdflib Identifiers
+                found = converted[value] = cast(Identifier, from_oxigraph(value))
             return found
 
         bindings = tuple(

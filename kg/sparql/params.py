@@ -258,10 +258,11 @@ def date_span(date: str) -> tuple[datetime.date, datetime.date]:
 def _check_range(query: Query, bound: Mapping[str, Identifier]) -> None:
     """Refuse a range whose ``from`` starts after its ``to`` ends (it would answer nothing)."""
     dates = (XSD.date, XSD.gYearMonth, XSD.gYear)
-    start, end = (
-        date_span(bound[name]) if isinstance(bound.get(name), Literal) and bound[name].datatype in dates else None
-        for name in ("from", "to")
-    )
+    spans: list[Optional[tuple[datetime.date, datetime.date]]] = []
+    for name in ("from", "to"):
+        term = bound.get(name)
+        spans.append(date_span(term) if isinstance(term, Literal) and term.datatype in dates else None)
+    start, end = spans
     if start is not None and end is not None and start[0] > end[1]:
         raise ParameterError(
             f"query {query.name!r}: the range is empty: from {bound['from']} is after to {bound['to']}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
 __all__: list[str] = []
 
@@ -44,7 +45,7 @@ def _join_bgps_lazily(part: Any) -> None:
 # Upstream: RDFLib/rdflib#2332 ("Possible query issue with VALUES and OPTIONAL", open):
 # the algebra of a ``VALUES`` block has ``'_vars': set()``, so an OPTIONAL after it
 # answers wrongly; the same empty scope drops a parameter inside a filter of an OPTIONAL.
-def _scope_values(part: Any) -> set:
+def _scope_values(part: Any) -> set[Variable]:
     """Add the variables of ``VALUES`` blocks to the scopes rdflib keeps (``_vars``).
 
     rdflib leaves them out. When no row of an OPTIONAL passes its filter, rdflib checks
@@ -54,6 +55,7 @@ def _scope_values(part: Any) -> set:
     wrongly left out. Returns the ``VALUES`` variables within ``part``.
     """
     if isinstance(part, CompValue):
+        found: set[Variable]
         if part.name == "values":
             found = {variable for row in part["res"] for variable in row}
         else:
