@@ -32,15 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PARAM_TYPES", "Param", "date_span"]
 
-_RKG = "https://w3id.org/restructuring-kg/ontology#"
-_PREFIXES = f"""
-PREFIX rkg: <{_RKG}>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+#: The prefixes the fixed queries below use, from the project's namespaces.
+_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rkg", "org", "rdfs", "skos", "foaf", "dcterms"))
 #: Each kind of named thing: the properties that name it, and a fixed pattern that
 #: holds for ``?x`` when ?x is of that kind.
 _KINDS = {
