@@ -10,6 +10,8 @@ import csv
 import datetime
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -380,6 +382,21 @@ def test_prefix_declarations_are_read_from_tokens():
     prefix : <urn:empty:>
     SELECT * WHERE { ?s ?p "PREFIX str: <urn:str:>" }"""
     assert prefixes(text) == {"ex": "urn:ex:", "": "urn:empty:"}
+
+
+def test_the_tokenizer_loads_without_the_sparql_engine():
+    """kg.store reads a query's PREFIX lines with kg.sparql.text; that must not load rdflib's
+    SPARQL engine, the loader or the reasoner (kg/__init__.py, which imports everything, is
+    bypassed here)."""
+    code = (
+        "import sys, types\n"
+        "kg = types.ModuleType('kg'); kg.__path__ = [sys.argv[1]]; sys.modules['kg'] = kg\n"
+        "import kg.store\n"
+        "print(sorted(m for m in ('rdflib.plugins.sparql.parser', 'kg.load', 'kg.reason', 'kg.sparql.run',"
+        " 'kg.sparql.evaluate') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(ROOT / "kg")], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_rows_have_typed_python_values(stores):
