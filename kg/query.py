@@ -1,5 +1,5 @@
-"""The named SPARQL queries, as :mod:`kg.sparql` has them (this module re-exports its
-public names, so that ``from kg.query import run_query`` keeps working).
+"""The named SPARQL queries, as :mod:`kg.sparql` has them: this module re-exports its
+public names (its ``__all__``), so that ``from kg.query import run_query`` keeps working.
 
 >>> from kg.query import run_query
 >>> import kg.sparql
@@ -7,30 +7,5 @@ public names, so that ``from kg.query import run_query`` keeps working).
 True
 """
 
-from kg.sparql import (
-    ENGINES,
-    PARAM_TYPES,
-    Param,
-    Query,
-    bind_query,
-    date_span,
-    find_query,
-    load_catalogue,
-    query_graph,
-    run_query,
-    to_store,
-)
-
-__all__ = [
-    "ENGINES",
-    "PARAM_TYPES",
-    "Param",
-    "Query",
-    "bind_query",
-    "date_span",
-    "find_query",
-    "load_catalogue",
-    "query_graph",
-    "run_query",
-    "to_store",
-]
+from kg.sparql import *  # noqa: F403 - kg.sparql's public names, listed once (in its __all__)
+from kg.sparql import __all__  # noqa: F401

@@ -10,6 +10,8 @@ import csv
 import datetime
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -320,6 +322,81 @@ def test_the_query_s_own_prefixes_shorten_its_answers(tiny, engine):
 def test_a_syntax_error_on_oxigraph_is_reported_as_one(tiny):
     with pytest.raises(QueryError, match="SPARQL syntax error"):
         run_query("SELECT ?s WHERE { ?s ?p }", to_store(tiny))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("SELECT * WHERE { ?s ex:p ?o }", "SPARQL syntax error: Unknown namespace prefix : ex"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER regex(str(?o), '(') }", "query failed: missing \\)"),
+    ("SELECT (SUM(?o) AS ?x) WHERE { ?s ?p ?o } GROUP BY (?s)", "query failed: Cannot eval thing"),
+])
+def test_what_rdflib_cannot_parse_or_run_is_a_query_error_with_its_cause(tiny, text, message):
+    """A bad regular expression fails while rdflib reads the rows; it is reported, not a traceback."""
+    with pytest.raises(QueryError, match=message) as caught:
+        run_query(text, tiny)
+    assert caught.value.__cause__ is not None
+
+
+def test_a_programming_error_is_not_reported_as_a_failed_query(tiny, monkeypatch):
+    """A bug (in a workaround of rdflib, or under rdflib's evaluation) surfaces as itself,
+    never as "query failed"."""
+    import kg.sparql.evaluate
+
+    class Broken(Graph):
+        def triples(self, pattern):
+            raise TypeError("a bug under the evaluation")
+
+    broken = Broken()
+    broken += tiny
+    with pytest.raises(TypeError, match="a bug under the evaluation"):
+        run_query("SELECT * WHERE { ?s ?p ?o }", broken)
+
+    def failing(part):
+        raise TypeError("a bug in a workaround")
+
+    monkeypatch.setattr(kg.sparql.evaluate, "_scope_values", failing)
+    with pytest.raises(TypeError, match="a bug in a workaround"):
+        run_query("SELECT * WHERE { ?s ?p ?o }", tiny)
+
+
+def test_an_endpoint_s_failures_are_reported_and_its_bugs_are_not(tiny):
+    class Endpoint:
+        def __init__(self, error):
+            self.error = error
+
+        def evaluate(self, text):
+            raise self.error
+
+    with pytest.raises(QueryError, match="query failed: connection reset") as caught:
+        run_query("SELECT * WHERE { ?s ?p ?o }", Endpoint(ConnectionResetError("connection reset")))
+    assert isinstance(caught.value.__cause__, ConnectionResetError)
+    with pytest.raises(AttributeError):
+        run_query("SELECT * WHERE { ?s ?p ?o }", Endpoint(AttributeError("a bug")))
+
+
+def test_prefix_declarations_are_read_from_tokens():
+    """What kg.store.SparqlEndpoint shortens its answers with: no PREFIX in a comment or string counts."""
+    from kg.sparql.text import prefixes
+
+    text = """PREFIX ex: <urn:ex:>
+    # PREFIX no: <urn:no:>
+    prefix : <urn:empty:>
+    SELECT * WHERE { ?s ?p "PREFIX str: <urn:str:>" }"""
+    assert prefixes(text) == {"ex": "urn:ex:", "": "urn:empty:"}
+
+
+def test_the_tokenizer_loads_without_the_sparql_engine():
+    """kg.store reads a query's PREFIX lines with kg.sparql.text; that must not load rdflib's
+    SPARQL engine, the loader or the reasoner (kg/__init__.py, which imports everything, is
+    bypassed here)."""
+    code = (
+        "import sys, types\n"
+        "kg = types.ModuleType('kg'); kg.__path__ = [sys.argv[1]]; sys.modules['kg'] = kg\n"
+        "import kg.store\n"
+        "print(sorted(m for m in ('rdflib.plugins.sparql.parser', 'kg.load', 'kg.reason', 'kg.sparql.run',"
+        " 'kg.sparql.evaluate') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(ROOT / "kg")], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_rows_have_typed_python_values(stores):

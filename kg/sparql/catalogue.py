@@ -192,7 +192,7 @@ def load_catalogue(*folders: Union[str, Path]) -> dict[str, Query]:
             if query.name in catalogue:
                 raise QueryError(
                     f"{display_path(path)}: query {query.name!r} is also defined in "
-                    f"{display_path(catalogue[query.name].path)}"
+                    f"{display_path(catalogue[query.name].path or query.name)}"
                 )
             catalogue[query.name] = query
     return catalogue

@@ -12,14 +12,18 @@ Errors come back as :class:`~kg.errors.QueryError` naming ``where`` the query co
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import re
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional, cast
 
+from pyparsing import ParseBaseException
 from rdflib import Graph
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.sparql import SPARQLError
 from rdflib.term import Identifier
 
-from kg.errors import KGError, QueryError
+from kg.errors import QueryError
 from kg.load import from_oxigraph
 from kg.results import QueryResult
 from kg.sparql.workarounds import _join_bgps_lazily, _scope_values
@@ -28,45 +32,67 @@ from kg.vocab import PREFIXES
 __all__ = ["evaluate"]
 
 
+#: What rdflib raises for a query it cannot parse or run: pyparsing's parse errors, its
+#: SPARQL errors, a value it cannot take (an invalid ``\\U`` escape) and a bad regular
+#: expression; besides these it raises a bare ``Exception`` (an unknown prefix, an
+#: expression it cannot evaluate), which :func:`_reported` tells from a programming error.
+_RDFLIB_ERRORS = (ParseBaseException, SPARQLError, ValueError, re.error)
+
+
+@contextmanager
+def _reported(doing: str) -> Iterator[None]:
+    """Turn what rdflib raises for a bad query into a :class:`QueryError` saying ``doing``;
+    any other error (a programming error, here or in rdflib) goes on as it is."""
+    try:
+        yield
+    except _RDFLIB_ERRORS as error:
+        raise QueryError(f"{doing}: {error}") from error
+    except Exception as error:
+        if type(error) is not Exception:  # rdflib's own failures are bare Exceptions
+            raise
+        raise QueryError(f"{doing}: {error}") from error
+
+
 def evaluate(
     text: str, graph: Any, *, where: str = "query", namespaces: Optional[dict[str, str]] = None
 ) -> QueryResult:
     """Run the SELECT or ASK query ``text`` on ``graph``; ``namespaces`` are the result's
-    prefixes (the project's by default)."""
+    prefixes (the project's by default).
+
+    :raises QueryError: a SPARQL syntax error, or the query failed on the engine.
+    """
     namespaces = dict(PREFIXES) if namespaces is None else namespaces
-    endpoint = callable(getattr(graph, "evaluate", None))
-    if not isinstance(graph, Graph) and not endpoint:
+    if not isinstance(graph, Graph) and not _is_endpoint(graph):
         # Oxigraph parses the query itself; rdflib's parser would cost more than running it.
         return _evaluate_oxigraph(text, graph, where, namespaces)
-    try:  # for an endpoint too: a syntax error is reported here, before anything is sent
+    with _reported(f"{where}: SPARQL syntax error"):  # for an endpoint too: before anything is sent
         algebra = translateQuery(parseQuery(text))
-    except Exception as error:  # pyparsing and rdflib raise many kinds
-        raise QueryError(f"{where}: SPARQL syntax error: {error}") from error
-    if endpoint:
+    if _is_endpoint(graph):
         try:
-            return graph.evaluate(text)
-        except KGError:
-            raise
-        except Exception as error:
+            return graph.evaluate(text)  # kg.store.SparqlEndpoint raises StoreError
+        except OSError as error:  # another object's network failure
             raise QueryError(f"{where}: query failed: {error}") from error
     _join_bgps_lazily(algebra.algebra)
     _scope_values(algebra.algebra)
-    try:
+    with _reported(f"{where}: query failed"):  # rdflib evaluates as the rows are read
         answer = graph.query(algebra)
-    except Exception as error:
-        raise QueryError(f"{where}: query failed: {error}") from error
-    if answer.type == "ASK":
-        return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
-    names = tuple(str(v) for v in answer.vars)
-    bindings = tuple({n: t for n, t in zip(names, row) if t is not None} for row in answer)
+        if answer.type == "ASK":
+            return QueryResult((), boolean=bool(answer.askAnswer), namespaces=namespaces)
+        names = tuple(str(v) for v in answer.vars)
+        bindings = tuple({n: t for n, t in zip(names, row) if t is not None} for row in answer)
     return QueryResult(names, bindings, namespaces=namespaces)
+
+
+def _is_endpoint(graph: Any) -> bool:
+    """Whether ``graph`` answers queries itself (``evaluate(text) -> QueryResult``)."""
+    return callable(getattr(graph, "evaluate", None))
 
 
 def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, str]) -> QueryResult:
     try:
         import pyoxigraph
-    except ImportError:  # pragma: no cover - pyoxigraph is a dependency
-        raise QueryError(f"cannot query a {type(store).__name__}") from None
+    except ImportError as error:  # pragma: no cover - pyoxigraph is a dependency
+        raise QueryError(f"cannot query a {type(store).__name__}") from error
     if not isinstance(store, pyoxigraph.Store):
         raise QueryError(
             f"cannot query a {type(store).__name__}; give an rdflib Graph, a pyoxigraph Store "
@@ -81,13 +107,16 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
     try:
         if isinstance(answer, pyoxigraph.QueryBoolean):
             return QueryResult((), boolean=bool(answer), namespaces=namespaces)
+        if not isinstance(answer, pyoxigraph.QuerySolutions):
+            raise QueryError(f"{where}: only SELECT and ASK queries are supported")
         names = tuple(v.value for v in answer.variables)
         converted: dict[Any, Identifier] = {}  # rows repeat terms (a company, a label)
 
         def term(value: Any) -> Identifier:
             found = converted.get(value)
             if found is None:
-                found = converted[value] = from_oxigraph(value)
+                # an Oxigraph solution holds IRIs, blank nodes and literals: rdflib Identifiers
+                found = converted[value] = cast(Identifier, from_oxigraph(value))
             return found
 
         bindings = tuple(

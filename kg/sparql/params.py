@@ -32,15 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["PARAM_TYPES", "Param", "date_span"]
 
-_RKG = "https://w3id.org/restructuring-kg/ontology#"
-_PREFIXES = f"""
-PREFIX rkg: <{_RKG}>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+#: The prefixes the fixed queries below use, from the project's namespaces.
+_PREFIXES = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rkg", "org", "rdfs", "skos", "foaf", "dcterms"))
 #: Each kind of named thing: the properties that name it, and a fixed pattern that
 #: holds for ``?x`` when ?x is of that kind.
 _KINDS = {
@@ -233,7 +226,7 @@ class Param:
                 raise ValueError(f"{text!r} is not one of {', '.join(self.values)}")
             return PARAM_TYPES[self.type](text, graph)
         except ValueError as error:
-            raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from None
+            raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from error
 
 
 def date_span(date: str) -> tuple[datetime.date, datetime.date]:
@@ -258,10 +251,11 @@ def date_span(date: str) -> tuple[datetime.date, datetime.date]:
 def _check_range(query: Query, bound: Mapping[str, Identifier]) -> None:
     """Refuse a range whose ``from`` starts after its ``to`` ends (it would answer nothing)."""
     dates = (XSD.date, XSD.gYearMonth, XSD.gYear)
-    start, end = (
-        date_span(bound[name]) if isinstance(bound.get(name), Literal) and bound[name].datatype in dates else None
-        for name in ("from", "to")
-    )
+    spans: list[Optional[tuple[datetime.date, datetime.date]]] = []
+    for name in ("from", "to"):
+        term = bound.get(name)
+        spans.append(date_span(term) if isinstance(term, Literal) and term.datatype in dates else None)
+    start, end = spans
     if start is not None and end is not None and start[0] > end[1]:
         raise ParameterError(
             f"query {query.name!r}: the range is empty: from {bound['from']} is after to {bound['to']}"

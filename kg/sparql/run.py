@@ -24,7 +24,7 @@ group; user text never becomes SPARQL syntax.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from rdflib import Graph
 from rdflib.namespace import XSD
@@ -112,11 +112,11 @@ def to_store(*graphs: Graph) -> Any:
     from kg.fast.store import record_rewritten
 
     store = pyoxigraph.Store()
-    literals = set()
+    literals: set[pyoxigraph.Literal] = set()
 
     plain = (str(XSD.string), "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
 
-    def noting(quads):
+    def noting(quads: Iterable[pyoxigraph.Quad]) -> Iterator[pyoxigraph.Quad]:
         for quad in quads:
             value = quad.object
             if isinstance(value, pyoxigraph.Literal) and value.datatype.value not in plain:

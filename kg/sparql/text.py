@@ -17,7 +17,6 @@ from rdflib.term import Identifier
 
 from kg.errors import ParameterError, QueryError
 from kg.results import sparql_term
-from kg.sparql.params import _check_range
 from kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -126,6 +125,10 @@ def bind_query(
     (the query then answers for all values). The ``VALUES`` block is written from
     checked RDF terms.
     """
+    # The parameter layer runs queries (to resolve names); the tokenizer alone, which
+    # kg.store uses, must not load it.
+    from kg.sparql.params import _check_range
+
     params = dict(params or {})
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(declared))

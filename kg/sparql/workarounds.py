@@ -1,7 +1,9 @@
 """Workarounds for rdflib's SPARQL engine, applied to a query's algebra before rdflib runs it.
 
-Each rewrites rdflib's algebra in place and changes the cost or the correctness of
-rdflib's evaluation, never the answer the SPARQL 1.1 semantics give.
+Each rewrites rdflib's algebra in place (:func:`kg.sparql.evaluate.evaluate` applies
+both): :func:`_join_bgps_lazily` lowers the cost of rdflib's evaluation without changing
+its answer, :func:`_scope_values` corrects a wrong answer to the one SPARQL 1.1 defines.
+The comment above each names the upstream rdflib issue.
 """
 
 from __future__ import annotations
@@ -9,10 +11,15 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
 __all__: list[str] = []
 
 
+# Upstream: rdflib sets ``lazy`` in ``rdflib.plugins.sparql.algebra.analyse`` only on joins
+# with no join below (``n["lazy"] = all(children)``, rdflib 7.6). The lazy join and the
+# scoping limits that keep it from being used everywhere are RDFLib/rdflib#689 ("SPARQL
+# Optimisations", open); no upstream issue found for this VALUES case itself.
 def _join_bgps_lazily(part: Any) -> None:
     """Mark every join whose right side is a basic graph pattern as lazy.
 
@@ -35,7 +42,10 @@ def _join_bgps_lazily(part: Any) -> None:
         _join_bgps_lazily(child)
 
 
-def _scope_values(part: Any) -> set:
+# Upstream: RDFLib/rdflib#2332 ("Possible query issue with VALUES and OPTIONAL", open):
+# the algebra of a ``VALUES`` block has ``'_vars': set()``, so an OPTIONAL after it
+# answers wrongly; the same empty scope drops a parameter inside a filter of an OPTIONAL.
+def _scope_values(part: Any) -> set[Variable]:
     """Add the variables of ``VALUES`` blocks to the scopes rdflib keeps (``_vars``).
 
     rdflib leaves them out. When no row of an OPTIONAL passes its filter, rdflib checks
@@ -45,6 +55,7 @@ def _scope_values(part: Any) -> set:
     wrongly left out. Returns the ``VALUES`` variables within ``part``.
     """
     if isinstance(part, CompValue):
+        found: set[Variable]
         if part.name == "values":
             found = {variable for row in part["res"] for variable in row}
         else:
