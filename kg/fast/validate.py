@@ -870,6 +870,9 @@ class _Engine:
             n = int(value)
             if path is None:
                 rows = self.nodes(focus) if n < 1 else set()
+            elif n == 1:  # two different values: a join takes two thirds of the time of a count
+                rows = {r["this"] for r in self.select(
+                    f"SELECT DISTINCT ?this WHERE {{ {pattern} ?this {path} ?_w FILTER (!sameTerm(?v, ?_w)) }}")}
             else:
                 rows = {r["this"] for r in self.select(
                     f"SELECT ?this WHERE {{ {pattern} }} GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {n})")}
