@@ -10,7 +10,8 @@ shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus n
 A SHACL-SPARQL constraint (or the validator of a SPARQL-based constraint component, its
 parameter values written into the query) runs once, joined with the focus nodes, where
 that gives what pre-binding ``$this`` gives; else once per focus node with ``$this``
-pre-bound. Checks that only look at one value (datatype well-formedness, patterns,
+pre-bound (a plain ``FILTER NOT EXISTS`` of such a query runs as an ``OPTIONAL``, which
+Oxigraph plans far better: :func:`_not_exists_as_optional`). Checks that only look at one value (datatype well-formedness, patterns,
 comparisons) run in Python over the distinct values, with pySHACL's own rules. Nested
 shapes (``sh:node``, ``sh:or``, ``sh:not``, ``sh:and``, ``sh:xone``, qualified value
 shapes) are evaluated as sets of failing nodes. Literals the store holds in another form
