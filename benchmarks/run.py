@@ -545,7 +545,9 @@ def _write(run: dict, stamp: str) -> Path:
     machine = run["machine"]
     base.with_suffix(".md").write_text(
         f"Run {run['started']} on {machine['cpu']}, {machine['cores']} cores, {machine['memory']} "
-        f"(load average at start {', '.join(f'{x:.1f}' for x in machine['load_average_at_start'])}); "
+        f"(load average at start {', '.join(f'{x:.1f}' for x in machine['load_average_at_start'])}"
+        + (f", at the end {', '.join(f'{x:.1f}' for x in run['load_average_at_end'])}" if "load_average_at_end" in run
+           else "") + "); "
         f"Python {machine['python']}, rdflib {machine['rdflib']}, owlrl {machine['owlrl']}, "
         f"pySHACL {machine['pyshacl']}, pyoxigraph {machine['pyoxigraph']}; cap {run['cap']:.0f} s per stage"
         + (f" ({run['fast_cap']:.0f} s on the fast path)" if run.get("fast_cap", run["cap"]) != run["cap"] else "")
@@ -634,6 +636,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 # either: its worker would load untimed, pass the cap, and do so per stage.
                 capped_before |= {s for s, r in results.items() if r.get("capped") or "skipped" in r}
         run["sizes"].append(entry)
+        run["load_average_at_end"] = os.getloadavg()  # a shared machine's figures need it
         base = _write(run, stamp)  # after every size, so that a long run keeps what it has
     print()
     print(table(run))

@@ -81,6 +81,7 @@ def test_the_fast_path_has_a_cap_of_its_own(bench, tmp_path: Path, monkeypatch, 
     assert (project / "build" / "graph.trig").stat().st_size > 0
     markdown = next((tmp_path / "results").glob("*.md")).read_text()
     assert "| cli:build |" in markdown
+    assert "(load average at start " in markdown and ", at the end " in markdown  # how shared the machine was
     # ... and beside the in-process stages they are made of, with the ratio
     fast = results["fast"]
     stages = fast["load"]["seconds"] + fast["validate"]["seconds"] + fast["reason"]["seconds"]
