@@ -16,7 +16,10 @@ file) as commands, in a project folder holding the synthetic graph as its data (
 project's ontology, shapes and queries beside it): ``fast`` is the default engine,
 ``baseline`` is ``--engine reference`` (pySHACL and owlrl). Their rows are ``cli:validate``
 and ``cli:build``: wall clock of the whole process, start-up and loading included, and the
-peak resident memory of the process.
+peak resident memory of the process. They run at 100k and 1m triples by default (``--cli-sizes``;
+5m when asked), and a second table puts each beside the in-process stages it is made of
+(``kg build``: load + validate + reason) with the ratio of the two. A command the
+reference engine could not finish at one size is not tried at the larger ones.
 
 Every stage runs in a worker process under a time cap; a stage that passes it is killed
 and reported as ``> cap``; the worker is restarted for the remaining stages, whose inputs
@@ -36,6 +39,8 @@ Run from the repository root::
     python benchmarks/run.py                       # 10k, 100k, 1m and 5m triples
     python benchmarks/run.py --sizes 10k,100k --cap 120
     python benchmarks/run.py --cap 60 --fast-cap 300  # baseline capped at 60 s, fast path at 300 s
+    python benchmarks/run.py --sizes 100k,1m,5m --cli-sizes 100k,1m,5m --stacks fast --no-queries
+                                                   # the commands against their stages only
 
 Results go to ``benchmarks/results/<UTC time>.{json,csv,md}``.
 """
@@ -342,6 +347,8 @@ def _run_stack(stack: str, data: Path, companies: int, stages: list[str], *, cap
     return results
 
 
+#: The sizes at which the commands run by default (5m only when asked: --cli-sizes).
+CLI_SIZES = ("100k", "1m")
 #: The commands a user runs, timed whole (stage name -> kg arguments after ``--root``).
 CLI_STAGES = {"cli:validate": ["validate", "--format", "json"], "cli:build": ["build", "--force"]}
 #: Runs a command and prints its exit code and its peak resident memory (MB) as JSON.
@@ -364,11 +371,15 @@ def cli_project(data: Path) -> Path:
     return project
 
 
-def _run_cli(stack: str, project: Path, *, cap: float) -> dict[str, dict]:
-    """``kg validate`` and ``kg build`` on ``project`` with the engine of ``stack``, each capped."""
+def _run_cli(stack: str, project: Path, *, cap: float, skip: set = frozenset()) -> dict[str, dict]:
+    """``kg validate`` and ``kg build`` on ``project`` with the engine of ``stack``, each
+    capped (those in ``skip``, capped at a smaller size, are not tried)."""
     results: dict[str, dict] = {}
     engine = ["--engine", "reference"] if stack == "baseline" else []
     for stage, argv in CLI_STAGES.items():
+        if stage in skip:
+            results[stage] = {"capped": True, "seconds": None, "cap": cap, "at_smaller_size": True}
+            continue
         command = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "kg", "--root", str(project), *argv, *engine]
         start = time.perf_counter()
         # A session of its own, so that the cap stops kg as well as the measuring parent.
@@ -485,6 +496,37 @@ def table(run: dict) -> str:
     return "\n".join(lines)
 
 
+#: The in-process stages a command does, whose sum its time is compared with.
+CLI_PARTS = {"cli:validate": ("load", "validate"), "cli:build": ("load", "validate", "reason")}
+
+
+def cli_table(run: dict) -> str:
+    """The commands a user runs beside the in-process stages they are made of (fast
+    path): the command's wall clock and peak memory, the stages' sum and peak, and the
+    ratio of the two (issue 18's target for ``kg build``: at most 1.5); the reference
+    engine's command last."""
+    lines = ["| size | triples | command | command s | command MB | stages | stages s | stages MB | ratio | "
+             "reference s |",
+             "|---|---:|---|---:|---:|---|---:|---:|---:|---:|"]
+    for size in run["sizes"]:
+        base, fast = size["results"].get("baseline", {}), size["results"].get("fast", {})
+        for command, parts in CLI_PARTS.items():
+            record = fast.get(command)
+            if record is None and command not in base:
+                continue
+            stages = [fast.get(part) for part in parts]
+            done = all(r and r.get("seconds") is not None for r in stages)
+            total = sum(r["seconds"] for r in stages) if done else None
+            peak = max(r["peak_mb"] for r in stages) if done else None
+            ratio = (f"{record['seconds'] / total:.1f}x" if done and record and record.get("seconds") is not None
+                     and total > 0 else "-")
+            lines.append(f"| {size['size']} | {size['triples']:,} | `kg {command[4:]}` | {_fmt_seconds(record)} | "
+                         f"{_fmt_mb(record)} | {' + '.join(parts)} | "
+                         f"{_fmt_seconds({'seconds': total}) if done else '-'} | "
+                         f"{f'{peak:.0f}' if done else '-'} | {ratio} | {_fmt_seconds(base.get(command))} |")
+    return "\n".join(lines)
+
+
 def _write(run: dict, stamp: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     base = RESULTS_DIR / stamp
@@ -503,12 +545,17 @@ def _write(run: dict, stamp: str) -> Path:
     machine = run["machine"]
     base.with_suffix(".md").write_text(
         f"Run {run['started']} on {machine['cpu']}, {machine['cores']} cores, {machine['memory']} "
-        f"(load average at start {', '.join(f'{x:.1f}' for x in machine['load_average_at_start'])}); "
+        f"(load average at start {', '.join(f'{x:.1f}' for x in machine['load_average_at_start'])}"
+        + (f", at the end {', '.join(f'{x:.1f}' for x in run['load_average_at_end'])}" if "load_average_at_end" in run
+           else "") + "); "
         f"Python {machine['python']}, rdflib {machine['rdflib']}, owlrl {machine['owlrl']}, "
         f"pySHACL {machine['pyshacl']}, pyoxigraph {machine['pyoxigraph']}; cap {run['cap']:.0f} s per stage"
         + (f" ({run['fast_cap']:.0f} s on the fast path)" if run.get("fast_cap", run["cap"]) != run["cap"] else "")
         + ".\n\n"
-        + table(run) + "\n")
+        + table(run) + "\n"
+        + ("\nThe commands beside their stages (fast path):\n\n" + cli_table(run) + "\n"
+           if any(command in size["results"].get(stack, {}) for size in run["sizes"]
+                  for stack in STACKS for command in CLI_STAGES) else ""))
     return base
 
 
@@ -522,6 +569,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query; the median is kept (default: 5)")
     parser.add_argument("--no-cli", action="store_true", help="leave out the kg validate and kg build commands")
+    parser.add_argument("--cli-sizes", default=",".join(CLI_SIZES),
+                        help=f"sizes at which the commands run (default: {','.join(CLI_SIZES)}; add 5m for the "
+                        "largest, several minutes more on a quiet 2-core machine); only those also in --sizes run")
+    parser.add_argument("--no-queries", action="store_true",
+                        help="leave out the named queries (load, validate and reason only, for the commands' ratio)")
     parser.add_argument("--worker", choices=STACKS, help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--companies", type=int, help=argparse.SUPPRESS)
@@ -536,6 +588,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size {unknown[0]!r}; the sizes are {', '.join(SIZES)}")
+    cli_sizes = set() if args.no_cli else {s for s in args.cli_sizes.split(",") if s}
+    unknown = sorted(cli_sizes - set(SIZES))
+    if unknown:
+        parser.error(f"unknown size {unknown[0]!r} in --cli-sizes; the sizes are {', '.join(SIZES)}")
     stacks = args.stacks.split(",")
     started = datetime.datetime.now(datetime.timezone.utc)
     caps = {stack: args.cap for stack in STACKS}
@@ -561,7 +617,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"{size}: {companies} companies, {triples:,} triples", flush=True)
         # The reasoned graph a fast worker saves is this run's own (the reasoner may have changed).
         _reasoned_file(data).unlink(missing_ok=True)
-        queries = [f"query:{name}" for name in load_catalogue(ROOT / "queries")]
+        queries = [] if args.no_queries else [f"query:{name}" for name in load_catalogue(ROOT / "queries")]
         stages = ["load", "validate", "reason", *queries]
         entry = {"size": size, "companies": companies, "triples": triples, "results": {}}
         for stack in stacks:
@@ -571,16 +627,23 @@ def main(argv: Optional[list[str]] = None) -> int:
                 if stage not in todo:
                     results[stage] = {"capped": True, "seconds": None, "cap": args.cap, "at_smaller_size": True}
             entry["results"][stack] = {s: results[s] for s in stages if s in results}
-            if not args.no_cli:
-                entry["results"][stack].update(_run_cli(stack, cli_project(data), cap=caps[stack]))
+            if size in cli_sizes:
+                skip = capped_before if stack == "baseline" else set()
+                commands = _run_cli(stack, cli_project(data), cap=caps[stack], skip=skip)
+                entry["results"][stack].update(commands)
+                results.update(commands)
             if stack == "baseline":
                 # A stage skipped because loading was capped is not tried at larger sizes
                 # either: its worker would load untimed, pass the cap, and do so per stage.
                 capped_before |= {s for s, r in results.items() if r.get("capped") or "skipped" in r}
         run["sizes"].append(entry)
+        run["load_average_at_end"] = os.getloadavg()  # a shared machine's figures need it
         base = _write(run, stamp)  # after every size, so that a long run keeps what it has
     print()
     print(table(run))
+    if cli_sizes:
+        print("\nThe commands beside their stages (fast path):\n")
+        print(cli_table(run))
     print(f"\nwrote {display_path(base.with_suffix('.json'))}, .csv and .md")
     return 0
 

@@ -135,8 +135,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     from kg.validate import report_json, text_lines
     from kg.vocab import bind_prefixes
 
+    say, start = _progress() or (lambda line: None), time.perf_counter()
+    say("loading the project ...")
     graphs = load_project(_project(args), require_shapes=True)
+    say(f"loaded {len(graphs.data):,} data and {len(graphs.ontology):,} ontology triples "
+        f"({time.perf_counter() - start:.1f} s); validating ...")
+    start = time.perf_counter()
     report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
+    say(f"validated: {len(report.violations):,} violations, {len(report.warnings):,} warnings "
+        f"({time.perf_counter() - start:.1f} s)")
     _print_notes(report)
     if args.format == "json":
         print(json.dumps(report_json(report, graphs), indent=2, ensure_ascii=False))

@@ -65,7 +65,8 @@ def test_the_fast_path_has_a_cap_of_its_own(bench, tmp_path: Path, monkeypatch, 
     monkeypatch.setattr(bench, "DATA_DIR", tmp_path / "data")
     monkeypatch.setattr(bench, "RESULTS_DIR", tmp_path / "results")
     monkeypatch.setattr(bench, "SIZES", {"10k": 1})
-    assert bench.main(["--sizes", "10k", "--cap", "0.001", "--fast-cap", "120", "--repeat", "1"]) == 0
+    assert bench.main(["--sizes", "10k", "--cap", "0.001", "--fast-cap", "120", "--repeat", "1",
+                       "--cli-sizes", "10k"]) == 0
     run = json.loads(next((tmp_path / "results").glob("*.json")).read_text())
     results = run["sizes"][0]["results"]
     assert results["baseline"]["load"]["capped"]
@@ -78,4 +79,35 @@ def test_the_fast_path_has_a_cap_of_its_own(bench, tmp_path: Path, monkeypatch, 
     assert results["fast"]["cli:validate"]["exit"] in (0, 1) and results["fast"]["cli:build"]["exit"] == 0
     project = next((tmp_path / "data").glob("*-project"))
     assert (project / "build" / "graph.trig").stat().st_size > 0
-    assert "| cli:build |" in next((tmp_path / "results").glob("*.md")).read_text()
+    markdown = next((tmp_path / "results").glob("*.md")).read_text()
+    assert "| cli:build |" in markdown
+    assert "(load average at start " in markdown and ", at the end " in markdown  # how shared the machine was
+    # ... and beside the in-process stages they are made of, with the ratio
+    fast = results["fast"]
+    stages = fast["load"]["seconds"] + fast["validate"]["seconds"] + fast["reason"]["seconds"]
+    row = next(line for line in markdown.splitlines() if "| `kg build` |" in line).split(" | ")
+    assert row[5:7] == ["load + validate + reason", f"{stages:.3f}" if stages < 1 else f"{stages:.1f}"]
+    assert row[8] == f"{fast['cli:build']['seconds'] / stages:.1f}x" and row[9].strip(" |") == "> 0"
+    assert printed_table_of_commands(capsys.readouterr().out)
+
+
+def printed_table_of_commands(out: str) -> bool:
+    return "The commands beside their stages" in out and "| `kg validate` |" in out
+
+
+def test_the_commands_run_at_the_sizes_asked_without_queries_when_asked(bench, tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(bench, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setattr(bench, "RESULTS_DIR", tmp_path / "results")
+    monkeypatch.setattr(bench, "SIZES", {"10k": 1, "100k": 1})
+    assert bench.main(["--sizes", "10k", "--stacks", "fast", "--no-queries", "--cli-sizes", "100k"]) == 0
+    results = json.loads(next((tmp_path / "results").glob("*.json")).read_text())["sizes"][0]["results"]["fast"]
+    assert list(results) == ["load", "validate", "reason"]  # no query, and no command at 10k
+    assert not printed_table_of_commands(capsys.readouterr().out)
+    with pytest.raises(SystemExit):
+        bench.main(["--sizes", "10k", "--cli-sizes", "2m"])
+
+
+def test_a_command_the_reference_could_not_finish_is_not_tried_at_a_larger_size(bench, tmp_path: Path):
+    skipped = bench._run_cli("baseline", tmp_path, cap=60, skip={"cli:validate", "cli:build"})
+    assert all(record["capped"] and record["at_smaller_size"] for record in skipped.values())
+    assert list(skipped) == list(bench.CLI_STAGES)

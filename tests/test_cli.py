@@ -281,15 +281,15 @@ def test_help_lists_the_commands(capsys):
         assert command in out
 
 
-def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project, tmp_path):
+def on_a_terminal(*args) -> tuple[int, list[str]]:
+    """Run ``kg *args`` with standard error on a terminal: its exit code and the lines shown."""
     import pty
 
-    project = make_project()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    argv = [sys.executable, "-m", "kg", "--root", str(project.root), "build", "--out", str(tmp_path / "out")]
     main_fd, terminal = pty.openpty()
     try:
-        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=terminal, timeout=300)
+        done = subprocess.run([sys.executable, "-m", "kg", *map(str, args)], env=env, stdout=subprocess.PIPE,
+                              stderr=terminal, timeout=300)
         os.close(terminal)
         shown = b""
         while True:
@@ -302,8 +302,13 @@ def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make
             shown += chunk
     finally:
         os.close(main_fd)
-    assert done.returncode == 0
-    lines = shown.decode().splitlines()
+    return done.returncode, shown.decode().splitlines()
+
+
+def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project, tmp_path):
+    project = make_project()
+    code, lines = on_a_terminal("--root", project.root, "build", "--out", tmp_path / "out")
+    assert code == 0
     assert [line.split()[1] for line in lines] == ["loading", "loaded", "validated:", "inferred"]
     assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data and ")
     assert lines[2].startswith("kg: validated: 0 violations, 2 warnings")
@@ -387,3 +392,14 @@ def test_the_lazy_package_gives_every_public_name():
     from kg import validate
 
     assert validate.__module__ == "kg.validate"
+
+
+def test_validate_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project):
+    project = make_project()
+    code, lines = on_a_terminal("--root", project.root, "validate")
+    assert code == 0
+    assert [line.split()[1] for line in lines] == ["loading", "loaded", "validated:"]
+    assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data and ") and lines[1].endswith("validating ...")
+    assert lines[2].startswith("kg: validated: 0 violations, 2 warnings (")
+    piped = kg_process("--root", project.root, "validate")
+    assert piped.returncode == 0 and piped.stderr == ""
