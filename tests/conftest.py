@@ -8,7 +8,7 @@
   a temporary folder and returns it as a :class:`kg.Project`.
 - ``oxigraph_server``: a real Oxigraph SPARQL server on a free port of 127.0.0.1, always stopped.
 - ``virtuoso_server`` (and ``virtuoso``, its URL): a real Virtuoso 7 server on 127.0.0.1, one
-  per test module, always stopped; :meth:`VirtuosoServer.restart` when a query hung it.
+  per test process, always stopped; :meth:`VirtuosoServer.restart` when a query hung it.
 """
 
 from __future__ import annotations
@@ -384,9 +384,10 @@ class VirtuosoServer:
         self.start()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory):
-    """A real Virtuoso 7 server (:class:`VirtuosoServer`), one per test module, always stopped."""
+    """A real Virtuoso 7 server (:class:`VirtuosoServer`), one per test process (a start takes
+    seconds), kept until the end of the run and always stopped. Tests load their own graph."""
     command = os.environ.get("KG_TEST_VIRTUOSO") or shutil.which("virtuoso-t")
     if not command:
         reason = "Virtuoso is not installed (apt-get install virtuoso-opensource-7, or set KG_TEST_VIRTUOSO)"
@@ -401,7 +402,7 @@ def virtuoso_server(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def virtuoso(virtuoso_server) -> str:
-    """The root URL of the module's Virtuoso server."""
+    """The root URL of the test process's Virtuoso server."""
     return virtuoso_server.url
