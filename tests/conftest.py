@@ -308,6 +308,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(f"{engine + ' engine':>28}, {suite:>6}: {outcome[True]}/{total} passed")
 
 
+# -- the order of the tests ---------------------------------------------------------------
+
+#: Modules whose test starts a server of its own and runs every named query on it, the longest
+#: tests of the suite: marked ``slow`` here, and run first.
+SERVER_MODULES = ("test_jena.py", "test_virtuoso.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the tests of :data:`SERVER_MODULES` ``slow``, and run the slow tests first (the
+    server modules' first of all), each group in the order collected: under pytest-xdist they
+    start early, and the short tests even out the workers' ends instead of one worker running
+    a minute-long test alone at the end."""
+    for item in items:
+        if item.path.name in SERVER_MODULES:
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: 0 if item.path.name in SERVER_MODULES else 1 if item.get_closest_marker("slow") else 2)
+
+
 # -- a real Virtuoso 7 ------------------------------------------------------------------
 
 VIRTUOSO_INI = """[Database]

@@ -52,7 +52,7 @@ def result_keys(report, graph: Graph) -> list[tuple]:
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # slow tests run first (conftest): shared with the others
 def synthetic(tmp_path_factory):
     """One company with a defect of each kind (pySHACL stays at seconds): the file and its rdflib graph."""
     path = tmp_path_factory.mktemp("fast") / "synthetic.nt"
@@ -60,7 +60,7 @@ def synthetic(tmp_path_factory):
     return path, Graph().parse(path, format="nt")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def reasoned(tmp_path_factory, shipped_graphs, shipped_project):
     """One company with a defect of each kind, reasoned by kg.fast into the default graph of a
     store (that its inferences are owlrl's is tests/test_reasoning_parity.py's): the asserted
@@ -87,6 +87,7 @@ def _oxi(term):
     return from_rdflib(term)
 
 
+@pytest.mark.slow
 def test_validation_reports_what_pyshacl_reports_on_injected_defects(synthetic, shipped_graphs, shipped_project):
     path, data = synthetic
     reference = validate(data, shapes_graph=shipped_graphs.shapes, ontology_graph=shipped_graphs.ontology)

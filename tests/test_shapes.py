@@ -975,9 +975,9 @@ class FastChunks:
         return self.get(number)[2][CHUNKS[number].index(case)]
 
 
-@pytest.fixture(scope="module")
-def fast_chunks(shapes, ontology) -> FastChunks:
-    return FastChunks(shapes, ontology)
+@pytest.fixture(scope="session")  # the parity pass (slow) runs first, the cases later (conftest)
+def fast_chunks(shipped_graphs) -> FastChunks:
+    return FastChunks(shipped_graphs.shapes, shipped_graphs.ontology)
 
 
 # -- The shapes file ---------------------------------------------------------------------
