@@ -9,8 +9,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kg.current import current
 from kg.errors import ReasoningError
 from kg.load import load_graph
-from kg.reason import reason
-from kg.vocab import ORG, OWL, PROV, RDF, RDFS, RKG, SKOS
+from kg.reason import rdflib_conversions_kept, reason
+from kg.vocab import ORG, OWL, PROV, RDF, RDFS, RKG, SKOS, XSD
 from tests.conftest import PROLOGUE, ROOT, TINY_DATA
 
 ORG_ID = "https://w3id.org/restructuring-kg/id/org/"
@@ -108,7 +108,8 @@ def test_owlrl_alone_would_produce_that_noise(tiny):
     graph, _ = tiny
     closure = Graph()
     closure += graph
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
+    with rdflib_conversions_kept():
+        owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(closure)
     assert any(isinstance(s, Literal) for s in closure.subjects())
     assert any(s == o for s, o in closure.subject_objects(OWL.sameAs))
 
@@ -123,6 +124,27 @@ def test_inference_notes_are_editorial_notes(ontology):
     inferred = reason(graph)
     node = URIRef("https://w3id.org/restructuring-kg/id/membership/x-begin")
     assert (node, SKOS.editorialNote, Literal("From the next holder.", lang="en")) in inferred
+
+
+@pytest.mark.parametrize("consistent", [True, False])
+def test_reasoning_leaves_rdflib_s_literal_conversions_as_they_were(consistent):
+    """owlrl leaves its own converters in rdflib (for xsd:gYear, under which "2023Z" is
+    ill-typed): after kg.reason, a literal is read in the process as before, even after an error."""
+    import rdflib.term
+
+    before = dict(rdflib.term._toPythonMapping)
+    graph = Graph().parse(format="turtle", data="""
+        @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix ex: <https://example.org/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:Person owl:disjointWith ex:Organization . ex:acme a ex:Organization ; ex:since "2023Z"^^xsd:gYear .
+        """ + ("" if consistent else "ex:acme a ex:Person ."))
+    if consistent:
+        reason(graph)
+    else:
+        with pytest.raises(ReasoningError):
+            reason(graph)
+    assert rdflib.term._toPythonMapping == before
+    assert not Literal("2023Z", datatype=XSD.gYear).ill_typed
 
 
 def test_an_inconsistent_graph_is_an_error():
