@@ -32,13 +32,14 @@ and the class and property hierarchies closed under transitivity.
 
 from __future__ import annotations
 
-from typing import Iterable
+import contextlib
+from typing import Iterable, Iterator
 
 import owlrl
 from owlrl.DatatypeHandling import AltXSDToPYTHON
 from owlrl.XsdDatatypes import OWL_RL_Datatypes
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.term import Node, _toPythonMapping
 
 from kg.errors import ReasoningError
 from kg.vocab import OWL, RDF, RDFS, XSD, bind_prefixes
@@ -226,6 +227,29 @@ def _same_as_copies(inert: Iterable[tuple[Node, Node, Node]], closure: Graph) ->
     return copies
 
 
+@contextlib.contextmanager
+def rdflib_conversions_kept() -> Iterator[None]:
+    """Run owlrl inside: rdflib's literal conversions are as they were afterwards.
+
+    owlrl swaps in its own conversions while it expands a graph and afterwards puts back only
+    the datatypes rdflib converts itself: its converters for xsd:gYear, xsd:gYearMonth and
+    others stay, process-wide (under them ``"2023Z"^^xsd:gYear``, a valid gYear, is ill-typed,
+    and the fast validator then reports it), and all of them stay when it raises.
+
+    >>> from rdflib import XSD
+    >>> with rdflib_conversions_kept():
+    ...     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(Graph())
+    >>> Literal("2023Z", datatype=XSD.gYear).ill_typed is True
+    False
+    """
+    saved = dict(_toPythonMapping)
+    try:
+        yield
+    finally:
+        _toPythonMapping.clear()
+        _toPythonMapping.update(saved)
+
+
 def reason(graph: Graph) -> Graph:
     """The triples OWL 2 RL entails from ``graph`` that ``graph`` does not already hold.
 
@@ -253,7 +277,8 @@ def reason(graph: Graph) -> Graph:
                 datatypes.add(o.datatype)
     closure = Graph()
     closure += active
-    owlrl.DeductiveClosure(_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    with rdflib_conversions_kept():
+        owlrl.DeductiveClosure(_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
 
     errors = _errors(closure)
     if errors:

@@ -8,7 +8,7 @@
   a temporary folder and returns it as a :class:`kg.Project`.
 - ``oxigraph_server``: a real Oxigraph SPARQL server on a free port of 127.0.0.1, always stopped.
 - ``virtuoso_server`` (and ``virtuoso``, its URL): a real Virtuoso 7 server on 127.0.0.1, one
-  per test module, always stopped; :meth:`VirtuosoServer.restart` when a query hung it.
+  per test process, always stopped; :meth:`VirtuosoServer.restart` when a query hung it.
 """
 
 from __future__ import annotations
@@ -308,6 +308,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
         terminalreporter.write_line(f"{engine + ' engine':>28}, {suite:>6}: {outcome[True]}/{total} passed")
 
 
+# -- the order of the tests ---------------------------------------------------------------
+
+#: Modules whose test starts a server of its own and runs every named query on it, the longest
+#: tests of the suite: marked ``slow`` here, and run first.
+SERVER_MODULES = ("test_jena.py", "test_virtuoso.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark the tests of :data:`SERVER_MODULES` ``slow``, and run the slow tests first (the
+    server modules' first of all), each group in the order collected: under pytest-xdist they
+    start early, and the short tests even out the workers' ends instead of one worker running
+    a minute-long test alone at the end."""
+    for item in items:
+        if item.path.name in SERVER_MODULES:
+            item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: 0 if item.path.name in SERVER_MODULES else 1 if item.get_closest_marker("slow") else 2)
+
+
 # -- a real Virtuoso 7 ------------------------------------------------------------------
 
 VIRTUOSO_INI = """[Database]
@@ -384,9 +402,10 @@ class VirtuosoServer:
         self.start()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory):
-    """A real Virtuoso 7 server (:class:`VirtuosoServer`), one per test module, always stopped."""
+    """A real Virtuoso 7 server (:class:`VirtuosoServer`), one per test process (a start takes
+    seconds), kept until the end of the run and always stopped. Tests load their own graph."""
     command = os.environ.get("KG_TEST_VIRTUOSO") or shutil.which("virtuoso-t")
     if not command:
         reason = "Virtuoso is not installed (apt-get install virtuoso-opensource-7, or set KG_TEST_VIRTUOSO)"
@@ -401,7 +420,7 @@ def virtuoso_server(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def virtuoso(virtuoso_server) -> str:
-    """The root URL of the module's Virtuoso server."""
+    """The root URL of the test process's Virtuoso server."""
     return virtuoso_server.url
