@@ -36,7 +36,6 @@ group; user text never becomes SPARQL syntax.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import difflib
 import re
@@ -53,11 +52,13 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
 from kg.current import current
+from kg.dates import date_literal, date_span
 from kg.errors import KGError, ParameterError, QueryError, display_path
 from kg.load import LoadWarning, from_oxigraph, load_project
 from kg.project import Project, find_project
 from kg.reason import reason
 from kg.results import QueryResult, sparql_term
+from kg.timebounds import day_bounds
 from kg.vocab import PREFIXES
 
 __all__ = [
@@ -109,11 +110,6 @@ _NAMED = {
     for kind, (names, test) in _KINDS.items()
 }
 
-_DATE_FORMS = (
-    (re.compile(r"\d{4}-\d{2}-\d{2}\Z"), XSD.date),
-    (re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z"), XSD.gYearMonth),
-    (re.compile(r"\d{4}\Z"), XSD.gYear),
-)
 _PERIODS = ("quarter", "month", "year")
 #: What :func:`query_graph` can build: an rdflib graph or an Oxigraph store.
 ENGINES = ("rdflib", "oxigraph")
@@ -127,15 +123,7 @@ _PARAM_KEYS = ("name", "type", "default", "description", "values")
 
 
 def _date(value: str, graph: Any) -> Identifier:
-    for pattern, datatype in _DATE_FORMS:
-        if pattern.match(value):
-            if datatype == XSD.date:
-                try:
-                    datetime.date.fromisoformat(value)
-                except ValueError:
-                    break
-            return Literal(value, datatype=datatype)
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    return date_literal(value)
 
 
 def _integer(value: str, graph: Any) -> Identifier:
@@ -338,7 +326,7 @@ class Query:
         )
         variables = {v[1:] for v in _variables(text)}
         for p in params:
-            if p.name not in variables:
+            if p.name not in variables and not (p.type == "date" and {f"{p.name}First", f"{p.name}Last"} & variables):
                 raise QueryError(f"{where}: parameter {p.name!r} is not a variable of the query")
             if p.type not in PARAM_TYPES:
                 raise QueryError(
@@ -510,7 +498,8 @@ def bind_query(
 
     Parameters not given take their default; one with no default stays unbound
     (the query then answers for all values). The ``VALUES`` block is written from
-    checked RDF terms.
+    checked RDF terms. A date parameter ``p`` also binds ``?pFirst`` and ``?pLast``, the
+    first and last day of the date given (``xsd:date``), when the query uses them.
     """
     params = dict(params or {})
     declared = {p.name: p for p in query.params}
@@ -527,6 +516,7 @@ def bind_query(
             continue
         bound.append((p.name, p.resolve(value, graph, query=query.name)))
     _check_range(query, dict(bound))
+    bound += _day_variables(query, bound)
     if not bound:
         return query.text
     names = " ".join(f"?{name}" for name, _ in bound)
@@ -535,23 +525,19 @@ def bind_query(
     return f"{query.text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{query.text[at:]}"
 
 
-def date_span(date: str) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of a date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) at its precision.
-
-    >>> date_span("2026-02")
-    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
-    >>> date_span("2025")
-    (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
-    """
-    parts = [int(p) for p in str(date).split("-")]
-    if len(parts) == 3:
-        day = datetime.date(*parts)
-        return day, day
-    if len(parts) == 2:
-        return datetime.date(parts[0], parts[1], 1), datetime.date(
-            parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1]
-        )
-    return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
+def _day_variables(query: Query, bound: list[tuple[str, Identifier]]) -> list[tuple[str, Identifier]]:
+    """For a date parameter ``p``, ``?pFirst`` and ``?pLast`` (its first and last day as
+    ``xsd:date``) when the query uses them: "holds on D" is then one overlap comparison
+    with the derived bounds (:mod:`kg.timebounds`)."""
+    used = {v[1:] for v in _variables(query.text)}
+    types = {p.name: p.type for p in query.params}
+    days = []
+    for name, term in bound:
+        if types[name] == "date" and {f"{name}First", f"{name}Last"} & used:
+            first, last = date_span(term)
+            days += [(f"{name}First", Literal(first.isoformat(), datatype=XSD.date)),
+                     (f"{name}Last", Literal(last.isoformat(), datatype=XSD.date))]
+    return days
 
 
 def _check_range(query: Query, bound: Mapping[str, Identifier]) -> None:
@@ -597,7 +583,8 @@ def query_graph(
     """The graph the named queries run on: the ontology and the asserted data of
     ``project`` (:func:`~kg.project.find_project` by default), plus the OWL 2 RL
     inferences of :func:`kg.reason.reason` when ``inferred`` (for a query whose header
-    says ``needs: inferred``).
+    says ``needs: inferred``). The derived day bounds (:func:`kg.timebounds.day_bounds`)
+    are added either way.
 
     ``engine`` is ``"rdflib"`` (an :class:`rdflib.Graph`) or ``"oxigraph"`` (an
     in-memory ``pyoxigraph.Store``, much faster on the larger queries).
@@ -608,9 +595,11 @@ def query_graph(
     graph = Graph()
     graph += graphs.ontology
     graph += graphs.data
+    bounds = day_bounds(graph)  # the plain days of every date (kg.timebounds), from the asserted data
     if inferred:
         graph += reason(graph)
         graph += current(graph)  # the untimed ORG shortcuts of the latest state
+    graph += bounds
     return to_store(graph) if engine == "oxigraph" else graph
 
 
