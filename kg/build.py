@@ -26,17 +26,19 @@ from pathlib import Path
 from typing import Callable, Optional, Union
 
 import pyoxigraph
+from rdflib import Graph
 
 from kg.current import add_current, current
 from kg.errors import BuildError, display_path
 from kg.export import export, input_digests
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import INFERRED, graph_of
+from kg.fast.store import INFERRED, from_rdflib, graph_of
 from kg.fast.validate import validate as fast_validate
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
 from kg.query import to_store
 from kg.reason import reason
+from kg.timebounds import day_bounds
 from kg.validate import ValidationReport, validate
 
 #: How :func:`build` validates and reasons: ``fast`` runs the shapes as queries in an
@@ -105,7 +107,10 @@ def build(
         f"({seconds['load']:.1f} s); validating ...")
 
     start = time.perf_counter()
-    report = _validate(graphs, store)
+    # The plain days of every date, from the asserted data: the shapes see them, and they
+    # are written to the inferred graph (both engines).
+    bounds = _day_bounds(graphs, store)
+    report = _validate(graphs, store, bounds)
     seconds["validate"] = time.perf_counter() - start
     say(f"validated: {len(report.violations):,} violations, {len(report.warnings):,} warnings "
         f"({seconds['validate']:.1f} s)" + ("; reasoning ..." if report.conforms or force else ""))
@@ -126,6 +131,7 @@ def build(
     else:
         inferred = reason(graphs.ontology + graphs.data)
         inferred += current(graphs.ontology + graphs.data + inferred)
+    inferred += bounds
     seconds["reason"] = time.perf_counter() - start
     say(f"inferred {len(inferred):,} triples ({seconds['reason']:.1f} s); writing {display_path(out_dir)} ...")
 
@@ -157,7 +163,8 @@ def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> Validati
     >>> validate_project(load_project(find_project())).conforms
     True
     """
-    return _validate(graphs, _store(graphs, engine))
+    store = _store(graphs, engine)
+    return _validate(graphs, store, _day_bounds(graphs, store))
 
 
 def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
@@ -174,7 +181,20 @@ def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
     return to_store(graphs.ontology, graphs.data) if engine == "fast" else None
 
 
-def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> ValidationReport:
+def _day_bounds(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> Graph:
+    """The derived day bounds of the asserted data (:func:`kg.timebounds.day_bounds`)."""
+    return day_bounds(store if store is not None else graphs.ontology + graphs.data)
+
+
+def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store], bounds: Graph) -> ValidationReport:
+    """Validate with the derived day ``bounds`` (:func:`kg.timebounds.day_bounds`) in view
+    of the shapes; the store is left as it was."""
     if store is not None:
-        return fast_validate(store, shapes_graph=graphs.shapes)
-    return validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+        quads = [pyoxigraph.Quad(*map(from_rdflib, triple)) for triple in bounds]
+        store.extend(quads)
+        try:
+            return fast_validate(store, shapes_graph=graphs.shapes)
+        finally:
+            for quad in quads:
+                store.remove(quad)
+    return validate(graphs.data + bounds, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
+from kg.dates import date_literal
 from kg.errors import KGError, ParameterError, display_path
 from kg.query import PARAM_TYPES, Query, run_query
 
@@ -140,7 +141,7 @@ def check_date(value: str, *, option: str = "date") -> str:
     kg.errors.ParameterError: --as-of: '2026-02-30' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)
     """
     try:
-        return str(PARAM_TYPES["date"](str(value).strip(), None))
+        return str(date_literal(str(value).strip()))
     except ValueError as error:
         raise ParameterError(f"{option}: {error}") from None
 

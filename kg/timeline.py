@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from kg.chart import check_date, dot_id, dot_label, resolve_company
+from kg.dates import date_span as period
 from kg.errors import ParameterError, QueryError
 from kg.query import Query, load_catalogue, run_query
-from kg.query import date_span as period
 
 __all__ = ["Event", "Timeline", "event_timeline", "period", "timeline_dot"]
 
