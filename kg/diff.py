@@ -158,8 +158,8 @@ def diff_report(diff: ChartDiff, *, markdown: bool = False) -> str:
     title = f"{diff.after.company_name}: changes from {diff.before.date} to {diff.after.date}"
     out = [f"# {title}" if markdown else title]
     out.append(
-        "(org-chart and reporting-lines queries at both dates; dates of different precision "
-        "are compared at the coarser one)"
+        "(org-chart and reporting-lines queries at both dates; the events are those whose possible "
+        "days lie between them: one known only by a latest date may precede them and is not listed)"
     )
     for what, kind, heading in _SECTIONS:
         found = [c for c in diff.changes if c.what == what and c.kind == kind]
