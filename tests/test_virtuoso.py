@@ -44,8 +44,6 @@ WHY = {
                         "inside nested FILTER NOT EXISTS { ... FILTER EXISTS { ?i time:inXSDDate|...|rkg:notAfter ?d "
                         "FILTER (SUBSTR(STR(?d) ...)) } } (the same SUBSTR(STR(?d)) on the same dates works in a "
                         "flat query)",
-    "departure-destination-violation": "refused: SP031 internal error 'sparp_find_origin_of_external_var(): "
-                                       "bad e_external_src_idx' (an outer variable inside nested EXISTS)",
     "disagreements-and-inferences": "the same rows in another order: Virtuoso orders the computed ?topic "
                                     "(CONCAT of STR) differently",
     "org-chart": "no rows, silently: the as-of test (FILTER NOT EXISTS { ... } over outer variables) drops every unit",
@@ -63,7 +61,6 @@ WHY = {
 DIFFERENT: dict[str, str] = {key: WHY[key.split("/")[0]] for key in (
     "ceo-direct-units/alibaba-after-ath", "ceo-direct-units/alibaba-after-token-foundry",
     "ceo-direct-units/alibaba-before-ath", "ceo-direct-units/defaults",
-    "departure-destination-violation/defaults",
     "disagreements-and-inferences/defaults",
     "org-chart/alibaba-after-ath", "org-chart/alibaba-before-ath", "org-chart/defaults",
     "org-chart/tencent-after-ai-lab-dissolution",
