@@ -45,7 +45,6 @@ from kg.dates import date_literal
 from kg.errors import TemplateError, display_path
 from kg.files import write_file
 from kg.load import ProjectGraphs
-from kg.timebounds import day_bounds
 from kg.validate import ValidationReport, validate
 from kg.vocab import DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, RKG, SKOS, TIME, XSD, bind_prefixes, label, qname
 
@@ -452,9 +451,7 @@ def apply_template(
             ctx.minted[node] = number
     if errors or not check_shapes or graphs.shapes is None:
         return TemplateResult(graph=ctx.graph, rows=len(rows), errors=tuple(errors))
-    data = graphs.data + ctx.graph
-    data += day_bounds(graphs.ontology + data)  # the days the shapes compare (kg.timebounds), as kg validate gives them
-    report = validate(data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+    report = validate(graphs.data + ctx.graph, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
     for result in report.violations:
         hit = next((owner[n] for n in (result.focus_node, result.value) if n in owner), None)
         if hit is None:
