@@ -26,13 +26,12 @@ from pathlib import Path
 from typing import Callable, Optional, Union
 
 import pyoxigraph
-from rdflib import Graph
 
 from kg.current import add_current, current
 from kg.errors import BuildError, display_path
 from kg.export import export, input_digests
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import INFERRED, from_rdflib, graph_of
+from kg.fast.store import INFERRED, graph_of
 from kg.fast.validate import validate as fast_validate
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
@@ -107,10 +106,7 @@ def build(
         f"({seconds['load']:.1f} s); validating ...")
 
     start = time.perf_counter()
-    # The plain days of every date, from the asserted data: the shapes see them, and they
-    # are written to the inferred graph (both engines).
-    bounds = _day_bounds(graphs, store)
-    report = _validate(graphs, store, bounds)
+    report = _validate(graphs, store)
     seconds["validate"] = time.perf_counter() - start
     say(f"validated: {len(report.violations):,} violations, {len(report.warnings):,} warnings "
         f"({seconds['validate']:.1f} s)" + ("; reasoning ..." if report.conforms or force else ""))
@@ -131,7 +127,8 @@ def build(
     else:
         inferred = reason(graphs.ontology + graphs.data)
         inferred += current(graphs.ontology + graphs.data + inferred)
-    inferred += bounds
+    # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
+    inferred += day_bounds(store if store is not None else graphs.ontology + graphs.data)
     seconds["reason"] = time.perf_counter() - start
     say(f"inferred {len(inferred):,} triples ({seconds['reason']:.1f} s); writing {display_path(out_dir)} ...")
 
@@ -163,8 +160,7 @@ def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> Validati
     >>> validate_project(load_project(find_project())).conforms
     True
     """
-    store = _store(graphs, engine)
-    return _validate(graphs, store, _day_bounds(graphs, store))
+    return _validate(graphs, _store(graphs, engine))
 
 
 def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
@@ -181,20 +177,7 @@ def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
     return to_store(graphs.ontology, graphs.data) if engine == "fast" else None
 
 
-def _day_bounds(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> Graph:
-    """The derived day bounds of the asserted data (:func:`kg.timebounds.day_bounds`)."""
-    return day_bounds(store if store is not None else graphs.ontology + graphs.data)
-
-
-def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store], bounds: Graph) -> ValidationReport:
-    """Validate with the derived day ``bounds`` (:func:`kg.timebounds.day_bounds`) in view
-    of the shapes; the store is left as it was."""
+def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> ValidationReport:
     if store is not None:
-        quads = [pyoxigraph.Quad(*map(from_rdflib, triple)) for triple in bounds]
-        store.extend(quads)
-        try:
-            return fast_validate(store, shapes_graph=graphs.shapes)
-        finally:
-            for quad in quads:
-                store.remove(quad)
-    return validate(graphs.data + bounds, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+        return fast_validate(store, shapes_graph=graphs.shapes)
+    return validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)

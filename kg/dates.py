@@ -69,16 +69,20 @@ def span_of(value: Union[str, Literal]) -> Optional[tuple[datetime.date, datetim
     """The first and last day of ``value``, or ``None`` when it is not a date.
 
     ``value`` is text (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) or a literal typed
-    ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` (a time zone is ignored); a literal
-    of another type, or ill-formed for its type, is not a date.
+    ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` (a time zone is ignored). A plain
+    literal is read as text (the shapes report its missing datatype; the other rules then
+    read the date as written); a literal of another type, with a language, or ill-formed
+    for its type, is not a date.
 
     >>> span_of(Literal("2026", datatype=XSD.gYear))
     (datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
-    >>> span_of(Literal("2026-03")) is None
+    >>> span_of(Literal("2026", datatype=XSD.integer)) is None
     True
     """
-    if isinstance(value, Literal):
+    if isinstance(value, Literal) and value.datatype not in (None, XSD.string):
         found = [_parts(str(value), value.datatype, zone=True)] if value.datatype in DATATYPES else []
+    elif isinstance(value, Literal) and value.language:
+        found = []
     else:
         found = [_parts(str(value), datatype) for datatype in DATATYPES]
     for parts in filter(None, found):

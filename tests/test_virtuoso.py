@@ -40,14 +40,14 @@ INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 #: Why Virtuoso 7.2.5 (Debian 12's) cannot run a query as written, per query (from its error
 #: message, or from the rows it gives).
 WHY = {
-    "ceo-direct-units": "error SL001 'substr() needs a string value as 1st argument', from the as-of test "
-                        "inside nested FILTER NOT EXISTS { ... FILTER EXISTS { ?i time:inXSDDate|...|rkg:notAfter ?d "
-                        "FILTER (SUBSTR(STR(?d) ...)) } } (the same SUBSTR(STR(?d)) on the same dates works in a "
-                        "flat query)",
+    "ceo-direct-units": "error SQ074 'Line 87:' (no more text) from the SQL compiler Virtuoso translates the "
+                        "query into (since the rewrite as a GROUP BY over a UNION of the four links, issue 14)",
     "disagreements-and-inferences": "the same rows in another order: Virtuoso orders the computed ?topic "
                                     "(CONCAT of STR) differently",
-    "org-chart": "no rows, silently: the as-of test (FILTER NOT EXISTS { ... } over outer variables) drops every unit",
-    "reporting-chain": "no rows, silently: the five-step chain's nested FILTER (NOT) EXISTS with the as-of test",
+    "org-chart": "no rows, silently (seen after the rewrite on the derived days, issue 14; which part Virtuoso "
+                 "drops the units at is not isolated yet)",
+    "reporting-chain": "hangs the server (no answer within the timeout; seen after the rewrite on the derived "
+                       "days, issue 14; which part hangs is not isolated yet)",
     "restructuring-timeline": "error SQ156 'Internal Optimized compiler error: Bad dfe in sqlo_place_exp' from the "
                               "sorted list of sources (MAX(IF(?rank = n, ...)) over the ranked citations); with the "
                               "ranks put into BINDs first it hangs",
