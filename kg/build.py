@@ -37,6 +37,7 @@ from kg.load import ProjectGraphs, load_project
 from kg.project import Project
 from kg.query import to_store
 from kg.reason import reason
+from kg.timebounds import day_bounds
 from kg.validate import ValidationReport, validate
 
 #: How :func:`build` validates and reasons: ``fast`` runs the shapes as queries in an
@@ -126,6 +127,8 @@ def build(
     else:
         inferred = reason(graphs.ontology + graphs.data)
         inferred += current(graphs.ontology + graphs.data + inferred)
+    # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
+    inferred += day_bounds(store if store is not None else graphs.ontology + graphs.data)
     seconds["reason"] = time.perf_counter() - start
     say(f"inferred {len(inferred):,} triples ({seconds['reason']:.1f} s); writing {display_path(out_dir)} ...")
 

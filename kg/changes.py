@@ -5,9 +5,10 @@
 - the entities (IRIs with an ``rdf:type``) added and removed, grouped by class —
   roles held (``org:Membership``) and events and activities (``org:ChangeEvent``,
   ``prov:Activity``) in sections of their own;
-- the dates that changed on entities in both: an event's ``dcterms:date`` or
-  ``rkg:notAfter``, and the beginning or end of an interval (a membership's,
-  placement's or reporting line's) at the precision written;
+- the dates that changed on entities in both: an event's ``dcterms:date``, or its bounds
+  ``rkg:notBefore`` and ``rkg:notAfter``, and the beginning or end of an interval (a
+  membership's, placement's or reporting line's) at the precision written, a lower
+  bound marked ``not before``;
 - the labels (``rdfs:label``) that changed.
 
 Intervals, instants and citations are parts of the entities they belong to: they are
@@ -52,7 +53,7 @@ __all__ = ["Changes", "DateChange", "Entity", "LabelChange", "compare", "format_
 #: Types whose instances are parts of other entities, reported through them.
 _PARTS = {TIME.Interval, TIME.Instant, TIME.TemporalEntity, PROV.Derivation}
 _POSITIONS = (TIME.inXSDDate, TIME.inXSDgYearMonth, TIME.inXSDgYear, RKG.notAfter)
-_EVENT_DATES = (("date", DCTERMS.date), ("not after", RKG.notAfter))
+_EVENT_DATES = (("date", DCTERMS.date), ("not before", RKG.notBefore), ("not after", RKG.notAfter))
 
 
 @dataclass(frozen=True, order=True)
@@ -67,7 +68,7 @@ class Entity:
 
 @dataclass(frozen=True, order=True)
 class DateChange:
-    """A date of ``node`` (``what``: ``date``, ``not after``, ``begin`` or ``end`` of its
+    """A date of ``node`` (``what``: ``date``, ``not before``, ``not after``, ``begin`` or ``end`` of its
     interval ``via``) that is ``old`` in one version and ``new`` in the other (``None``: absent)."""
 
     node: URIRef
@@ -142,7 +143,10 @@ class _Classes:
 
 
 def _position(graph: Graph, instant: Node) -> Optional[str]:
+    """Where an instant is: its date or upper bound as written, a lower bound (rkg:notBefore)
+    marked as one."""
     values = sorted(str(v) for p in _POSITIONS for v in graph.objects(instant, p))
+    values += sorted(f"not before {v}" for v in graph.objects(instant, RKG.notBefore))
     return ", ".join(values) if values else None
 
 
@@ -168,6 +172,10 @@ def _dates(graph: Graph, node: Node) -> dict[str, Optional[str]]:
 def _span(dates: dict[str, Optional[str]]) -> str:
     if "date" in dates:
         return dates["date"] or ""
+    if "not before" in dates and "not after" in dates:
+        return f"between {dates['not before']} and {dates['not after']}"
+    if "not before" in dates:
+        return f"not before {dates['not before']}"
     if "not after" in dates:
         return f"not after {dates['not after']}"
     begins = ", ".join(v for k, v in dates.items() if k.startswith("begin") and v)

@@ -25,15 +25,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
+from kg.dates import date_literal
 from kg.errors import KGError, ParameterError, display_path
 from kg.query import PARAM_TYPES, Query, run_query
 
 __all__ = [
     "FORMATS",
+    "ChartChanges",
     "OrgChart",
     "RenderError",
     "Unit",
     "chart_dot",
+    "classify",
     "compare_dot",
     "check_date",
     "date_today",
@@ -140,7 +143,7 @@ def check_date(value: str, *, option: str = "date") -> str:
     kg.errors.ParameterError: --as-of: '2026-02-30' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)
     """
     try:
-        return str(PARAM_TYPES["date"](str(value).strip(), None))
+        return str(date_literal(str(value).strip()))
     except ValueError as error:
         raise ParameterError(f"{option}: {error}") from None
 
@@ -317,6 +320,53 @@ def _status(in_before: bool, in_after: bool) -> str:
     return "unchanged" if in_before and in_after else "added" if in_after else "removed"
 
 
+@dataclass
+class ChartChanges:
+    """How two charts of one company differ: each thing of either chart with its status,
+    ``added`` (only in the later chart), ``removed`` (only in the earlier), ``moved`` (a unit
+    in both, under other parents) or ``unchanged``. The one classification that the
+    comparison picture (:func:`compare_dot`) and ``kg diff`` (:mod:`kg.diff`) both use."""
+
+    #: unit IRI -> status
+    units: dict[str, str] = field(default_factory=dict)
+    #: (unit IRI, head name, role label) -> status
+    heads: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    #: (parent IRI, unit IRI) -> status of the placement
+    placements: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: reporting line IRI -> status
+    lines: dict[str, str] = field(default_factory=dict)
+    #: person IRI (in a reporting line) -> status
+    people: dict[str, str] = field(default_factory=dict)
+
+
+def classify(before: OrgChart, after: OrgChart) -> ChartChanges:
+    """What changed from ``before`` to ``after`` (two charts of one company).
+
+    >>> a = OrgChart("c", "C", "2026", units={"u": Unit("u", "U", parents={"c": ("", "")})})
+    >>> b = OrgChart("c", "C", "2027", units={"u": Unit("u", "U", parents={"p": ("", "")}, heads={("Ann", "")})})
+    >>> changes = classify(a, b)
+    >>> changes.units, changes.heads, sorted(changes.placements.items())
+    ({'u': 'moved'}, {('u', 'Ann', ''): 'added'}, [(('c', 'u'), 'removed'), (('p', 'u'), 'added')])
+    """
+    changes = ChartChanges()
+    for iri in set(before.units) | set(after.units):
+        old, new = before.units.get(iri), after.units.get(iri)
+        status = _status(old is not None, new is not None)
+        if status == "unchanged" and set(old.parents) != set(new.parents):
+            status = "moved"
+        changes.units[iri] = status
+        old_heads, new_heads = (old.heads if old else set()), (new.heads if new else set())
+        for head, role in old_heads | new_heads:
+            changes.heads[(iri, head, role)] = _status((head, role) in old_heads, (head, role) in new_heads)
+        for parent in {*(old.parents if old else ()), *(new.parents if new else ())}:
+            changes.placements[(parent, iri)] = _status(old is not None and parent in old.parents,
+                                                        new is not None and parent in new.parents)
+    before_lines, after_lines = {line.iri for line in before.lines}, {line.iri for line in after.lines}
+    changes.lines = {iri: _status(iri in before_lines, iri in after_lines) for iri in before_lines | after_lines}
+    changes.people = {p: _status(p in before.people, p in after.people) for p in before.people | after.people}
+    return changes
+
+
 def _line_label(line: Line) -> str:
     """``"reports to"``, with the line's interval when known."""
     span = interval_text(line.since, line.until)
@@ -353,17 +403,13 @@ def compare_dot(
     out.append(_node(after.company, dot_label(("b", after.company_name), ("i", "company")), "company"))
     shown = {after.company}
     names = {**before.names, **after.names}
-    for iri in sorted(set(before.units) | set(after.units), key=lambda i: names.get(i, i)):
-        old, new = before.units.get(iri), after.units.get(iri)
-        unit = new or old
-        status = _status(old is not None, new is not None)
-        if status == "unchanged" and set(old.parents) != set(new.parents):
-            status = "moved"
+    changes = classify(before, after)
+    for iri in sorted(changes.units, key=lambda i: names.get(i, i)):
+        unit = after.units.get(iri) or before.units[iri]
+        status = changes.units[iri]
         lines = [("b", unit.name)] + ([("i", unit.kind)] if unit.kind else [])
-        old_heads, new_heads = (old.heads if old else set()), (new.heads if new else set())
-        for head, role in sorted(old_heads | new_heads):
+        for (_, head, role), head_status in sorted((k, s) for k, s in changes.heads.items() if k[0] == iri):
             text = f"{'head' if role in ('', 'head') else role}: {head}"
-            head_status = _status((head, role) in old_heads, (head, role) in new_heads)
             style = ""
             if status in ("unchanged", "moved") and head_status != "unchanged":
                 sign = "+ " if head_status == "added" else "\u2212 "
@@ -372,8 +418,8 @@ def compare_dot(
         lines += [("i", note) for note in notes.get(iri, ())]
         out.append(_node(iri, dot_label(*lines), status, dashed=status == "removed", tooltip=iri))
         shown.add(iri)
-    for person in sorted(before.people | after.people, key=lambda i: names.get(i, i)):
-        status = _status(person in before.people, person in after.people)
+    for person in sorted(changes.people, key=lambda i: names.get(i, i)):
+        status = changes.people[person]
         out.append(_node(person, dot_label(("", names[person])), "person" if status == "unchanged" else status, shape="ellipse"))
         shown.add(person)
 
@@ -390,15 +436,12 @@ def compare_dot(
     }
     for (parent, iri), (since, until) in sorted(placements.items()):
         ensure(parent)
-        in_before = parent in before.units[iri].parents if iri in before.units else False
-        in_after = parent in after.units[iri].parents if iri in after.units else False
-        out.append(_edge(parent, iri, _status(in_before, in_after), label=interval_text(since, until)))
+        out.append(_edge(parent, iri, changes.placements[(parent, iri)], label=interval_text(since, until)))
     lines_by_iri = {line.iri: line for chart in (before, after) for line in chart.lines}
-    before_lines, after_lines = {line.iri for line in before.lines}, {line.iri for line in after.lines}
     for iri, line in sorted(lines_by_iri.items()):
         ensure(line.subordinate)
         ensure(line.superior)
-        status = _status(iri in before_lines, iri in after_lines)
+        status = changes.lines[iri]
         out.append(_edge(line.superior, line.subordinate, status, reporting=True, label=_line_label(line)))
     out.append("}")
     return "\n".join(out) + "\n"

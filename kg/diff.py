@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Optional
 
-from kg.chart import OrgChart, check_date, compare_dot, interval_text, org_chart
+from kg.chart import OrgChart, check_date, classify, compare_dot, interval_text, org_chart
 from kg.errors import ParameterError
 from kg.query import Query, run_query
 
@@ -93,27 +93,29 @@ def lineage(graph: Any, unit: str, *, direction: str, catalogue: Optional[Mappin
 
 
 def _compare(before: OrgChart, after: OrgChart, notes: Mapping[str, str]) -> list[Change]:
+    """The changes :func:`kg.chart.classify` finds, for people, units by name."""
     changes: list[Change] = []
+    classified = classify(before, after)
     names = {**before.names, **after.names}
-    for iri in sorted(set(before.units) | set(after.units), key=lambda i: names[i]):
-        old, new = before.units.get(iri), after.units.get(iri)
-        unit = new or old
+    for iri in sorted(classified.units, key=lambda i: names[i]):
+        status = classified.units[iri]
+        unit = after.units.get(iri) or before.units[iri]
         kind = f" ({unit.kind})" if unit.kind else ""
         note = f"; {notes[iri]}" if notes.get(iri) else ""
-        if old is None:
+        if status == "added":
             changes.append(Change("unit", "added", f"{unit.name}{kind} under {_parents(after, iri)}{note}"))
-        elif new is None:
+        elif status == "removed":
             changes.append(Change("unit", "removed", f"{unit.name}{kind}, was under {_parents(before, iri)}{note}"))
-        elif set(old.parents) != set(new.parents):
+        elif status == "moved":
             changes.append(Change("unit", "moved", f"{unit.name}: from {_parents(before, iri)} to {_parents(after, iri)}"))
-        old_heads, new_heads = (old.heads if old else set()), (new.heads if new else set())
-        for head, role in sorted(old_heads ^ new_heads):
-            change = "added" if (head, role) in new_heads else "removed"
-            changes.append(Change("head", change, f"{head}, {role or 'head'} of {unit.name}"))
-    before_lines, after_lines = {line.iri: line for line in before.lines}, {line.iri: line for line in after.lines}
-    for iri in sorted(set(before_lines) ^ set(after_lines)):
-        line = after_lines.get(iri) or before_lines[iri]
-        change = "added" if iri in after_lines else "removed"
+        for (_, head, role), change in sorted((k, s) for k, s in classified.heads.items() if k[0] == iri):
+            if change != "unchanged":
+                changes.append(Change("head", change, f"{head}, {role or 'head'} of {unit.name}"))
+    lines = {line.iri: line for chart in (before, after) for line in chart.lines}
+    for iri, change in sorted(classified.lines.items()):
+        if change == "unchanged":
+            continue
+        line = lines[iri]
         span = f" ({interval_text(line.since, line.until)})" if line.since or line.until else ""
         changes.append(
             Change("reporting line", change, f"{names[line.subordinate]} reports to {names[line.superior]}" + span)
@@ -158,8 +160,8 @@ def diff_report(diff: ChartDiff, *, markdown: bool = False) -> str:
     title = f"{diff.after.company_name}: changes from {diff.before.date} to {diff.after.date}"
     out = [f"# {title}" if markdown else title]
     out.append(
-        "(org-chart and reporting-lines queries at both dates; dates of different precision "
-        "are compared at the coarser one)"
+        "(org-chart and reporting-lines queries at both dates; the events are those whose possible "
+        "days lie between them: one known only by a latest date may precede them and is not listed)"
     )
     for what, kind, heading in _SECTIONS:
         found = [c for c in diff.changes if c.what == what and c.kind == kind]

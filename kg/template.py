@@ -32,7 +32,6 @@ nothing otherwise.
 from __future__ import annotations
 
 import csv
-import datetime
 import os
 import re
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from typing import Callable, Optional, Union
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kg.dates import date_literal
 from kg.errors import TemplateError, display_path
 from kg.files import write_file
 from kg.load import ProjectGraphs
@@ -75,11 +75,8 @@ _MANY = ("altLabels", "original", "resulting", "affected", "transferred", "perso
 
 _LOCAL = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 _LOCATOR = re.compile(r"L[1-9][0-9]*(-L[1-9][0-9]*)?(,L[1-9][0-9]*(-L[1-9][0-9]*)?)*\Z")
-_DATES = (
-    (re.compile(r"\d{4}\Z"), XSD.gYear, TIME.inXSDgYear, "%Y"),
-    (re.compile(r"\d{4}-\d{2}\Z"), XSD.gYearMonth, TIME.inXSDgYearMonth, "%Y-%m"),
-    (re.compile(r"\d{4}-\d{2}-\d{2}\Z"), XSD.date, TIME.inXSDDate, "%Y-%m-%d"),
-)
+#: The property of a beginning or end for a date of each precision (:func:`kg.dates.date_literal`).
+_POSITIONS = {XSD.gYear: TIME.inXSDgYear, XSD.gYearMonth: TIME.inXSDgYearMonth, XSD.date: TIME.inXSDDate}
 #: Where the project mints things; ``apply_template(base=...)`` mints under another base.
 ID_BASE = "https://w3id.org/restructuring-kg/id/"
 #: The folder of each kind of thing under a base (``rorg:`` is ``<base>org/``).
@@ -210,14 +207,11 @@ def _date(row: dict[str, str], column: str) -> Optional[tuple[Literal, URIRef]]:
     text = _one(row, column)
     if text is None:
         return None
-    for pattern, datatype, position, form in _DATES:
-        if pattern.match(text):
-            try:
-                datetime.datetime.strptime(text, form)
-            except ValueError:
-                break
-            return Literal(text, datatype=datatype), position
-    raise _RowFailed(column, f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source gives")
+    try:
+        value = date_literal(text)
+    except ValueError:
+        raise _RowFailed(column, f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source gives") from None
+    return value, _POSITIONS[value.datatype]
 
 
 def _reference(ctx: _Context, row: dict[str, str], column: str, text: str, default_prefix: str) -> URIRef:

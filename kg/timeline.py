@@ -4,15 +4,19 @@ The events come from the ``restructuring-timeline`` query, run with
 :func:`kg.query.run_query`. Each event sits on a shared time axis at the precision its
 sources give: a dot for a day, a bar over the month or the year for a date known only
 to the month or year. An event no source dates (the query marks it ``not after``) is
-drawn hollow with a dashed lead-in, ending at the latest date it can have. The picture
+drawn hollow with a dashed lead-in, ending at the latest date it can have; it is shown
+only on a timeline without a start date, as it may precede any start. The picture
 is DOT with every position fixed, drawn by Graphviz (``neato -n2``), so SVG and PNG
 come from the same text.
 
 >>> from kg.query import query_graph
->>> timeline = event_timeline(query_graph(engine="oxigraph"), companies=["Tencent"],
-...                           start="2026-03", end="2026-04")
->>> [(e.date, e.kind) for e in timeline.events]
-[('2026-03', 'reorganization'), ('2026-03-20', 'dissolution'), ('2026-03-23', 'split or spin-off')]
+>>> timeline = event_timeline(query_graph(engine="oxigraph"), companies=["Tencent"], end="2026-04")
+>>> [(e.date, e.kind, e.not_after) for e in timeline.events]  # doctest: +NORMALIZE_WHITESPACE
+[('2016', 'establishment', False), ('2026-03', 'reorganization', True),
+ ('2026-03-20', 'dissolution', False), ('2026-03-23', 'split or spin-off', True)]
+>>> [e.date for e in event_timeline(query_graph(engine="oxigraph"), companies=["Tencent"],
+...                                 start="2026-03", end="2026-04").events]  # the undated ones may precede March
+['2026-03-20']
 """
 
 from __future__ import annotations
@@ -23,9 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
 from kg.chart import check_date, dot_id, dot_label, resolve_company
+from kg.dates import date_span as period
 from kg.errors import ParameterError, QueryError
 from kg.query import Query, load_catalogue, run_query
-from kg.query import date_span as period
 
 __all__ = ["Event", "Timeline", "event_timeline", "period", "timeline_dot"]
 
@@ -105,6 +109,9 @@ def event_timeline(
     """The events of ``companies`` (all when empty) between ``start`` and ``end``.
 
     Missing dates and type take the query's defaults. Companies are names or other names.
+    An event is shown when some day it can be on lies in the range; one known only by
+    ``rkg:notAfter`` may precede any start, so it is shown (hollow, "not after") only when
+    no ``start`` is given, and the axis then begins with the earliest event.
 
     :raises ParameterError: an unknown company or event type, a malformed date, or
         ``start`` after ``end``.
@@ -122,10 +129,10 @@ def event_timeline(
     query = catalogue["restructuring-timeline"]
     defaults = {p.name: p.default for p in query.params}
     first, last = params.get("from", defaults.get("from")), params.get("to", defaults.get("to"))
-    if period(first)[0] > period(last)[1]:
+    if first is not None and period(first)[0] > period(last)[1]:
         raise ParameterError(f"--from {first} is after --to {last}")
     wanted = [resolve_company(graph, name)[0] for name in companies] or [None]
-    timeline = Timeline(start=first, end=last)
+    timeline = Timeline(start=first or last, end=last)
     seen: dict[str, int] = {}
     for company in wanted:
         run = dict(params, **({"company": company} if company else {}))
@@ -150,6 +157,8 @@ def event_timeline(
                 timeline.events.append(event)
     if len(wanted) > 1:
         timeline.events.sort(key=lambda e: (e.date, e.company, e.iri))
+    if first is None:  # no start: the axis begins with the earliest event shown
+        timeline.start = min((e.date for e in timeline.events), key=lambda d: period(d)[0], default=last)
     return timeline
 
 

@@ -44,6 +44,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError, plural
+from kg.timebounds import day_bounds
 from kg.vocab import RDF, RDFS, Loaded, describe, qname
 
 __all__ = ["SEVERITIES", "SH", "ValidationReport", "ValidationResult", "check_sparql", "format_path",
@@ -376,7 +377,8 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
     Results of every severity make the report graph's ``sh:conforms`` false (as the SHACL
     spec says), and a nested shape (``sh:node``, ``sh:or``, ...) of severity ``sh:Warning``
     or ``sh:Info`` fails like any other; :attr:`ValidationReport.conforms` is false only
-    when some result is a violation.
+    when some result is a violation. The shapes also see the days derived from the dates
+    (:func:`kg.timebounds.day_bounds`), as a built graph holds them.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape, constraint or
         SPARQL query, SPARQL the SHACL spec forbids, or a feature pySHACL does not run).
@@ -386,6 +388,7 @@ def validate(data_graph: Graph, *, shapes_graph: Graph, ontology_graph: Optional
     union += data_graph
     if ontology_graph is not None:
         union += ontology_graph
+    union += day_bounds(union)  # the plain days the shapes compare dates by (kg.timebounds)
     shapes = Graph()  # pySHACL adds triples to the shapes graph it is given
     shapes += shapes_graph
     try:

@@ -29,6 +29,7 @@ from kg.current import current
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
 from kg.reason import reason
+from kg.timebounds import day_bounds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -222,12 +223,14 @@ def shipped_graphs(shipped_project: Project) -> ProjectGraphs:
 @pytest.fixture(scope="session")
 def shipped_graph(shipped_graphs: ProjectGraphs) -> Graph:
     """Ontology + asserted data + OWL 2 RL inferences + the untimed ORG shortcuts of the
-    latest state (:mod:`kg.current`), as one graph (what a store holds after a build)."""
+    latest state (:mod:`kg.current`) + the derived day bounds (:mod:`kg.timebounds`), as one graph (what a store holds after a build)."""
     graph = Graph()
     graph += shipped_graphs.ontology
     graph += shipped_graphs.data
+    bounds = day_bounds(graph)  # the plain days of every date (kg.timebounds)
     graph += reason(graph)
     graph += current(graph)
+    graph += bounds
     return graph
 
 

@@ -136,3 +136,28 @@ def test_missing_version_is_an_error(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
     assert main(["changes", str(tmp_path / "empty"), str(tmp_path / "empty")]) == 2
     assert "no Turtle files" in capsys.readouterr().err
+
+
+def test_bounds_of_an_undated_event_and_an_instant_are_dates_that_change():
+    from rdflib import Graph
+
+    def version(event_bounds: str, begin_bounds: str) -> Graph:
+        return Graph().parse(format="turtle", data=PROLOGUE + f"""
+rev:e a rkg:Merger ; rdfs:label "Merger"@en ; {event_bounds} .
+rmem:m a rkg:RoleMembership ; org:memberDuring rmem:m-interval .
+rmem:m-interval a time:Interval ; time:hasBeginning rmem:m-begin .
+rmem:m-begin a time:Instant ; {begin_bounds} .
+""")
+
+    old = version('rkg:notAfter "2026-03-19"^^xsd:date', 'rkg:notAfter "2026"^^xsd:gYear')
+    new = version('rkg:notBefore "2025"^^xsd:gYear ; rkg:notAfter "2026-03-19"^^xsd:date',
+                  'rkg:notBefore "2025-06"^^xsd:gYearMonth ; rkg:notAfter "2026"^^xsd:gYear')
+    changes = compare(old, new)
+    found = {(str(c.node).rsplit("/", 1)[-1], c.what, c.old, c.new) for c in changes.dates}
+    assert found == {
+        ("e", "not before", None, "2025"),
+        ("m", "begin (org:memberDuring)", "2026", "2026, not before 2025-06"),
+    }
+    new_only = compare(Graph(), new)
+    assert [e.dates for e in new_only.added + new_only.events_added if str(e.node).endswith("/e")] == [
+        "between 2025 and 2026-03-19"]

@@ -50,6 +50,18 @@ def test_token_hub_reorganization(store):
     assert "Alibaba sets up the Alibaba Token Hub business group" in {e["label"] for e in changes.events}
 
 
+def test_only_what_certainly_happened_in_between_is_listed(store):
+    # The AI Future Research Institute was set up in 2026, by June at the latest (s002):
+    # not between 15 and 20 March, and the chart shows it from June.
+    changes = diff_charts(store, company="Alibaba", start="2026-03-15", end="2026-03-20")
+    assert not any("AI Future Research Institute" in c.text for c in changes.changes)
+    # Events no source dates may precede the 15th: never listed as in between.
+    listed = {e["label"]: e for e in changes.events}
+    assert "Alibaba merges two business groups into the Qwen C Business Group" not in listed
+    assert all(e["dated"] != "not after" for e in changes.events)
+    assert "possible days lie between them" in diff_report(changes)
+
+
 def test_april_and_june_changes(store):
     changes = diff_charts(store, company="Alibaba", start="2026-03-20", end="2026-06-30")
     added = " | ".join(texts(changes, "unit", "added"))

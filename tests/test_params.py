@@ -38,7 +38,7 @@ def refused(done: subprocess.CompletedProcess, *words: str) -> None:
         (["org-chart", "--param", "company=  "], ["parameter 'company'", "empty"]),
         (["personnel-changes-by-period", "--param", "from=2026-05", "--param", "to=2025"],
          ["range is empty", "from 2026-05 is after to 2025"]),
-        (["talent-moves", "--param", "to=2024-12"], ["range is empty", "from 2025-01-01 is after to 2024-12"]),
+        (["unit-changes-by-period", "--param", "to=2024-12"], ["range is empty", "from 2025-01-01 is after to 2024-12"]),
         (["disagreements-and-inferences", "--param", "only=disagreements"],
          ["parameter 'only'", "'disagreements' is not one of disagreement, inference"]),
     ],

@@ -14,6 +14,8 @@ same reports on all of them (see "Fixtures and helpers").
 
 from __future__ import annotations
 
+import datetime
+import random
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,7 +26,8 @@ from rdflib.collection import Collection
 
 from kg.fast.validate import validate as validate_store
 from kg.load import LoadWarning
-from kg.query import to_store
+from kg.query import Query, run_query, to_store
+from kg.timebounds import day_bounds
 from kg.validate import SH, validate
 from kg.vocab import PREFIXES, PROV, RDF, RDFS, RKG, SKOS, qname
 
@@ -604,18 +607,45 @@ BAD_CASES = [
     case("interval-end-untyped", "DELETE WHERE { rmem:doe-jane-ceo-acme-end a time:Instant }",
          ("IntervalShape-end", "Class", "rmem:doe-jane-ceo-acme-interval")),
     case("interval-ends-before-it-begins", replace("rmem:doe-jane-ceo-acme-end", "time:inXSDDate", '"2022-12-31"^^xsd:date'),
-         ("ClosedIntervalShape", "SPARQL", "rmem:doe-jane-ceo-acme-interval")),
+         ("ClosedIntervalShape-endNotBeforeBeginning", "LessThanOrEquals", "rmem:doe-jane-ceo-acme-interval")),
     case("interval-ends-the-day-before",
          "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
          'INSERT DATA { rmem:doe-jane-ceo-acme-begin time:inXSDDate "2026-03-17"^^xsd:date }',
-         ("ClosedIntervalShape", "SPARQL", "rmem:doe-jane-ceo-acme-interval")),
+         ("ClosedIntervalShape-endNotBeforeBeginning", "LessThanOrEquals", "rmem:doe-jane-ceo-acme-interval")),
+    case("interval-begun-not-after-a-day-after-its-end",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notAfter "2026-03-20"^^xsd:date ; rkg:notBefore "2026-03-17"^^xsd:date ; '
+         'rkg:inferenceNote "Between two articles."@en }',
+         ("ClosedIntervalShape-endNotBeforeBeginning", "LessThanOrEquals", "rmem:doe-jane-ceo-acme-interval")),
     case("instant-without-position", "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y }",
          ("InstantShape-position", "MinCount", "rmem:doe-jane-ceo-acme-begin")),
     case("instant-with-two-positions", 'INSERT DATA { rmem:doe-jane-ceo-acme-begin time:inXSDgYearMonth "2023-05"^^xsd:gYearMonth }',
-         ("InstantShape-position", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
+         ("InstantShape-onePosition", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
     case("instant-with-date-and-not-after",
          'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notAfter "2023-06"^^xsd:gYearMonth ; rkg:inferenceNote "The month of the article."@en }',
-         ("InstantShape-position", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
+         ("InstantShape-onePosition", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
+    case("instant-with-date-and-not-before",
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2022"^^xsd:gYear ; rkg:inferenceNote "A year a source says it came after."@en }',
+         ("NotBeforeShape", "SPARQL", "rmem:doe-jane-ceo-acme-begin")),
+    case("instant-not-before-without-note",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2023"^^xsd:gYear }',
+         ("NotBeforeShape-note", "MinCount", "rmem:doe-jane-ceo-acme-begin")),
+    case("instant-not-before-twice",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2023"^^xsd:gYear , "2022"^^xsd:gYear ; '
+         'rkg:inferenceNote "Two sources."@en }',
+         ("NotBeforeShape-value", "MaxCount", "rmem:doe-jane-ceo-acme-begin")),
+    case("instant-not-before-untyped",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2023" ; rkg:inferenceNote "A year."@en }',
+         ("NotBeforeShape-value", "Node", "rmem:doe-jane-ceo-acme-begin"),
+         details=[("TemporalValueShape", "Or")]),
+    case("instant-not-before-after-not-after",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2024"^^xsd:gYear ; rkg:notAfter "2023"^^xsd:gYear ; '
+         'rkg:inferenceNote "Two contradicting sources."@en }',
+         ("NotBeforeShape", "SPARQL", "rmem:doe-jane-ceo-acme-begin")),
     case("instant-not-after-without-note",
          "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
          'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notAfter "2023"^^xsd:gYear }',
@@ -813,6 +843,14 @@ GOOD_CASES = [
     case("reporting-chain-without-cycle", reporting_line(EXTRA_RL, "rper:roe-rick", "rper:doe-jane")),
     case("unit-under-two-parents", placement(EXTRA_PL, "rorg:acme-lab", "rorg:acme")),
     case("stated-fact-not-marked-inferred", "INSERT DATA { rmem:roe-rick-ceo-acme-begin rkg:inferred false }"),
+    case("beginning-known-only-by-bounds",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2022"^^xsd:gYear ; rkg:notAfter "2023-06"^^xsd:gYearMonth ; '
+         'rkg:inferenceNote "Between the dates of two articles."@en }'),
+    case("beginning-known-only-by-a-lower-bound",
+         "DELETE WHERE { rmem:doe-jane-ceo-acme-begin time:inXSDgYear ?y } ; "
+         'INSERT DATA { rmem:doe-jane-ceo-acme-begin rkg:notBefore "2022"^^xsd:gYear ; '
+         'rkg:inferenceNote "After the founding a source dates."@en }'),
 ]
 
 
@@ -844,11 +882,12 @@ def ontology(shipped_graphs) -> Graph:
 
 
 def base_graph() -> Graph:
-    return Graph().parse(data=TURTLE_PROLOGUE + BASE, format="turtle")
+    return changed_graph("")
 
 
 def changed_graph(update: str) -> Graph:
-    graph = base_graph()
+    """The base graph changed by ``update`` (the validators add the derived day bounds)."""
+    graph = Graph().parse(data=TURTLE_PROLOGUE + BASE, format="turtle")
     if update:
         graph.update(PROLOGUE + update)
     return graph
@@ -1193,3 +1232,64 @@ def test_the_typo_guard_uses_only_sparql_that_shacl_allows(shipped_project):
     guard.set((next(guard.subjects(SH.select, select)), SH.select, type(select)(old)))
     with pytest.raises(ShapesError, match="DeclaredTermShape.*sub-query that does not return \\$this"):
         check_sparql(guard)
+
+
+# -- The shapes and the queries read intervals by one rule ---------------------------------------
+
+#: The as-of test every as-of query makes (queries/README.md), for the intervals with an end.
+HOLDS_ON = Query.from_text('''
+#+ summary: The intervals with an end that hold on a date
+#+ params:
+#+   - name: date
+#+     type: date
+PREFIX rkg: <https://w3id.org/restructuring-kg/ontology#>
+PREFIX time: <http://www.w3.org/2006/time#>
+SELECT DISTINCT ?interval WHERE {
+  ?interval time:hasEnd ?end .
+  FILTER NOT EXISTS { ?interval rkg:holdsFrom ?from FILTER (?from > ?dateLast) }
+  FILTER NOT EXISTS { ?interval rkg:holdsUntil ?to FILTER (?to < ?dateFirst) }
+} ORDER BY ?interval''')
+
+
+def _random_position(rng: random.Random) -> str:
+    year = rng.choice([2025, 2026])
+    month = rng.randint(1, 12)
+    day = rng.randint(1, 28)
+    form = rng.choice(["day", "day", "month", "year", "notAfter", "notBefore", "bounds"])
+    if form == "day":
+        return f'time:inXSDDate "{year}-{month:02d}-{day:02d}"^^xsd:date'
+    if form == "month":
+        return f'time:inXSDgYearMonth "{year}-{month:02d}"^^xsd:gYearMonth'
+    if form == "year":
+        return f'time:inXSDgYear "{year}"^^xsd:gYear'
+    if form == "notAfter":
+        return f'rkg:notAfter "{year}-{month:02d}"^^xsd:gYearMonth'
+    if form == "notBefore":
+        return f'rkg:notBefore "{year}-{month:02d}-{day:02d}"^^xsd:date'
+    return f'rkg:notBefore "{year}-{month:02d}"^^xsd:gYearMonth ; rkg:notAfter "{year}"^^xsd:gYear'
+
+
+def test_the_shape_flags_exactly_the_intervals_that_hold_on_no_day(shapes, ontology):
+    """Random intervals, their beginning and end each a day, a month, a year or bounds: the
+    shape reports an interval exactly when the queries' as-of test finds no day it holds on."""
+    rng = random.Random(14)
+    turtle = [TURTLE_PROLOGUE]
+    for n in range(80):
+        turtle.append(f"rmem:i{n} a time:Interval ; time:hasBeginning rmem:b{n} ; time:hasEnd rmem:e{n} .\n"
+                      f"rmem:b{n} a time:Instant ; {_random_position(rng)} ; rkg:inferenceNote \"x\"@en .\n"
+                      f"rmem:e{n} a time:Instant ; {_random_position(rng)} ; rkg:inferenceNote \"x\"@en .\n")
+    graph = Graph().parse(data="".join(turtle), format="turtle")
+    report = validate(graph, shapes_graph=shapes, ontology_graph=ontology)  # it derives the days itself
+    graph += day_bounds(graph)  # as the build does, for the queries
+    flagged = {curie(r.focus_node) for r in report.results
+               if short(r.source_shape) == "ClosedIntervalShape-endNotBeforeBeginning"}
+
+    store = to_store(graph)
+    holding = set()
+    day = datetime.date(2024, 12, 1)
+    while day <= datetime.date(2027, 1, 31):
+        holding |= {qname(row["interval"]) for row in run_query(HOLDS_ON, store, params={"date": day})}
+        day += datetime.timedelta(days=1)
+    intervals = {f"rmem:i{n}" for n in range(80)}
+    assert flagged == intervals - holding
+    assert 5 < len(flagged) < 75  # both kinds are drawn

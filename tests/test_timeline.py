@@ -3,7 +3,8 @@
 Expected events (checked against the sources): Alibaba set up Alibaba Token Hub on
 16 March 2026 (s000 L6; s003 L2); Tencent dissolved its AI Lab on 20 March 2026
 (s001 L43, L45); Meta's layoff of 20% was a reported plan (s000 L7-L8); Alibaba's
-merger into the Qwen C Business Group has no date, only 'before 16 March 2026' (s004 L12).
+merger into the Qwen C Business Group has no date, only 'before 16 March 2026' (s004 L12),
+so it may precede any start date: it is shown only on a timeline without one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kg.chart import render
 from kg.errors import ParameterError
 from kg.load import load_graph
 from kg.project import Project
+from kg.timebounds import day_bounds
 from kg.timeline import KIND_COLORS, event_timeline, timeline_dot
 from tests.conftest import ROOT, TINY_DATA
 from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a fixture)
@@ -24,7 +26,8 @@ from tests.pictures import needs_graphviz, run, store  # noqa: F401 (store is a 
 
 def test_events_of_every_company_by_default(store):
     timeline = event_timeline(store)
-    assert (timeline.start, timeline.end) == ("2025-01-01", "2026-12-31")  # the query's defaults
+    # the query's default end; no start: from the earliest event (Google's, not after 2005)
+    assert (timeline.start, timeline.end) == ("2005", "2026-12-31")
     assert {"Alibaba Group", "Baidu", "Tencent", "Meta"} <= set(timeline.companies)
     by_label = {e.label: e for e in timeline.events}
     hub = by_label["Alibaba sets up the Alibaba Token Hub business group"]
@@ -42,10 +45,21 @@ def test_companies_range_and_type_narrow_it(store):
 
 
 def test_dot_marks_precision_plans_and_undated_events(store):
-    dot = timeline_dot(event_timeline(store, companies=["Meta", "Alibaba"], start="2026-01", end="2026-06"))
+    dot = timeline_dot(event_timeline(store, companies=["Meta", "Alibaba"], end="2026-06"))
     assert "2026-03-14  Reported plan for Meta to lay off" in dot and "(reported plan)" in dot
     assert "\u2264 2026-03-16  Alibaba merges two business groups into the Qwen C Business Group" in dot
     assert dot.count(KIND_COLORS["establishment"]) >= 2  # the marks and the legend
+
+
+def test_an_event_known_only_by_its_latest_date_is_never_placed_in_a_range_it_may_precede(store):
+    # Google's merger is known only as not after 2026-03-19 (it may be years earlier)
+    merger = "Google merges DeepMind and Google Brain into Google DeepMind"
+    for start in ("2026", "2026-03-01", "2025"):
+        assert merger not in [e.label for e in event_timeline(store, start=start, end="2026-12-31").events]
+    undated = {e.label: e for e in event_timeline(store, end="2026-12-31").events}[merger]
+    assert (undated.date, undated.not_after) == ("2026-03-19", True)
+    # before its bound is not enough either: it may fall after the end
+    assert merger not in [e.label for e in event_timeline(store, end="2026-03-18").events]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +80,7 @@ def test_bad_input(store, kwargs, message):
 def test_kg_timeline_writes_svg_with_lanes_and_labels(capsys, tmp_path):
     code, out, err = run(capsys, "timeline", "-o", tmp_path / "timeline.svg")
     assert (code, err) == (0, "")
-    assert "events of 7 companies from 2025-01-01 to 2026-12-31" in out
+    assert "events of 8 companies from 2005 to 2026-12-31" in out
     root = ET.parse(tmp_path / "timeline.svg").getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     text = " ".join(" ".join(root.itertext()).split())  # Graphviz writes runs of spaces with &#160;
@@ -79,7 +93,7 @@ def test_kg_timeline_writes_svg_with_lanes_and_labels(capsys, tmp_path):
 def test_kg_timeline_writes_png(capsys, tmp_path):
     code, out, _ = run(capsys, "timeline", "--companies", "Tencent", "--from", "2026-03", "--to", "2026-04",
                        "-o", tmp_path / "tencent.png")
-    assert code == 0 and "3 events of 1 company" in out
+    assert code == 0 and "1 event of 1 company" in out
     assert (tmp_path / "tencent.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -96,9 +110,11 @@ def test_kg_timeline_bad_input_exits_2(capsys, tmp_path, argv, message):
 
 
 def tiny_graph(extra: str) -> Graph:
-    """The ontology, the conftest's tiny company and ``extra`` Turtle, in one rdflib graph."""
+    """The ontology, the conftest's tiny company and ``extra`` Turtle, in one rdflib graph,
+    with the day bounds a build derives (:func:`kg.timebounds.day_bounds`)."""
     graph = load_graph(Project.at(ROOT).ontology_files)
     graph.parse(data=TINY_DATA + extra, format="turtle")
+    graph += day_bounds(graph)
     return graph
 
 

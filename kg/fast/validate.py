@@ -62,6 +62,7 @@ from rdflib.term import Node, Variable
 
 from kg.errors import ShapesError, Unsupported
 from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
+from kg.timebounds import day_bounds
 from kg.validate import SH, ValidationReport, check_sparql, format_path, parse_query, results_of
 from kg.validate import validate as pyshacl_validate
 from kg.validate import walk_query as _walk
@@ -1435,6 +1436,10 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     """
     check_sparql(shapes_graph)
     shapes = _Shapes(shapes_graph)
+    # The days derived from the dates (kg.timebounds), which the shapes compare dates by;
+    # taken out again below.
+    bounds = [pyoxigraph.Quad(*map(from_rdflib, t)) for t in day_bounds(store)]
+    store.extend(bounds)
     engine = _Engine(store, shapes)
     hits = []
     try:
@@ -1449,6 +1454,8 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
                     shapes.unsupported[shape.node] = str(error)
     finally:
         engine.forget()
+        for quad in bounds:
+            store.remove(quad)
     if shapes.unsupported and not fallback:
         raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
     graph = _report(hits, shapes, engine.written)

@@ -87,7 +87,7 @@ class Query:
         )
         variables = {v[1:] for v in _variables(text)}
         for p in params:
-            if p.name not in variables:
+            if p.name not in variables and not (p.type == "date" and {f"{p.name}First", f"{p.name}Last"} & variables):
                 raise QueryError(f"{where}: parameter {p.name!r} is not a variable of the query")
             if p.type not in PARAM_TYPES:
                 raise QueryError(

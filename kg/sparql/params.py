@@ -11,7 +11,6 @@ rdflib.term.Literal('2026-03', datatype=rdflib.term.URIRef('http://www.w3.org/20
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import difflib
 import re
@@ -22,6 +21,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from kg.dates import date_literal, date_span
 from kg.errors import ParameterError
 from kg.results import sparql_term
 from kg.sparql.evaluate import evaluate as _evaluate
@@ -60,24 +60,11 @@ _NAMED = {
     for kind, (names, test) in _KINDS.items()
 }
 
-_DATE_FORMS = (
-    (re.compile(r"\d{4}-\d{2}-\d{2}\Z"), XSD.date),
-    (re.compile(r"\d{4}-(0[1-9]|1[0-2])\Z"), XSD.gYearMonth),
-    (re.compile(r"\d{4}\Z"), XSD.gYear),
-)
 _PERIODS = ("quarter", "month", "year")
 
 
 def _date(value: str, graph: Any) -> Identifier:
-    for pattern, datatype in _DATE_FORMS:
-        if pattern.match(value):
-            if datatype == XSD.date:
-                try:
-                    datetime.date.fromisoformat(value)
-                except ValueError:
-                    break
-            return Literal(value, datatype=datatype)
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    return date_literal(value)
 
 
 def _integer(value: str, graph: Any) -> Identifier:
@@ -227,25 +214,6 @@ class Param:
             return PARAM_TYPES[self.type](text, graph)
         except ValueError as error:
             raise ParameterError(f"query {query!r}, parameter {self.name!r}: {error}") from error
-
-
-def date_span(date: str) -> tuple[datetime.date, datetime.date]:
-    """The first and last day of a date (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) at its precision.
-
-    >>> date_span("2026-02")
-    (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28))
-    >>> date_span("2025")
-    (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
-    """
-    parts = [int(p) for p in str(date).split("-")]
-    if len(parts) == 3:
-        day = datetime.date(*parts)
-        return day, day
-    if len(parts) == 2:
-        return datetime.date(parts[0], parts[1], 1), datetime.date(
-            parts[0], parts[1], calendar.monthrange(parts[0], parts[1])[1]
-        )
-    return datetime.date(parts[0], 1, 1), datetime.date(parts[0], 12, 31)
 
 
 def _check_range(query: Query, bound: Mapping[str, Identifier]) -> None:

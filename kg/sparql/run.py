@@ -38,6 +38,7 @@ from kg.results import QueryResult
 from kg.sparql.catalogue import Query, find_query
 from kg.sparql.evaluate import evaluate
 from kg.sparql.text import _scan, bind_query
+from kg.timebounds import day_bounds
 
 __all__ = ["ENGINES", "query_graph", "run_query", "to_store"]
 
@@ -76,7 +77,8 @@ def query_graph(
     """The graph the named queries run on: the ontology and the asserted data of
     ``project`` (:func:`~kg.project.find_project` by default), plus the OWL 2 RL
     inferences of :func:`kg.reason.reason` when ``inferred`` (for a query whose header
-    says ``needs: inferred``).
+    says ``needs: inferred``). The derived day bounds (:func:`kg.timebounds.day_bounds`)
+    are added either way.
 
     ``engine`` is ``"rdflib"`` (an :class:`rdflib.Graph`) or ``"oxigraph"`` (an
     in-memory ``pyoxigraph.Store``, much faster on the larger queries).
@@ -87,9 +89,11 @@ def query_graph(
     graph = Graph()
     graph += graphs.ontology
     graph += graphs.data
+    bounds = day_bounds(graph)  # the plain days of every date (kg.timebounds), from the asserted data
     if inferred:
         graph += reason(graph)
         graph += current(graph)  # the untimed ORG shortcuts of the latest state
+    graph += bounds
     return to_store(graph) if engine == "oxigraph" else graph
 
 

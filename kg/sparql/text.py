@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional
 
+from rdflib import Literal
+from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
+from kg.dates import date_span
 from kg.errors import ParameterError, QueryError
 from kg.results import sparql_term
 from kg.vocab import PREFIXES
@@ -123,7 +126,8 @@ def bind_query(
 
     Parameters not given take their default; one with no default stays unbound
     (the query then answers for all values). The ``VALUES`` block is written from
-    checked RDF terms.
+    checked RDF terms. A date parameter ``p`` also binds ``?pFirst`` and ``?pLast``, the
+    first and last day of the date given (``xsd:date``), when the query uses them.
     """
     # The parameter layer runs queries (to resolve names); the tokenizer alone, which
     # kg.store uses, must not load it.
@@ -144,9 +148,25 @@ def bind_query(
             continue
         bound.append((p.name, p.resolve(value, graph, query=query.name)))
     _check_range(query, dict(bound))
+    bound += _day_variables(query, bound)
     if not bound:
         return query.text
     names = " ".join(f"?{name}" for name, _ in bound)
     terms = " ".join(sparql_term(term) for _, term in bound)
     at = _where_group(query.text)
     return f"{query.text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{query.text[at:]}"
+
+
+def _day_variables(query: Query, bound: list[tuple[str, Identifier]]) -> list[tuple[str, Identifier]]:
+    """For a date parameter ``p``, ``?pFirst`` and ``?pLast`` (its first and last day as
+    ``xsd:date``) when the query uses them: "holds on D" is then one overlap comparison
+    with the derived bounds (:mod:`kg.timebounds`)."""
+    used = {v[1:] for v in _variables(query.text)}
+    types = {p.name: p.type for p in query.params}
+    days = []
+    for name, term in bound:
+        if types[name] == "date" and {f"{name}First", f"{name}Last"} & used:
+            first, last = date_span(term)
+            days += [(f"{name}First", Literal(first.isoformat(), datatype=XSD.date)),
+                     (f"{name}Last", Literal(last.isoformat(), datatype=XSD.date))]
+    return days
