@@ -62,7 +62,7 @@ class Entity:
 
     node: URIRef
     label: Optional[str] = field(compare=False, default=None)
-    cls: Optional[URIRef] = field(compare=False, default=None)
+    cls: Optional[Node] = field(compare=False, default=None)
     dates: str = field(compare=False, default="")
 
 
@@ -157,15 +157,15 @@ def _dates(graph: Graph, node: Node) -> dict[str, Optional[str]]:
         values = sorted(str(v) for v in graph.objects(node, prop))
         if values:
             dates[what] = ", ".join(values)
-    for prop, interval in graph.predicate_objects(node):
+    for via, interval in graph.predicate_objects(node):
         is_interval = (interval, RDF.type, TIME.Interval) in graph or any(
             (interval, p, None) in graph for p in (TIME.hasBeginning, TIME.hasEnd)
         )
-        if prop == RDF.type or not is_interval:
+        if via == RDF.type or not is_interval:
             continue
         for what, link in (("begin", TIME.hasBeginning), ("end", TIME.hasEnd)):
             instants = list(graph.objects(interval, link))
-            dates[f"{what} ({qname(prop)})"] = ", ".join(sorted(filter(None, (_position(graph, i) for i in instants)))) or None
+            dates[f"{what} ({qname(via)})"] = ", ".join(sorted(filter(None, (_position(graph, i) for i in instants)))) or None
     return dates
 
 
@@ -262,18 +262,23 @@ def _name(node: Node, text: Optional[str]) -> str:
     return qname(node) + (f' "{text}"' if text else "")
 
 
+def _cls_name(entity: Entity) -> str:
+    """The class ``entity`` is listed under, written short (every listed entity has one)."""
+    return qname(entity.cls) if entity.cls is not None else ""
+
+
 def _blocks(changes: Changes) -> list[tuple[str, list[tuple[Optional[str], str]]]]:
     """The sections of a report: a title and its lines, each with an optional group."""
-    blocks = []
+    blocks: list[tuple[str, list[tuple[Optional[str], str]]]] = []
     for title, entities in (("added entities", changes.added), ("removed entities", changes.removed)):
-        blocks.append((title, [(qname(e.cls), _name(e.node, e.label)) for e in sorted(entities, key=lambda e: (qname(e.cls), e.node))]))
+        blocks.append((title, [(_cls_name(e), _name(e.node, e.label)) for e in sorted(entities, key=lambda e: (_cls_name(e), e.node))]))
     for title, entities in (
         ("roles added", changes.roles_added), ("roles removed", changes.roles_removed),
         ("events added", changes.events_added), ("events removed", changes.events_removed),
     ):
-        lines = []
+        lines: list[tuple[Optional[str], str]] = []
         for e in entities:
-            details = ", ".join(filter(None, (e.dates, qname(e.cls))))
+            details = ", ".join(filter(None, (e.dates, _cls_name(e))))
             lines.append((None, _name(e.node, e.label) + (f" ({details})" if details else "")))
         blocks.append((title, lines))
     blocks.append(("changed dates", [
