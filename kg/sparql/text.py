@@ -163,7 +163,7 @@ def _day_variables(query: Query, bound: list[tuple[str, Identifier]]) -> list[tu
     with the derived bounds (:mod:`kg.timebounds`)."""
     used = {v[1:] for v in _variables(query.text)}
     types = {p.name: p.type for p in query.params}
-    days = []
+    days: list[tuple[str, Identifier]] = []
     for name, term in bound:
         if types[name] == "date" and {f"{name}First", f"{name}Last"} & used:
             first, last = date_span(term)
