@@ -40,7 +40,7 @@ writes them to the inferred graph (both engines) after letting the shapes see th
 from __future__ import annotations
 
 import datetime
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Optional, cast
 
 import pyoxigraph
 from rdflib import Graph, Literal
@@ -78,7 +78,8 @@ def _day(day: datetime.date) -> Literal:
 def _rows(source: Any, text: str, names: tuple[str, ...]) -> Iterable[tuple]:
     """The rows of a SELECT on an rdflib graph or on the default graph of a pyoxigraph store."""
     if isinstance(source, Graph):
-        yield from source.query(text)
+        # a SELECT: its rows are tuples (rdflib types a result's items as any query form's)
+        yield from cast("Iterable[tuple[Any, ...]]", source.query(text))
         return
     for solution in source.query(text):
         yield tuple(from_oxigraph(solution[name]) for name in names)
@@ -157,5 +158,5 @@ def add_day_bounds(store: Any, *, into: Optional[Any] = None) -> Graph:
     """
     derived = day_bounds(store)
     graph = pyoxigraph.DefaultGraph() if into is None else into
-    store.extend(pyoxigraph.Quad(*map(from_rdflib, triple), graph) for triple in derived)
+    store.extend(pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), graph) for s, p, o in derived)
     return derived
