@@ -129,9 +129,11 @@ def event_timeline(
     query = catalogue["restructuring-timeline"]
     defaults = {p.name: p.default for p in query.params}
     first, last = params.get("from", defaults.get("from")), params.get("to", defaults.get("to"))
+    if last is None:
+        raise QueryError("the query 'restructuring-timeline' gives no default for 'to'")
     if first is not None and period(first)[0] > period(last)[1]:
         raise ParameterError(f"--from {first} is after --to {last}")
-    wanted = [resolve_company(graph, name)[0] for name in companies] or [None]
+    wanted: list[Optional[str]] = [resolve_company(graph, name)[0] for name in companies] or [None]
     timeline = Timeline(start=first or last, end=last)
     seen: dict[str, int] = {}
     for company in wanted:
@@ -250,7 +252,7 @@ def timeline_dot(timeline: Timeline, *, title: Optional[str] = None) -> str:
             out.append(_text_node(f"month label {month}", mx + 14, axis_top + 7, 28, month.strftime("%b"), size=8,
                                   align="LEFT", color="#666666"))
     out += _rule("axis end", x(last, end=True), axis_top, x(last, end=True), axis_bottom, color="#999999")
-    y = axis_top - 4
+    y: float = axis_top - 4
     for company, events in lanes.items():
         y -= _LANE / 2
         out.append(
