@@ -352,7 +352,7 @@ def classify(before: OrgChart, after: OrgChart) -> ChartChanges:
     for iri in set(before.units) | set(after.units):
         old, new = before.units.get(iri), after.units.get(iri)
         status = _status(old is not None, new is not None)
-        if status == "unchanged" and set(old.parents) != set(new.parents):
+        if status == "unchanged" and old is not None and new is not None and set(old.parents) != set(new.parents):
             status = "moved"
         changes.units[iri] = status
         old_heads, new_heads = (old.heads if old else set()), (new.heads if new else set())
