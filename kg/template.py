@@ -211,6 +211,7 @@ def _date(row: dict[str, str], column: str) -> Optional[tuple[Literal, URIRef]]:
         value = date_literal(text)
     except ValueError:
         raise _RowFailed(column, f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD, at the precision the source gives") from None
+    assert value.datatype is not None  # date_literal types every date it makes
     return value, _POSITIONS[value.datatype]
 
 
@@ -295,8 +296,9 @@ def _interval(row: dict[str, str], base: URIRef, label_text: str, triples: list)
     if dates["begin"] and dates["end"] and str(dates["end"][0]) < str(dates["begin"][0])[: len(str(dates["end"][0]))]:
         raise _RowFailed("end", f"ends ({dates['end'][0]}) before it begins ({dates['begin'][0]})")
     for column, link in (("begin", TIME.hasBeginning), ("end", TIME.hasEnd)):
-        if dates[column]:
-            value, position = dates[column]
+        found = dates[column]
+        if found:
+            value, position = found
             instant = URIRef(f"{base}-{column}")
             triples += [(interval, link, instant), (instant, RDF.type, TIME.Instant), (instant, position, value)]
     return interval
@@ -369,7 +371,9 @@ def _event(ctx: _Context, number: int, row: dict[str, str], triples: list) -> li
     node = _mint(ctx, "id", "rev", row["id"])
     cls = _term(ctx, row, "class", row["class"], kind="an event or activity type (a subclass of rkg:RestructuringEvent or rkg:BusinessActivity)",
                 check=lambda c: ctx.is_subclass(c, RKG.RestructuringEvent, RKG.BusinessActivity))
-    date, _ = _date(row, "date")
+    found = _date(row, "date")
+    assert found is not None  # "date" is a required column of an event: checked before
+    date, _ = found
     if row["status"] not in _STATUSES:
         raise _RowFailed("status", f"{row['status']!r} is not a status: completed, announced or reportedPlan")
     company = _reference(ctx, row, "company", row["company"], "rorg")
