@@ -470,6 +470,7 @@ def replace_graph(
     :raises KeyboardInterrupt: interrupted; its message says what the store holds.
     """
     data = pyoxigraph.serialize(sorted(set(triples), key=str), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert data is not None  # serialize returns the bytes when not given an output
     expected = data.count(b"\n")
     load = _Load(endpoint, graph, expected)
     step = on_step or (lambda name: None)
