@@ -49,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Iterator, Optional
+from typing import Any, Iterable, Iterator, Optional, cast
 
 import pyoxigraph
 from pyparsing import ParseResults
@@ -58,7 +58,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql.algebra import translatePName, translatePrologue, traverse
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node, Variable
+from rdflib.term import Identifier, Node, Variable
 
 from kg.errors import ShapesError, Unsupported
 from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
@@ -105,7 +105,7 @@ class _Sparql:
     #: ``$this`` to each focus node gives (else the query runs once per focus node)
     join: bool = False
     #: the constraint component: SPARQL-based constraints, or a SPARQL-based component
-    component: URIRef = SH.SPARQLConstraintComponent
+    component: Node = SH.SPARQLConstraintComponent
     #: an ASK validator (run once per focus node and value), not a SELECT
     ask: bool = False
     #: the parameter values of a SPARQL-based component (for the messages)
@@ -123,11 +123,11 @@ class _Shape:
     node: Node
     path: Optional[Node]
     path_text: Optional[str]
-    severity: URIRef
+    severity: Node
     messages: list[Literal]
     deactivated: bool
     targets: dict[URIRef, list[Node]]
-    params: dict[URIRef, list[Node]]
+    params: dict[Node, list[Node]]
     properties: list["_Shape"] = field(default_factory=list)
     sparql: list[_Sparql] = field(default_factory=list)
 
@@ -171,7 +171,7 @@ class _Shapes:
         """The prefixes ``constraint`` declares with ``sh:prefixes`` (and the ontologies those
         import with ``owl:imports``, in the shapes graph)."""
         declared = {}
-        owners = list(self.graph.objects(constraint, SH.prefixes))
+        owners: list[Optional[Node]] = list(self.graph.objects(constraint, SH.prefixes))
         for owner in list(owners):
             owners += [o for o in self.graph.transitive_objects(owner, OWL.imports) if o not in owners]
         for owner in owners:
@@ -199,13 +199,13 @@ class _Shapes:
         path = g.value(node, SH.path)
         severity = g.value(node, SH.severity) or SH.Violation
         deactivated = any(bool(v.toPython()) for v in g.objects(node, SH.deactivated) if isinstance(v, Literal))
-        params: dict[URIRef, list[Node]] = {}
+        params: dict[Node, list[Node]] = {}
         for p, o in g.predicate_objects(node):
             if p in _PARAMETERS and p not in (SH.property, SH.sparql):
                 params.setdefault(p, []).append(o)
-        targets = {t: sorted(g.objects(node, t)) for t in _TARGETS}
+        targets = {t: _sorted(g.objects(node, t)) for t in _TARGETS}
         if self.implicit_class(node):
-            targets[SH.targetClass] = sorted(set(targets[SH.targetClass]) | {node})
+            targets[SH.targetClass] = _sorted(set(targets[SH.targetClass]) | {node})
         shape = _Shape(
             node=node,
             path=path,
@@ -226,6 +226,7 @@ class _Shapes:
 
     def _parts(self, shape: _Shape) -> None:
         g, node = self.graph, shape.node
+        path_text = shape.path_text
         shape.properties = [self.get(p) for p in sorted(g.objects(node, SH.property), key=str)]
         for member in itertools.chain(shape.params.get(SH.node, []), shape.params.get(SH["not"], []),
                                       shape.params.get(SH.qualifiedValueShape, [])):
@@ -237,7 +238,7 @@ class _Shapes:
         for component in _components(g):
             shape.sparql.extend(self._component(shape, component))
         for constraint in sorted(g.objects(node, SH.sparql), key=str):
-            if any(True for _ in g.objects(constraint, SH.deactivated) if _.toPython() is True):
+            if any(True for _ in g.objects(constraint, SH.deactivated) if isinstance(_, Literal) and _.toPython() is True):
                 continue
             select = g.value(constraint, SH.select)
             if select is None or g.value(constraint, SH.ask) is not None:
@@ -245,9 +246,9 @@ class _Shapes:
             text = str(select)
             text = self._shapes_graph(text, shape, constraint)
             if re.search(r"[$?]PATH\b", text):
-                if shape.path_text is None:
+                if path_text is None:
                     raise Unsupported(f"$PATH in the SPARQL constraint {_name(constraint)} of a node shape")
-                text = re.sub(r"[$?]PATH\b", lambda _: shape.path_text, text)
+                text = re.sub(r"[$?]PATH\b", lambda _: path_text, text)
             messages = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
             prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
                                            for prefix, namespace in self._declared(constraint).items())
@@ -284,27 +285,28 @@ class _Shapes:
             return []
         kinds = (SH.nodeValidator, SH.validator) if shape.path is None else (SH.propertyValidator, SH.validator)
         validator = next((v for kind in kinds for v in sorted(g.objects(component, kind), key=str)), None)
-        text = g.value(validator, SH.select) if validator is not None else None
+        select = g.value(validator, SH.select) if validator is not None else None
         ask = g.value(validator, SH.ask) if validator is not None else None
-        if text is None and ask is None:
+        if validator is None or (select is None and ask is None):
             raise Unsupported(f"the constraint component {_name(component)} on {_name(shape.node)} without a validator")
-        text = str(ask if text is None else text)
+        text = str(ask if select is None else select)
         text = self._shapes_graph(text, shape, component)
         if re.search(r"[$?]PATH\b", text):
-            if shape.path_text is None:
+            path_text = shape.path_text
+            if path_text is None:
                 raise Unsupported(f"$PATH in the validator of {_name(component)} on the node shape {_name(shape.node)}")
-            text = re.sub(r"[$?]PATH\b", lambda _: shape.path_text, text)
+            text = re.sub(r"[$?]PATH\b", lambda _: path_text, text)
         messages = [m for m in itertools.chain(g.objects(validator, SH.message), g.objects(component, SH.message))
                     if isinstance(m, Literal)]
         prologue = _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n"
                                        for prefix, namespace in self._declared(validator).items())
-        found = []
+        constraints: list[_Sparql] = []
         names = sorted(values)
         for combination in itertools.product(*(values[name] for name in names)):
             bound = _bind(text, {name: _sparql_term(value) for name, value in zip(names, combination)})
-            found.append(_Sparql(validator, bound, messages, prologue, join=ask is None and _joinable(bound),
+            constraints.append(_Sparql(validator, bound, messages, prologue, join=ask is None and _joinable(bound),
                                  component=component, ask=ask is not None, parameters=tuple(zip(names, combination))))
-        return found
+        return constraints
 
     def items(self, node: Node) -> list[Node]:
         return list(Collection(self.graph, node))
@@ -447,6 +449,7 @@ def _looks_at_literals(text: str, predicates: frozenset) -> bool:
                     for start in range(0, len(block), 3):
                         subject, path, value = block[start:start + 3]
                         plain, iris, anything = _predicate(path)
+                        ends: tuple[Any, ...]
                         if plain is not None:
                             ends = (value,) if plain in predicates else ()
                         else:
@@ -647,13 +650,13 @@ class _Hit:
     shape: _Shape
     focus: object
     value: object
-    component: URIRef
+    component: Node
     constraint: Optional[_Sparql] = None
     path: object = None
     bindings: tuple = ()
 
 
-_COMPONENT = {
+_COMPONENT: dict[Node, URIRef] = {
     SH["class"]: SH.ClassConstraintComponent, SH.datatype: SH.DatatypeConstraintComponent,
     SH.nodeKind: SH.NodeKindConstraintComponent, SH.minCount: SH.MinCountConstraintComponent,
     SH.maxCount: SH.MaxCountConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
@@ -681,7 +684,7 @@ class _Engine:
         self._target_literals()
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
-        self._stored: dict[tuple, _Focus] = {}
+        self._stored: dict[tuple, _StoredFocus] = {}
         self._multiplicity: dict[tuple, dict] = {}
         self._rewritten_predicates: Optional[frozenset] = None
 
@@ -728,7 +731,9 @@ class _Engine:
 
     def select(self, query: str, prologue: Optional[str] = None, **options) -> pyoxigraph.QuerySolutions:
         try:
-            return self.store.query((self.shapes.prologue if prologue is None else prologue) + query, **options)
+            # a SELECT: its solutions
+            return cast(pyoxigraph.QuerySolutions,
+                        self.store.query((self.shapes.prologue if prologue is None else prologue) + query, **options))
         except SyntaxError as error:
             raise ShapesError(f"a query compiled from the SHACL shapes is not valid SPARQL: {error}") from error
 
@@ -765,7 +770,8 @@ class _Engine:
         else:
             query = self.shapes.prologue + f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} }}"
             for node in blank:
-                found += [(row["this"], row["v"]) for row in self.store.query(query, substitutions={pyoxigraph.Variable("v"): node})]
+                rows = cast(pyoxigraph.QuerySolutions, self.store.query(query, substitutions={pyoxigraph.Variable("v"): node}))
+                found += [(row["this"], row["v"]) for row in rows]
         return found
 
     def distinct_values(self, shape: _Shape, focus: _Focus, condition: str = "") -> list:
@@ -842,7 +848,7 @@ class _Engine:
 
     # constraints ---------------------------------------------------------------------------
 
-    def constraint(self, shape: _Shape, focus: _Focus, parameter: URIRef, value: Node) -> Iterator[_Hit]:
+    def constraint(self, shape: _Shape, focus: _Focus, parameter: Node, value: Node) -> Iterator[_Hit]:
         component = _COMPONENT.get(parameter)
 
         def hit(this, v):
@@ -851,7 +857,7 @@ class _Engine:
         path = shape.path_text
         pattern = self.values_pattern(shape, focus)
         if parameter == SH.minCount:
-            n = int(value)
+            n = int(str(value))
             if n <= 0:
                 return
             if path is None:
@@ -865,7 +871,7 @@ class _Engine:
                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {n})")}
             yield from (hit(this, None) for this in rows)
         elif parameter == SH.maxCount:
-            n = int(value)
+            n = int(str(value))
             if path is None:
                 rows = self.nodes(focus) if n < 1 else set()
             elif n == 1:  # two different values: a join takes two thirds of the time of a count
@@ -882,10 +888,11 @@ class _Engine:
         elif parameter == SH.datatype:
             yield from (hit(this, v) for this, v in self.datatype(shape, focus, value))
         elif parameter == SH.nodeKind:
-            allowed = {SH.IRI: "isIRI(?v)", SH.BlankNode: "isBLANK(?v)", SH.Literal: "isLITERAL(?v)",
+            tests: dict[Node, str] = {SH.IRI: "isIRI(?v)", SH.BlankNode: "isBLANK(?v)", SH.Literal: "isLITERAL(?v)",
                        SH.BlankNodeOrIRI: "(isBLANK(?v) || isIRI(?v))", SH.BlankNodeOrLiteral: "(isBLANK(?v) || isLITERAL(?v))",
-                       SH.IRIOrLiteral: "(isIRI(?v) || isLITERAL(?v))"}.get(value, "false")
-            yield from (hit(this, v) for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!{allowed}) }}"))
+                     SH.IRIOrLiteral: "(isIRI(?v) || isLITERAL(?v))"}
+            kind_test = tests.get(value, "false")
+            yield from (hit(this, v) for this, v in self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!{kind_test}) }}"))
         elif parameter == SH.languageIn:
             tags = [str(t).lower() for t in self.shapes.items(value)]
             if "*" in tags:
@@ -906,9 +913,9 @@ class _Engine:
             ok = " || ".join(f"sameTerm(?v, {_sparql_term(m)})" for m in members if m not in odd) or "false"
             found = self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!({ok})) }}")
             if self.written:
-                listed = set(members)
+                in_list = set(members)
                 found = [pair for pair in found if pair[1] not in self.written]
-                found += self.pairs_with_values(shape, focus, {v for v, w in self.written.items() if w not in listed})
+                found += self.pairs_with_values(shape, focus, {v for v, w in self.written.items() if w not in in_list})
             yield from (hit(this, v) for this, v in found)
         elif parameter == SH.hasValue:
             term = _sparql_term(value)
@@ -944,9 +951,9 @@ class _Engine:
             else:
                 yield from (hit(this, v) for this, v in self.pairs_with_values(shape, focus, failed))
         elif parameter in (SH["or"], SH["and"], SH.xone):
-            members = [self.shapes.get(m) for m in self.shapes.items(value)]
+            shapes = [self.shapes.get(m) for m in self.shapes.items(value)]
             values = _ValueFocus(focus, path)
-            failing = [self.fails(m, values) for m in members]
+            failing = [self.fails(m, values) for m in shapes]
             if parameter == SH["or"]:
                 failed = set.intersection(*failing) if failing else self.nodes(values)
             elif parameter == SH["and"]:
@@ -969,7 +976,7 @@ class _Engine:
             if not (isinstance(value, Literal) and isinstance(value.toPython(), bool)) or path is not None:
                 raise Unsupported(f"sh:closed {value.n3()} on {_name(shape.node)}")
             if value.toPython():
-                allowed = {p.path for p in shape.properties if isinstance(p.path, URIRef)}
+                allowed: set[Node] = {p.path for p in shape.properties if isinstance(p.path, URIRef)}
                 for ignored in shape.params.get(SH.ignoredProperties, []):
                     allowed |= set(self.shapes.items(ignored))
                 terms = ", ".join(sorted(_sparql_term(p) for p in allowed))
@@ -1006,7 +1013,7 @@ class _Engine:
                 (SH.qualifiedMaxCount, SH.QualifiedMaxCountConstraintComponent, lambda n, limit: n > limit)):
             for limit in shape.params.get(bound, []):
                 for this in sorted(nodes, key=str):
-                    if wrong(counts.get(this, 0), int(limit)):
+                    if wrong(counts.get(this, 0), int(str(limit))):
                         yield _Hit(shape, this, None, component)
 
     def datatype(self, shape: _Shape, focus: _Focus, datatype: Node) -> list[tuple]:
@@ -1024,7 +1031,8 @@ class _Engine:
             found = [pair for pair in found if pair[1] not in self.written]
         if datatype not in (XSD.string, RDF.langString):
             matching = self.distinct_values(shape, focus, f"FILTER (isLITERAL(?v) && DATATYPE(?v) = {term})")
-            bad = {v for v in matching if v not in self.written and not _well_typed(to_rdflib(v), datatype)}
+            # (the values FILTER isLITERAL leaves are literals)
+            bad = {v for v in matching if v not in self.written and not _well_typed(cast(Literal, to_rdflib(v)), datatype)}
             found += self.pairs_with_values(shape, focus, bad)
             if self.written:
                 rewritten += self.pairs_with_values(shape, focus, {v for v in matching if v in self.written})
@@ -1055,7 +1063,7 @@ class _Engine:
                 if not _ordered(v, w, strict=parameter == SH.lessThan):
                     yield hit(row["this"], row["v"])
 
-    def solutions(self, focus: _Focus, constraint: _Sparql) -> Iterator[tuple[list[str], pyoxigraph.QuerySolution]]:
+    def solutions(self, focus: _Focus, constraint: _Sparql) -> Iterator[tuple[list[str], Iterable[Any]]]:
         """The solutions of ``constraint`` for the nodes of ``focus`` (with their variable names).
 
         :raises Unsupported: ``$this`` must be pre-bound to a blank node (which a query text
@@ -1136,7 +1144,7 @@ class _Engine:
 
 _NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)"
 #: The lexical space of XSD types whose values rdflib reads leniently (XSD 1.1 Part 2).
-_LEXICAL = {
+_LEXICAL: dict[Node, re.Pattern[str]] = {
     XSD.boolean: re.compile(r"true|false|1|0"),
     XSD.integer: re.compile(r"[+-]?\d+"),
     XSD.decimal: re.compile(_NUMBER),
@@ -1158,8 +1166,9 @@ def _well_typed(literal: Literal, datatype: Node) -> bool:
     if lexical is not None and not lexical.fullmatch(str(literal)):
         return False
     value = literal.value
-    expected = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
-                XSD.date: date, XSD.time: time, XSD.dateTime: datetime}.get(datatype)
+    types: dict[Node, type] = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+                            XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
+    expected = types.get(datatype)
     return expected is None or isinstance(value, expected)
 
 
@@ -1193,7 +1202,7 @@ def _as_string(term: Node) -> str:
     return str(term)
 
 
-def _value_check(shape: _Shape, parameter: URIRef, rule: Node, *, term=to_rdflib):
+def _value_check(shape: _Shape, parameter: Node, rule: Node, *, term=to_rdflib):
     """pySHACL's test of one value of the store against ``rule`` (a pattern, a length, a
     bound), on the rdflib term ``term`` makes of it (the literal as written)."""
     if parameter == SH.pattern:
@@ -1202,24 +1211,24 @@ def _value_check(shape: _Shape, parameter: URIRef, rule: Node, *, term=to_rdflib
             flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}.get(flag, 0)
         matcher = re.compile(str(rule), flags)
 
-        def check(v) -> bool:
+        def matches(v) -> bool:
             if isinstance(v, pyoxigraph.BlankNode):
                 return False
             text = _as_string(term(v))
             return bool(matcher.match(text) or matcher.search(text))
-        return check
+        return matches
     if parameter in (SH.minLength, SH.maxLength):
-        limit = int(rule)
+        limit = int(str(rule))
 
-        def check(v) -> bool:
+        def has_length(v) -> bool:
             if parameter == SH.minLength and limit == 0:
                 return True
             if isinstance(v, pyoxigraph.BlankNode):
                 return False
             length = len(_as_string(term(v)))
             return length >= limit if parameter == SH.minLength else length <= limit
-        return check
-    bound = rule
+        return has_length
+    bound = cast(Literal, rule)  # a range bound is a literal (else .value fails as before)
 
     def check(v) -> bool:
         v = term(v)
@@ -1231,8 +1240,9 @@ def _value_check(shape: _Shape, parameter: URIRef, rule: Node, *, term=to_rdflib
             order = compare_literal(v, bound)
         except (TypeError, NotImplementedError):
             return False
-        return {SH.minExclusive: order > 0, SH.minInclusive: order >= 0,
-                SH.maxExclusive: order < 0, SH.maxInclusive: order <= 0}[parameter]
+        holds: dict[Node, bool] = {SH.minExclusive: order > 0, SH.minInclusive: order >= 0,
+                                   SH.maxExclusive: order < 0, SH.maxInclusive: order <= 0}
+        return holds[parameter]
     return check
 
 
@@ -1291,7 +1301,7 @@ def _messages(hit: _Hit, written: dict) -> list[Literal]:
 
 def _generic(hit: _Hit, written: dict) -> str:
     """A message for a result whose shape has none (pySHACL words these differently)."""
-    name = hit.component.split("#")[-1].removesuffix("ConstraintComponent")
+    name = str(hit.component).split("#")[-1].removesuffix("ConstraintComponent")
     return f"{name} constraint not met by {_as_written(hit.focus, written).n3()}"
 
 
@@ -1375,6 +1385,11 @@ def _components(graph: Graph) -> list[Node]:
     """The SPARQL-based constraint components of ``graph`` (nodes with parameters and a validator)."""
     return sorted({c for c in graph.subjects(SH.parameter, None)
                    if any((c, v, None) in graph for v in (SH.validator, SH.nodeValidator, SH.propertyValidator))}, key=str)
+
+
+def _sorted(nodes: Iterable[Node]) -> list[Node]:
+    """``nodes`` in rdflib's term order (the nodes of a graph are ordered Identifiers)."""
+    return [*sorted(cast("Iterable[Identifier]", nodes))]
 
 
 def _name(node: Node) -> str:
