@@ -52,7 +52,7 @@ import gc
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Optional, cast
 
 import pyoxigraph
 from owlrl.AxiomaticTriples import OWLRL_Datatypes_Disjointness
@@ -232,7 +232,7 @@ def _schema(store: pyoxigraph.Store) -> Graph:
     graph = Graph()
     default = pyoxigraph.DefaultGraph()
     predicates = [
-        row["p"] for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
+        row["p"] for row in cast(pyoxigraph.QuerySolutions, store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }"))
         if row["p"].value.startswith(_BUILT_IN[1:]) or row["p"].value in (str(RDF.first), str(RDF.rest))
     ]
     for predicate in predicates:
@@ -241,7 +241,7 @@ def _schema(store: pyoxigraph.Store) -> Graph:
         for quad in store.quads_for_pattern(None, predicate, None, default):
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     rdf_type = pyoxigraph.NamedNode(str(RDF.type))
-    for row in store.query("SELECT DISTINCT ?c WHERE { ?s a ?c }"):
+    for row in cast(pyoxigraph.QuerySolutions, store.query("SELECT DISTINCT ?c WHERE { ?s a ?c }")):
         if isinstance(row["c"], pyoxigraph.NamedNode) and row["c"].value.startswith(_BUILT_IN):
             for quad in store.quads_for_pattern(None, rdf_type, row["c"], default):
                 graph.add((to_rdflib(quad.subject), RDF.type, to_rdflib(quad.object)))
@@ -300,10 +300,10 @@ def compile_rules(schema: Graph) -> Rules:
                          (OWL.InverseFunctionalProperty, rules.inverse_functional),
                          (OWL.IrreflexiveProperty, rules.irreflexive), (OWL.AsymmetricProperty, rules.asymmetric)):
         target.update(p for p in closed.subjects(RDF.type, kind) if not isinstance(p, Literal))
-    for prop, target in ((RDFS.domain, rules.domains), (RDFS.range, rules.ranges)):
+    for prop, table in ((RDFS.domain, rules.domains), (RDFS.range, rules.ranges)):
         for p, c in closed.subject_objects(prop):
             if not isinstance(p, Literal) and not isinstance(c, Literal) and c not in _TOP:
-                target.setdefault(p, set()).add(c)
+                table.setdefault(p, set()).add(c)
     for c, d in list(closed.subject_objects(RDFS.subClassOf)) + list(closed.subject_objects(OWL.equivalentClass)):
         for a, b in ((c, d), (d, c)) if (c, OWL.equivalentClass, d) in closed else ((c, d),):
             if a != b and not isinstance(a, Literal) and not isinstance(b, Literal) and b not in _TOP:
@@ -349,8 +349,8 @@ def compile_rules(schema: Graph) -> Rules:
             rules.disjoint_properties += [(a, b, adp) for i, a in enumerate(properties) for b in properties[i + 1:]]
     for x, i1 in closed.subject_objects(OWL.sourceIndividual):
         for p in closed.objects(x, OWL.assertionProperty):
-            for target in (OWL.targetIndividual, OWL.targetValue):
-                rules.negative += [(i1, p, i2) for i2 in closed.objects(x, target)]
+            for link in (OWL.targetIndividual, OWL.targetValue):
+                rules.negative += [(i1, p, i2) for i2 in closed.objects(x, link)]
     for p, supers in rules.super_properties.items():
         for q in supers:
             if RDF.type in (p, q):
@@ -364,7 +364,7 @@ def _literals(store: pyoxigraph.Store) -> set[pyoxigraph.NamedNode]:
     datatype; return the datatypes of the store's literals (xsd:string aside: its
     lexical space is every string, and Oxigraph does not tell it from a plain literal)."""
     query = f'SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER (isLITERAL(?o) && LANG(?o) = "" && DATATYPE(?o) != <{XSD.string}>) }}'
-    literals = [(row["o"].value, row["o"].datatype.value) for row in store.query(query)]
+    literals = [(row["o"].value, row["o"].datatype.value) for row in cast(pyoxigraph.QuerySolutions, store.query(query))]
     errors = literal_errors(literals)
     if errors:
         raise inconsistent(errors)
@@ -523,7 +523,7 @@ class _SameAs:
     """Rules eq-sym and eq-trans: the classes of nodes ``owl:sameAs`` makes one (a
     union-find; an IRI or blank node stands for its class before a literal)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parent: dict = {}
 
     def __bool__(self) -> bool:
@@ -660,6 +660,7 @@ class _Types:
         self.domains = {p: {from_rdflib(c) for c in cs} for p, cs in rules.domains.items()}
         self.ranges = {p: {from_rdflib(c) for c in cs} for p, cs in rules.ranges.items()}
         for p in set(self.domains) | set(self.ranges):
+            pairs: Iterable[tuple]
             if p in relations.pairs:
                 pairs = relations.pairs[p]
             elif isinstance(p, URIRef):
@@ -817,18 +818,18 @@ def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set, s
     nothing = n(OWL.Nothing)
     interesting = {a for a, _, _ in disjoint} | {nothing}
     interesting |= {n(x) for x, _, _, limit in rules.max_cardinality if limit == 0}
-    members = types.members(interesting)
+    of_class = types.members(interesting)
     for a, b, message in disjoint:
-        for x in members.get(a, ()):
+        for x in of_class.get(a, ()):
             if b in types.of(x):
                 third = b if message.startswith("Violation of complementarity") else x  # owlrl names the class
                 errors.append((message, (a, b, third)))
-    for x in members.get(nothing, ()):
+    for x in of_class.get(nothing, ()):
         errors.append(("%s is defined of type 'Nothing'", (x,)))
     for restriction, p, c, limit in rules.max_cardinality:
         if limit != 0:
             continue
-        for x in members.get(n(restriction), ()):
+        for x in of_class.get(n(restriction), ()):
             for y in relations.out[p].get(x, ()):
                 if c is None:
                     errors.append(("Erroneous usage of maximum cardinality with %s and %s", (restriction, y)))
@@ -851,7 +852,7 @@ def _check(relations: _Relations, rules: Rules, types: _Types, datatypes: set, s
             kind = "datatype" if isinstance(i2, Literal) else "object"
             errors.append((f"Negative ({kind}) property assertion violated for: (%s, %s, %s)", (i1, p, i2)))
     if errors:
-        texts = set()
+        texts: set[str] = set()
         for message, fields in errors:
             choices = [[str(to_rdflib(m)) for m in classes.get(f, (f,))] if isinstance(f, _OXIGRAPH_TERMS) else [str(f)]
                        for f in fields]
@@ -863,7 +864,8 @@ def _write(store: pyoxigraph.Store, rules: Rules, relations: _Relations, types: 
     """Stream what is new, without the by-products kg.reason drops, to the store's bulk
     loader in the order made (grouped by subject and predicate, which it takes in about
     half the time of a set's order), never held as one collection; return the count."""
-    rdf_type, top, built_in, nothing = _RDF_TYPE, _TOP_NODES, _built_in, frozenset()
+    rdf_type, top, built_in = _RDF_TYPE, _TOP_NODES, _built_in
+    nothing: frozenset = frozenset()
 
     def new_type(x, c) -> bool:
         return c not in types.asserted.get(x, ()) and c not in top and not built_in(x)
