@@ -55,9 +55,12 @@ __all__ = [
     "export",
     "input_digests",
     "ntriples",
+    "ontology_names",
     "outdated_build",
     "serialize",
     "skolem_iris",
+    "stable_labels",
+    "write_build",
 ]
 
 GENID = "https://w3id.org/restructuring-kg/.well-known/genid/"
@@ -77,12 +80,22 @@ Triple = tuple[Node, Node, Node]
 
 
 def _stable_labels(graph: Graph) -> dict[BNode, str]:
-    """A name for every blank node of ``graph`` that depends on the data, not on parsing order.
-
-    A node's name is a hash of the triples around it, refined with its neighbours' names
-    until that tells the nodes apart; nodes still alike are interchangeable and numbered.
-    """
+    """A name for every blank node of ``graph`` that depends on the data, not on parsing order
+    (see :func:`stable_labels`)."""
     bnodes = sorted({term for triple in graph for term in triple if isinstance(term, BNode)})
+    return stable_labels({b: (list(graph.predicate_objects(b)), list(graph.subject_predicates(b))) for b in bnodes})
+
+
+def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]:
+    """A name for every blank node of a graph that depends on the data, not on parsing order.
+
+    ``around`` maps each blank node to the ``(predicate, object)`` pairs of the triples it is
+    the subject of and the ``(subject, predicate)`` pairs of those it is the object of (rdflib
+    terms, literals as written). A node's name is a hash of the triples around it, refined
+    with its neighbours' names until that tells the nodes apart; nodes still alike are
+    interchangeable and numbered.
+    """
+    bnodes = sorted(around)
     labels = {b: "" for b in bnodes}
 
     def text(term: Node) -> str:
@@ -92,8 +105,8 @@ def _stable_labels(graph: Graph) -> dict[BNode, str]:
     for _ in range(len(bnodes)):
         lines = {
             b: sorted(
-                [f"> {p.n3()} {text(o)}" for p, o in graph.predicate_objects(b)]
-                + [f"< {text(s)} {p.n3()}" for s, p in graph.subject_predicates(b)]
+                [f"> {p.n3()} {text(o)}" for p, o in around[b][0]]
+                + [f"< {text(s)} {p.n3()}" for s, p in around[b][1]]
             )
             for b in bnodes
         }
@@ -171,8 +184,9 @@ def _rdflib_term(term) -> Node:
 
 
 def _write_files(folder: Path, name: str, triples: list) -> None:
+    """``name``.ttl, .nt and .jsonld in ``folder``, from ``triples`` sorted and without repeats."""
     for suffix in ("ttl", "nt", "jsonld"):
-        (folder / f"{name}.{suffix}").write_bytes(serialize({name: triples}, suffix))
+        (folder / f"{name}.{suffix}").write_bytes(_serialize({name: triples}, suffix))
 
 
 def _json_ld(triples: list) -> bytes:
@@ -220,18 +234,25 @@ def serialize(graphs: Mapping[str, Sequence], format: str) -> bytes:
     >>> print(serialize({"asserted": [t]}, "nq").decode(), end="")
     <urn:a> <urn:p> "1" <https://w3id.org/restructuring-kg/graph/asserted> .
     """
-    try:
-        rdf_format = EXPORT_FORMATS[format]
-    except KeyError:
-        raise BuildError(f"unknown format {format!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+    if format not in EXPORT_FORMATS:
+        raise BuildError(f"unknown format {format!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if format in ("nq", "trig") or len(graphs) == 1:
+        return _serialize({name: sorted(set(triples), key=str) for name, triples in graphs.items()}, format)
+    return _serialize({"union": sorted({t for triples in graphs.values() for t in triples}, key=str)}, format)
+
+
+def _serialize(graphs: Mapping[str, Sequence], format: str) -> bytes:
+    """:func:`serialize` of graphs already sorted, without repeats (one graph unless N-Quads or TriG)."""
+    rdf_format = EXPORT_FORMATS[format]
     if format in ("nq", "trig"):
-        quads = [
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH[name])))
+        quads = (
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
             for name, triples in graphs.items()
-            for t in sorted(set(triples), key=str)
-        ]
+            for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),)
+            for t in triples
+        )
         return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
-    union = sorted({t for triples in graphs.values() for t in triples}, key=str)
+    (union,) = graphs.values()
     if rdf_format == pyoxigraph.RdfFormat.JSON_LD:
         return _json_ld(union)
     return pyoxigraph.serialize(union, format=rdf_format, prefixes=PREFIXES)
@@ -348,17 +369,41 @@ def export(
 
     :raises BuildError: the folder cannot be written, or holds other files.
     """
-    target = Path(out_dir).absolute()
     # The ontology keeps its blank nodes (OWL needs them for lists and axioms), under stable names.
-    rename: dict[BNode, Node] = {b: BNode("o" + name) for b, name in _stable_labels(ontology).items()}
+    rename: dict[BNode, Node] = ontology_names(ontology)
     rename.update(skolem_iris(asserted))
     triples = {name: _triples(graph, rename) for name, graph in
                (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
+    return write_build(out_dir, triples, inputs=inputs)
+
+
+def ontology_names(ontology: Graph) -> dict[BNode, BNode]:
+    """The blank nodes of ``ontology`` under stable names (``o`` and :func:`stable_labels`),
+    as a build writes them (OWL needs them as blank nodes, for lists and axioms)."""
+    return {b: BNode("o" + name) for b, name in _stable_labels(ontology).items()}
+
+
+def write_build(
+    out_dir: Union[str, os.PathLike],
+    triples: Mapping[str, Sequence],
+    *,
+    inputs: Optional[Mapping[str, str]] = None,
+) -> dict[str, int]:
+    """Write the build files to ``out_dir`` from ``triples``: Oxigraph triples (blank nodes
+    already named as they are to be written) under ``ontology``, ``asserted`` and ``inferred``.
+
+    What :func:`export` writes, for an engine that holds its triples in a store. Returns the
+    number of triples written per graph.
+
+    :raises BuildError: the folder cannot be written, or holds other files.
+    """
+    target = Path(out_dir).absolute()
+    triples = {name: sorted(set(triples[name]), key=str) for name in _GRAPH_NAMES}
 
     def write(folder: Path) -> None:
         _write_files(folder, "asserted", triples["asserted"])
         _write_files(folder, "inferred", triples["inferred"])
-        (folder / "graph.trig").write_bytes(serialize(triples, "trig"))
+        (folder / "graph.trig").write_bytes(_serialize(triples, "trig"))
         if inputs is not None:
             record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
             (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
