@@ -192,22 +192,119 @@ def _write_files(folder: Path, name: str, triples: list) -> None:
 def _json_ld(triples: list) -> bytes:
     """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order.
 
-    rdflib compacts (Oxigraph would not) but orders nodes as its graph happens to
-    iterate; sorting every unordered array (not ``@list``) makes the text depend only
-    on the triples.
+    The document is rdflib's (``serialize(format="json-ld", context=PREFIXES,
+    auto_compact=True)``), with every unordered array (not ``@list``) sorted, so that the
+    text depends only on the triples. Oxigraph writes JSON-LD too, but expanded (full
+    IRIs, no context). rdflib took 15 s for 120k triples (most of ``kg build``'s writing
+    at 100k); :func:`_json_ld_document` builds the same document directly, in a second,
+    for the graphs it covers (all but those with RDF lists, where rdflib still runs;
+    ``tests/test_export.py`` compares the two).
     """
-    text = _to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    document = _json_ld_document(triples)
+    if document is None:
+        document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
+    return (json.dumps(_ordered(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
-    def ordered(value, *, in_list: bool = False):
-        if isinstance(value, dict):
-            return {key: ordered(item, in_list=key == "@list") for key, item in value.items()}
-        if isinstance(value, list):
-            items = [ordered(item) for item in value]
-            return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-        return value
 
-    document = ordered(json.loads(text))
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def _ordered(value, *, in_list: bool = False):
+    """``value`` with every JSON array but an ``@list`` sorted (by its items' JSON text)."""
+    if isinstance(value, dict):
+        return {key: _ordered(item, in_list=key == "@list") for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(item) for item in value]
+        return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+#: The datatypes rdflib's JSON-LD writes as native JSON values (its ``PLAIN_LITERAL_TYPES``).
+_NATIVE = {_XSD + "boolean", _XSD + "integer", _XSD + "double"}
+_LIST_TERMS = {_RDF + "first", _RDF + "rest", _RDF + "nil"}
+
+
+def _json_ld_document(triples: list) -> Optional[dict]:
+    """The JSON-LD document rdflib's writer makes of ``triples`` with the project's prefixes
+    as context (before :func:`_ordered`), or ``None`` for a graph with what this does not
+    follow rdflib in: RDF lists (``@list``), or a term that is a prefix's namespace itself.
+
+    rdflib's rules, as ``rdflib.plugins.serializers.jsonld`` (rdflib 7) applies them: an IRI
+    is ``prefix:name`` when the IRI up to its last ``#`` (else ``/``, else ``:``) is a
+    prefix's namespace, else written whole; a node per subject (and per blank node only
+    met as an object); ``rdf:type`` values under ``@type``; one value is written alone,
+    more as an array; booleans, integers and doubles as JSON values, other typed literals
+    as ``@type``/``@value``, language-tagged ones as ``@language``/``@value``, strings bare.
+    """
+    namespaces = {iri: name for name, iri in PREFIXES.items()}
+    shrunk: dict[str, str] = {}
+
+    def symbol(iri: str) -> str:
+        """A predicate, class or datatype (rdflib first looks for a term named by the IRI: a prefix)."""
+        if iri in namespaces:
+            raise _NotCovered
+        return shrink(iri)
+
+    def shrink(iri: str) -> str:
+        found = shrunk.get(iri)
+        if found is None:
+            for delimiter in ("#", "/", ":"):
+                at = iri.rfind(delimiter)
+                if at > -1:
+                    prefix = namespaces.get(iri[:at + 1])
+                    found = f"{prefix}:{iri[at + 1:]}" if prefix else iri
+                    break
+            else:
+                found = iri
+            shrunk[iri] = found
+        return found
+
+    def identifier(term) -> str:
+        return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else shrink(term.value)
+
+    def value(term):
+        if isinstance(term, pyoxigraph.Literal):
+            if term.language:
+                return {"@language": term.language, "@value": term.value}
+            datatype = term.datatype.value
+            if datatype == _XSD + "string":
+                return term.value
+            if datatype in _NATIVE:
+                return Literal(term.value, datatype=URIRef(datatype), normalize=False).toPython()
+            return {"@type": symbol(datatype), "@value": term.value}
+        if isinstance(term, pyoxigraph.BlankNode):
+            nodes.setdefault(term, {"@id": identifier(term)})
+        return {"@id": identifier(term)}
+
+    nodes: dict = {}
+    try:
+        for triple in triples:
+            subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
+            if predicate in _LIST_TERMS or (isinstance(obj, pyoxigraph.NamedNode) and obj.value in _LIST_TERMS):
+                return None
+            node = nodes.get(subject)
+            if node is None:
+                node = nodes[subject] = {"@id": identifier(subject)}
+            if predicate == _RDF + "type":
+                key, item = "@type", symbol(obj.value) if isinstance(obj, pyoxigraph.NamedNode) else value(obj)
+            else:
+                key, item = symbol(predicate), value(obj)
+            present = node.get(key)
+            if present is None:
+                node[key] = item
+            elif isinstance(present, list):
+                present.append(item)
+            else:
+                node[key] = [present, item]
+    except _NotCovered:
+        return None
+    context = dict(PREFIXES)
+    if len(nodes) == 1:
+        return {**next(iter(nodes.values())), "@context": context}
+    return {"@context": context, "@graph": list(nodes.values())}
+
+
+class _NotCovered(Exception):
+    """A term :func:`_json_ld_document` leaves to rdflib."""
 
 
 #: What ``kg export --format`` writes: Oxigraph's format for each name.
