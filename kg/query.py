@@ -52,11 +52,9 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
-from kg.current import current
 from kg.errors import KGError, ParameterError, QueryError, display_path
-from kg.load import LoadWarning, from_oxigraph, load_project
+from kg.load import LoadWarning, from_oxigraph
 from kg.project import Project, find_project
-from kg.reason import reason
 from kg.results import QueryResult, sparql_term
 from kg.vocab import PREFIXES
 
@@ -115,7 +113,7 @@ _DATE_FORMS = (
     (re.compile(r"\d{4}\Z"), XSD.gYear),
 )
 _PERIODS = ("quarter", "month", "year")
-#: What :func:`query_graph` can build: an rdflib graph or an Oxigraph store.
+#: The engines :func:`query_graph` takes by their older names (see :data:`kg.engines.ALIASES`).
 ENGINES = ("rdflib", "oxigraph")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _QUERY_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
@@ -599,19 +597,14 @@ def query_graph(
     inferences of :func:`kg.reason.reason` when ``inferred`` (for a query whose header
     says ``needs: inferred``).
 
-    ``engine`` is ``"rdflib"`` (an :class:`rdflib.Graph`) or ``"oxigraph"`` (an
-    in-memory ``pyoxigraph.Store``, much faster on the larger queries).
+    ``engine`` is an engine of :mod:`kg.engines` (``reference``, alias ``rdflib``: an
+    :class:`rdflib.Graph` and owlrl; ``fast``, alias ``oxigraph``: an in-memory
+    ``pyoxigraph.Store`` loaded from the files and the fast reasoner, much faster).
     """
-    if engine not in ENGINES:
-        raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    graphs = load_project(project if project is not None else find_project())
-    graph = Graph()
-    graph += graphs.ontology
-    graph += graphs.data
-    if inferred:
-        graph += reason(graph)
-        graph += current(graph)  # the untimed ORG shortcuts of the latest state
-    return to_store(graph) if engine == "oxigraph" else graph
+    from kg.engines import engine_named
+
+    chosen = engine_named(engine, error=QueryError)
+    return chosen.query_target(chosen.open(project if project is not None else find_project()), inferred=inferred)
 
 
 def to_store(*graphs: Graph) -> Any:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Optional, Union
 
 import pyoxigraph
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph
 from rdflib.term import Node
 
 from kg.current import add_current
