@@ -49,7 +49,7 @@ from kg.engines import Inferred
 from kg.errors import ProjectError, display_path
 from kg.export import GENID, ontology_names, stable_labels, write_build
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import INFERRED, from_rdflib, record_rewritten, to_rdflib, written_forms
+from kg.fast.store import INFERRED, from_rdflib, merged_forms, record_rewritten, to_rdflib, written_forms
 from kg.fast.validate import validate as fast_validate
 from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema
 from kg.project import Project
@@ -216,9 +216,10 @@ def store_triples(dataset: StoreDataset) -> dict[str, list]:
                 for triple in dataset.ontology]
     asserted, blank = [], []
     ontology_triples, overlap = dataset.ontology_triples, dataset.overlap
+    merged = set(merged_forms(dataset.store))
     for quad in dataset.store.quads_for_pattern(None, None, None, _DEFAULT):
         triple = quad.triple
-        if triple in ontology_triples and triple not in overlap:
+        if (triple in ontology_triples and triple not in overlap) or quad.object in merged:
             continue
         value = written.get(quad.object)
         if value is not None:
@@ -227,6 +228,9 @@ def store_triples(dataset: StoreDataset) -> dict[str, list]:
             blank.append(triple)
         else:
             asserted.append(triple)
+    if merged:  # the store made several written literals one value: the files say which was where
+        for triple in _merged_as_written(dataset, merged):
+            (blank if isinstance(triple.subject, _BLANK) else asserted).append(triple)
     # Skolem IRIs for the data's blank nodes, named from the triples around them.
     around: dict = {}
     for triple in blank:
@@ -250,6 +254,17 @@ def store_triples(dataset: StoreDataset) -> dict[str, list]:
         value = written.get(quad.object)
         inferred.append(renamed(quad.triple if value is None else pyoxigraph.Triple(quad.subject, quad.predicate, value)))
     return {"ontology": ontology, "asserted": asserted, "inferred": inferred}
+
+
+def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigraph.Triple]:
+    """The data triples whose object the store holds as one of ``merged`` (a value several
+    written literals became, :func:`kg.fast.store.merged_forms`), as the files write them:
+    the files are read again (rare: only then), their blank nodes named as the first time."""
+    forms = {from_rdflib(form) for forms in merged_forms(dataset.store).values() for form in forms}
+    for index, (path, _) in enumerate(dataset.subjects):
+        for quad in _renamed(path, index, _read(path), None):
+            if quad.object in forms:
+                yield quad.triple
 
 
 def _read(path: Path) -> bytes:
