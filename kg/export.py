@@ -37,7 +37,7 @@ import json
 import os
 from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence, Union
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -55,6 +55,7 @@ __all__ = [
     "build_graphs",
     "export",
     "input_digests",
+    "nt_lines",
     "ntriples",
     "ontology_names",
     "outdated_build",
@@ -84,26 +85,28 @@ def _stable_labels(graph: Graph) -> dict[BNode, str]:
     """A name for every blank node of ``graph`` that depends on the data, not on parsing order
     (see :func:`stable_labels`)."""
     bnodes = sorted({term for triple in graph for term in triple if isinstance(term, BNode)})
-    return stable_labels({b: (list(graph.predicate_objects(b)), list(graph.subject_predicates(b))) for b in bnodes})
+
+    def text(term: Node):
+        return term if isinstance(term, BNode) else term.n3()
+
+    return stable_labels({b: ([(p.n3(), text(o)) for p, o in graph.predicate_objects(b)],
+                              [(text(s), p.n3()) for s, p in graph.subject_predicates(b)]) for b in bnodes})
 
 
 def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]:
     """A name for every blank node of a graph that depends on the data, not on parsing order.
 
     ``around`` maps each blank node to the ``(predicate, object)`` pairs of the triples it is
-    the subject of and the ``(subject, predicate)`` pairs of those it is the object of (rdflib
-    terms, literals as written). A node's name is a hash of the triples around it, refined
-    with its neighbours' names until that tells the nodes apart; nodes still alike are
+    the subject of and the ``(subject, predicate)`` pairs of those it is the object of: each
+    term a blank node (a key of ``around``), or else its rdflib ``n3()`` text (literals as
+    written). A node's name is a hash of the triples around it, refined with its
+    neighbours' names until that tells the nodes apart; nodes still alike are
     interchangeable and numbered.
     """
     bnodes = sorted(around)
     labels = {b: "" for b in bnodes}
-    # Each line is fixed text around the names of the blank nodes in it: written once.
-    parts = {
-        b: [(">", p.n3(), o if isinstance(o, BNode) else o.n3()) for p, o in around[b][0]]
-        + [("<", s if isinstance(s, BNode) else s.n3(), p.n3()) for s, p in around[b][1]]
-        for b in bnodes
-    }
+    # Each line is fixed text around the names of the blank nodes in it.
+    parts = {b: [(">", p, o) for p, o in around[b][0]] + [("<", s, p) for s, p in around[b][1]] for b in bnodes}
 
     def text(term) -> str:
         return labels[term] if isinstance(term, BNode) else term
@@ -184,12 +187,6 @@ def _rdflib_term(term) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
-def _write_files(folder: Path, name: str, triples: list) -> None:
-    """``name``.ttl, .nt and .jsonld in ``folder``, from ``triples`` sorted and without repeats."""
-    for suffix in ("ttl", "nt", "jsonld"):
-        (folder / f"{name}.{suffix}").write_bytes(_serialize({name: triples}, suffix))
-
-
 def _json_ld(triples: list) -> bytes:
     """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order.
 
@@ -201,6 +198,7 @@ def _json_ld(triples: list) -> bytes:
     for the graphs it covers (all but those with RDF lists, where rdflib still runs;
     ``tests/test_export.py`` compares the two).
     """
+    triples = triples if isinstance(triples, list) else list(triples)
     document = _json_ld_document(triples)
     if document is None:
         document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
@@ -506,9 +504,9 @@ def export(
     # The ontology keeps its blank nodes (OWL needs them for lists and axioms), under stable names.
     rename: dict[BNode, Node] = ontology_names(ontology)
     rename.update(skolem_iris(asserted))
-    triples = {name: _triples(graph, rename) for name, graph in
-               (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
-    return write_build(out_dir, triples, inputs=inputs)
+    lines = {name: nt_lines(_triples(graph, rename)) for name, graph in
+             (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
+    return write_build(out_dir, lines, inputs=inputs)
 
 
 def ontology_names(ontology: Graph) -> dict[BNode, BNode]:
@@ -519,28 +517,51 @@ def ontology_names(ontology: Graph) -> dict[BNode, BNode]:
 
 def write_build(
     out_dir: Union[str, os.PathLike],
-    triples: Mapping[str, Sequence],
+    lines: Mapping[str, Iterable[bytes]],
     *,
     inputs: Optional[Mapping[str, str]] = None,
 ) -> dict[str, int]:
-    """Write the build files to ``out_dir`` from ``triples``: Oxigraph triples (blank nodes
-    already named as they are to be written) under ``ontology``, ``asserted`` and ``inferred``.
+    """Write the build files to ``out_dir`` from ``lines``: the N-Triples lines (``b"<s> <p>
+    o .\\n"``, blank nodes already named as they are to be written) of ``ontology``,
+    ``asserted`` and ``inferred``.
 
-    What :func:`export` writes, for an engine that holds its triples in a store. Returns the
-    number of triples written per graph.
+    What :func:`export` writes, for an engine that holds its triples in a store. The lines
+    are sorted as bytes, which is the order of the triples' text (a line is that text and
+    ``" ."``; no character that can follow a term's end sorts before a space). The other
+    formats are written from the sorted N-Triples. Returns the number of triples written
+    per graph.
 
     :raises BuildError: the folder cannot be written, or holds other files.
     """
     target = Path(out_dir).absolute()
-    triples = {name: sorted(set(triples[name]), key=str) for name in _GRAPH_NAMES}
+    texts = {name: b"".join(sorted(set(lines[name]))) for name in _GRAPH_NAMES}
+    counts = {name: text.count(b"\n") for name, text in texts.items()}
+
+    def triples(name: str) -> Iterator:
+        return pyoxigraph.parse(texts[name], format=pyoxigraph.RdfFormat.N_TRIPLES)
 
     def write(folder: Path) -> None:
-        _write_files(folder, "asserted", triples["asserted"])
-        _write_files(folder, "inferred", triples["inferred"])
-        (folder / "graph.trig").write_bytes(_serialize(triples, "trig"))
+        for name in ("asserted", "inferred"):
+            (folder / f"{name}.nt").write_bytes(texts[name])
+            (folder / f"{name}.ttl").write_bytes(
+                pyoxigraph.serialize(triples(name), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES))
+            (folder / f"{name}.jsonld").write_bytes(_json_ld(triples(name)))
+        quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+                 for name in _GRAPH_NAMES for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),) for q in triples(name))
+        (folder / "graph.trig").write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES))
         if inputs is not None:
             record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
             (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     _replace_folder(target, write)
-    return {name: len(graph_triples) for name, graph_triples in triples.items()}
+    return counts
+
+
+def nt_lines(triples: Iterable) -> list[bytes]:
+    """The N-Triples lines of Oxigraph ``triples`` (what :func:`write_build` takes).
+
+    >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("1"))
+    >>> nt_lines([t])
+    [b'<urn:a> <urn:p> "1" .\\n']
+    """
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).splitlines(keepends=True)

@@ -47,7 +47,7 @@ from rdflib.term import Node
 from kg.current import add_current
 from kg.engines import Inferred
 from kg.errors import ProjectError, display_path
-from kg.export import GENID, ontology_names, stable_labels, write_build
+from kg.export import GENID, nt_lines, ontology_names, stable_labels, write_build
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import INFERRED, from_rdflib, merged_forms, record_rewritten, to_rdflib, written_forms
 from kg.fast.validate import validate as fast_validate
@@ -203,57 +203,101 @@ class FastEngine:
               inputs: Optional[Mapping[str, str]] = None) -> dict[str, int]:
         """Write the build files from the store: the data's triples and the inferred graph,
         literals as written, blank nodes named as :func:`kg.export.export` names them."""
-        return write_build(out_dir, store_triples(dataset), inputs=inputs)
+        return write_build(out_dir, store_lines(dataset), inputs=inputs)
 
 
-def store_triples(dataset: StoreDataset) -> dict[str, list]:
-    """The ontology, asserted and inferred triples of ``dataset`` as a build writes them
-    (Oxigraph triples, literals as written, blank nodes renamed: the ontology's under
-    stable names, the data's as skolem IRIs; see :mod:`kg.export`)."""
-    written = {stored: from_rdflib(literal) for stored, literal in dataset.written.items()}
+def store_lines(dataset: StoreDataset) -> dict[str, list[bytes]]:
+    """The ontology, asserted and inferred triples of ``dataset`` as a build writes them, as
+    N-Triples lines (see :func:`kg.export.write_build`): literals as written, blank nodes
+    renamed (the ontology's under stable names, the data's as skolem IRIs; see
+    :mod:`kg.export`).
+
+    The store writes its graphs as N-Triples itself; each line is then looked at as bytes
+    (its three terms split at the first two spaces: no IRI or blank node label has one),
+    which costs a fraction of making Python terms of each triple.
+    """
+    store = dataset.store
     ontology_rename: dict[BNode, Node] = ontology_names(dataset.ontology)
-    ontology = [pyoxigraph.Triple(*(from_rdflib(ontology_rename.get(t, t)) for t in triple))
-                for triple in dataset.ontology]
+    ontology = nt_lines(pyoxigraph.Triple(*(from_rdflib(ontology_rename.get(t, t)) for t in triple))
+                        for triple in dataset.ontology)
+    # What the store holds otherwise than written, as N-Triples text: the written form
+    # (its stored form, when several written forms became one, left to the files).
+    written = {_nt(stored): _nt(from_rdflib(literal)) for stored, literal in dataset.written.items()}
+    merged = {_nt(stored) for stored in merged_forms(store)}
+    skip = {line for line in nt_lines(dataset.ontology_triples)} - set(nt_lines(dataset.overlap))
+
     asserted, blank = [], []
-    ontology_triples, overlap = dataset.ontology_triples, dataset.overlap
-    merged = set(merged_forms(dataset.store))
-    for quad in dataset.store.quads_for_pattern(None, None, None, _DEFAULT):
-        triple = quad.triple
-        if (triple in ontology_triples and triple not in overlap) or quad.object in merged:
+    for line in _lines(store, _DEFAULT):
+        if line in skip:
             continue
-        value = written.get(quad.object)
+        s, p, o = line.split(b" ", 2)
+        o = o[:-3]
+        if o in merged:
+            continue
+        value = written.get(o)
         if value is not None:
-            triple = pyoxigraph.Triple(quad.subject, quad.predicate, value)
-        if isinstance(quad.subject, _BLANK) or isinstance(quad.object, _BLANK):
-            blank.append(triple)
+            o = value
+        if s[:2] == b"_:" or o[:2] == b"_:":
+            blank.append((s, p, o))
         else:
-            asserted.append(triple)
+            asserted.append(line if value is None else b"%s %s %s .\n" % (s, p, o))
     if merged:  # the store made several written literals one value: the files say which was where
-        for triple in _merged_as_written(dataset, merged):
-            (blank if isinstance(triple.subject, _BLANK) else asserted).append(triple)
-    # Skolem IRIs for the data's blank nodes, named from the triples around them.
+        for line in nt_lines(_merged_as_written(dataset, merged)):
+            s, p, o = line.split(b" ", 2)
+            if s[:2] == b"_:" or o[:2] == b"_:":
+                blank.append((s, p, o[:-3]))
+            else:
+                asserted.append(line)
+
+    # Skolem IRIs for the data's blank nodes, named from the triples around them (their
+    # rdflib text: a literal's n3 differs from N-Triples).
+    n3: dict[bytes, str] = {}
+
+    def text(term: bytes):
+        if term[:2] == b"_:":
+            return BNode(term[2:].decode())
+        found = n3.get(term)
+        if found is None:
+            found = n3[term] = term.decode() if term[:1] == b"<" else _literal_n3(term)
+        return found
+
     around: dict = {}
-    for triple in blank:
-        s, p, o = (to_rdflib(t) for t in (triple.subject, triple.predicate, triple.object))
-        if isinstance(s, BNode):
-            around.setdefault(s, ([], []))[0].append((p, o))
-        if isinstance(o, BNode):
-            around.setdefault(o, ([], []))[1].append((s, p))
-    rename: dict = {_BLANK(str(b)): _NAMED(GENID + name) for b, name in stable_labels(around).items()}
-    rename.update((_BLANK(str(b)), from_rdflib(name)) for b, name in ontology_rename.items())
+    for s, p, o in blank:
+        if s[:2] == b"_:":
+            around.setdefault(BNode(s[2:].decode()), ([], []))[0].append((text(p), text(o)))
+        if o[:2] == b"_:":
+            around.setdefault(BNode(o[2:].decode()), ([], []))[1].append((text(s), text(p)))
+    rename = {b"_:" + str(b).encode(): f"<{GENID}{name}>".encode() for b, name in stable_labels(around).items()}
+    rename.update((b"_:" + str(b).encode(), b"_:" + str(name).encode()) for b, name in ontology_rename.items())
 
-    def renamed(triple: pyoxigraph.Triple) -> pyoxigraph.Triple:
-        s, o = triple.subject, triple.object
-        if isinstance(s, _BLANK) or isinstance(o, _BLANK):
-            return pyoxigraph.Triple(rename.get(s, s), triple.predicate, rename.get(o, o))
-        return triple
+    def renamed(s: bytes, p: bytes, o: bytes) -> bytes:
+        return b"%s %s %s .\n" % (rename.get(s, s), p, rename.get(o, o))
 
-    asserted.extend(renamed(t) for t in blank)
+    asserted.extend(renamed(*triple) for triple in blank)
     inferred = []
-    for quad in dataset.store.quads_for_pattern(None, None, None, INFERRED):
-        value = written.get(quad.object)
-        inferred.append(renamed(quad.triple if value is None else pyoxigraph.Triple(quad.subject, quad.predicate, value)))
+    for line in _lines(store, INFERRED):
+        s, p, o = line.split(b" ", 2)
+        o = o[:-3]
+        value = written.get(o)
+        if value is not None or s[:2] == b"_:" or o[:2] == b"_:":
+            line = renamed(s, p, o if value is None else value)
+        inferred.append(line)
     return {"ontology": ontology, "asserted": asserted, "inferred": inferred}
+
+
+def _lines(store: pyoxigraph.Store, graph) -> list[bytes]:
+    return store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True)
+
+
+def _nt(term) -> bytes:
+    """The N-Triples text of an Oxigraph term."""
+    return str(term).encode()
+
+
+def _literal_n3(text: bytes) -> str:
+    """rdflib's ``n3()`` of the literal written ``text`` in N-Triples."""
+    quad = next(iter(pyoxigraph.parse(b"<urn:s> <urn:p> " + text + b" .", format=pyoxigraph.RdfFormat.N_TRIPLES)))
+    return to_rdflib(quad.object).n3()
 
 
 def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigraph.Triple]:
