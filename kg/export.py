@@ -187,20 +187,27 @@ def _rdflib_term(term) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
-def _json_ld(triples: list) -> bytes:
-    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order.
+def _json_ld(triples: Iterable) -> bytes:
+    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order
+    (see :func:`_json_ld_nt`), of Oxigraph ``triples``."""
+    return _json_ld_nt(b"".join(nt_lines(triples)))
+
+
+def _json_ld_nt(text: bytes) -> bytes:
+    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order, of
+    the N-Triples ``text``.
 
     The document is rdflib's (``serialize(format="json-ld", context=PREFIXES,
     auto_compact=True)``), with every unordered array (not ``@list``) sorted, so that the
     text depends only on the triples. Oxigraph writes JSON-LD too, but expanded (full
     IRIs, no context). rdflib took 15 s for 120k triples (most of ``kg build``'s writing
-    at 100k); :func:`_json_ld_document` builds the same document directly, in a second,
-    for the graphs it covers (all but those with RDF lists, where rdflib still runs;
-    ``tests/test_export.py`` compares the two).
+    at 100k); :func:`_json_ld_document` builds the same document directly from the
+    N-Triples lines, in half a second, for the graphs it covers (all but those with RDF
+    lists, where rdflib still runs; ``tests/test_export.py`` compares the two).
     """
-    triples = triples if isinstance(triples, list) else list(triples)
-    document = _json_ld_document(triples)
+    document = _json_ld_document(text.splitlines())
     if document is None:
+        triples = [q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]
         document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
     return (_json_text(document) + "\n").encode("utf-8")
 
@@ -266,15 +273,18 @@ def _ordered(value, *, in_list: bool = False):
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = f"<{_RDF}type>".encode()
+_XSD_STRING = f"<{_XSD}string>".encode()
 #: The datatypes rdflib's JSON-LD writes as native JSON values (its ``PLAIN_LITERAL_TYPES``).
-_NATIVE = {_XSD + "boolean", _XSD + "integer", _XSD + "double"}
-_LIST_TERMS = {_RDF + "first", _RDF + "rest", _RDF + "nil"}
+_NATIVE = {f"<{_XSD}{name}>".encode() for name in ("boolean", "integer", "double")}
+_LIST_TERMS = {f"<{_RDF}{name}>".encode() for name in ("first", "rest", "nil")}
 
 
-def _json_ld_document(triples: list) -> Optional[dict]:
-    """The JSON-LD document rdflib's writer makes of ``triples`` with the project's prefixes
-    as context (before :func:`_ordered`), or ``None`` for a graph with what this does not
-    follow rdflib in: RDF lists (``@list``), or a term that is a prefix's namespace itself.
+def _json_ld_document(lines: list[bytes]) -> Optional[dict]:
+    """The JSON-LD document rdflib's writer makes of the triples of the N-Triples ``lines``
+    with the project's prefixes as context (before :func:`_ordered`), or ``None`` for a
+    graph with what this does not follow rdflib in: RDF lists (``@list``), or a term that
+    is a prefix's namespace itself.
 
     rdflib's rules, as ``rdflib.plugins.serializers.jsonld`` (rdflib 7) applies them: an IRI
     is ``prefix:name`` when the IRI up to its last ``#`` (else ``/``, else ``:``) is a
@@ -282,58 +292,74 @@ def _json_ld_document(triples: list) -> Optional[dict]:
     met as an object); ``rdf:type`` values under ``@type``; one value is written alone,
     more as an array; booleans, integers and doubles as JSON values, other typed literals
     as ``@type``/``@value``, language-tagged ones as ``@language``/``@value``, strings bare.
+    A line is read as bytes (its terms split at the first two spaces, which no IRI or
+    blank node label holds; a literal's quoted form read as JSON, whose escapes N-Triples
+    writers use), without making a Python term of each triple.
     """
     namespaces = {iri: name for name, iri in PREFIXES.items()}
-    shrunk: dict[str, str] = {}
+    shrunk: dict[bytes, str] = {}
 
-    def symbol(iri: str) -> str:
-        """A predicate, class or datatype (rdflib first looks for a term named by the IRI: a prefix)."""
-        if iri in namespaces:
-            raise _NotCovered
-        return shrink(iri)
-
-    def shrink(iri: str) -> str:
+    def symbol(iri: bytes) -> str:
+        """A predicate, class or datatype, ``<...>`` (rdflib first looks for a term named by the IRI: a prefix)."""
         found = shrunk.get(iri)
         if found is None:
+            if iri[1:-1].decode() in namespaces:
+                raise _NotCovered
+            found = shrink(iri)
+        return found
+
+    def shrink(iri: bytes) -> str:
+        found = shrunk.get(iri)
+        if found is None:
+            text = iri[1:-1].decode()
             for delimiter in ("#", "/", ":"):
-                at = iri.rfind(delimiter)
+                at = text.rfind(delimiter)
                 if at > -1:
-                    prefix = namespaces.get(iri[:at + 1])
-                    found = f"{prefix}:{iri[at + 1:]}" if prefix else iri
+                    prefix = namespaces.get(text[:at + 1])
+                    found = f"{prefix}:{text[at + 1:]}" if prefix else text
                     break
             else:
-                found = iri
+                found = text
             shrunk[iri] = found
         return found
 
-    def identifier(term) -> str:
-        return f"_:{term.value}" if isinstance(term, pyoxigraph.BlankNode) else shrink(term.value)
+    def identifier(term: bytes) -> str:
+        return term.decode() if term[:2] == b"_:" else shrink(term)
 
-    def value(term):
-        if isinstance(term, pyoxigraph.Literal):
-            if term.language:
-                return {"@language": term.language, "@value": term.value}
-            datatype = term.datatype.value
-            if datatype == _XSD + "string":
-                return term.value
+    def value(term: bytes):
+        if term[:1] == b'"':
+            end = term.rindex(b'"')
+            if b"\\U" in term[:end]:
+                raise _NotCovered  # an escape JSON does not have
+            text = json.loads(term[:end + 1])
+            rest = term[end + 1:]
+            if not rest:
+                return text
+            if rest[:1] == b"@":
+                return {"@language": rest[1:].decode(), "@value": text}
+            datatype = rest[2:]
             if datatype in _NATIVE:
-                return Literal(term.value, datatype=URIRef(datatype), normalize=False).toPython()
-            return {"@type": symbol(datatype), "@value": term.value}
-        if isinstance(term, pyoxigraph.BlankNode):
-            nodes.setdefault(term, {"@id": identifier(term)})
-        return {"@id": identifier(term)}
+                return Literal(text, datatype=URIRef(datatype[1:-1].decode()), normalize=False).toPython()
+            if datatype == _XSD_STRING:
+                return text
+            return {"@type": symbol(datatype), "@value": text}
+        if term[:2] == b"_:":
+            nodes.setdefault(term, {"@id": term.decode()})
+            return {"@id": term.decode()}
+        return {"@id": shrink(term)}
 
     nodes: dict = {}
     try:
-        for triple in triples:
-            subject, predicate, obj = triple.subject, triple.predicate.value, triple.object
-            if predicate in _LIST_TERMS or (isinstance(obj, pyoxigraph.NamedNode) and obj.value in _LIST_TERMS):
+        for line in lines:
+            subject, predicate, obj = line.split(b" ", 2)
+            obj = obj[:-2]  # " ."
+            if predicate in _LIST_TERMS or obj in _LIST_TERMS:
                 return None
             node = nodes.get(subject)
             if node is None:
                 node = nodes[subject] = {"@id": identifier(subject)}
-            if predicate == _RDF + "type":
-                key, item = "@type", symbol(obj.value) if isinstance(obj, pyoxigraph.NamedNode) else value(obj)
+            if predicate == _RDF_TYPE:
+                key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
             else:
                 key, item = symbol(predicate), value(obj)
             present = node.get(key)
@@ -558,7 +584,7 @@ def write_build(
             (folder / f"{name}.nt").write_bytes(texts[name])
             (folder / f"{name}.ttl").write_bytes(
                 pyoxigraph.serialize(triples(name), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES))
-            (folder / f"{name}.jsonld").write_bytes(_json_ld(triples(name)))
+            (folder / f"{name}.jsonld").write_bytes(_json_ld_nt(texts[name]))
         quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
                  for name in _GRAPH_NAMES for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),) for q in triples(name))
         (folder / "graph.trig").write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES))

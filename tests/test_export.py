@@ -177,7 +177,8 @@ JSON_LD_CASES = {
     "typed literals": """ex:a ex:int "7"^^xsd:int ; ex:integer "07"^^xsd:integer ; ex:decimal "1.50"^^xsd:decimal ;
         ex:double "5.0E0"^^xsd:double ; ex:boolean "0"^^xsd:boolean ; ex:true true ; ex:date "2026-03-16Z"^^xsd:date ;
         ex:year "2026"^^xsd:gYear ; ex:odd "x"^^<urn:type:odd> .""",
-    "strings and languages": 'ex:a ex:label "plain" , "English"@en , "中文"@zh , "quote \\" and \\\\ "@en ; ex:empty "" .',
+    "strings and languages": 'ex:a ex:label "plain" , "English"@en , "中文"@zh , "quote \\" and \\\\ "@en ; ex:empty "" ;'
+                             ' ex:controls "tab\\tline\\nreturn\\r\\u0001 \\U0001F600" ; ex:typed "x"^^xsd:string .',
     "iris of every shape": """ex:a a ex:Thing , <https://w3id.org/restructuring-kg/id/org/acme/lab> ;
         <https://example.org/x#y/z> <urn:isbn:123> ; ex:p <https://w3id.org/restructuring-kg/ontology#> ,
         <https://w3id.org/restructuring-kg/.well-known/genid/0a1b> , <http://example.com> .""",
@@ -191,12 +192,12 @@ JSON_LD_CASES = {
 def test_json_ld_is_the_document_rdflib_writes(case):
     from rdflib import Graph
 
-    from kg.export import _json_ld_document, _ordered, _to_rdflib
+    from kg.export import _json_ld_document, _ordered, _to_rdflib, nt_lines
     from kg.vocab import PREFIXES
 
     text = "@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + JSON_LD_CASES[case]
     triples = [q.triple for q in pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE)]
-    ours = _json_ld_document(triples)
+    ours = _json_ld_document(b"".join(nt_lines(triples)).splitlines())
     assert ours is not None
     rdflib_s = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
     assert _ordered(ours) == _ordered(rdflib_s)
@@ -213,8 +214,8 @@ def test_json_ld_keeps_a_false_that_rdflib_s_writer_drops():
 
 
 def test_json_ld_of_rdf_lists_is_rdflib_s():
-    from kg.export import _json_ld, _json_ld_document
+    from kg.export import _json_ld, _json_ld_document, nt_lines
 
     triples = [q.triple for q in pyoxigraph.parse(b"<urn:a> <urn:p> ( 1 2 ) .", format=pyoxigraph.RdfFormat.TURTLE)]
-    assert _json_ld_document(triples) is None
+    assert _json_ld_document(b"".join(nt_lines(triples)).splitlines()) is None
     assert json.loads(_json_ld(triples))["urn:p"] == {"@list": [1, 2]}
