@@ -144,10 +144,17 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     engine = engine_named(args.engine)
     project = _project(args)
+    say = _progress() or (lambda line: None)
 
     def load_and_validate():
+        start = time.perf_counter()
+        say(f"loading {len(project.data_files)} data files ...")
         dataset = engine.open(project, require_shapes=True)
-        return dataset, engine.validate(dataset)
+        say(f"loaded {len(dataset.data):,} data triples ({time.perf_counter() - start:.1f} s); validating ...")
+        start = time.perf_counter()
+        report = engine.validate(dataset)
+        say(f"validated ({time.perf_counter() - start:.1f} s)")
+        return dataset, report
 
     graphs, report = _interruptible(load_and_validate, timeout=args.timeout, what="the validation")
     _print_notes(report)

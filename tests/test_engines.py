@@ -164,3 +164,35 @@ def test_fast_modules_import_no_private_name_of_another_module():
         private = [f"{node.module}.{alias.name}" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                    for alias in node.names if alias.name.startswith("_") and (node.module or "").startswith("kg")]
         assert private == [], path
+
+
+def test_validate_says_what_it_is_doing_on_a_terminal_only(make_project):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    project = make_project()
+    argv = [sys.executable, "-m", "kg", "--root", str(project.root), "validate"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    main_fd, terminal = pty.openpty()
+    try:
+        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=terminal, timeout=300)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main_fd)
+    assert done.returncode == 0
+    assert [line.split()[1] for line in shown.decode().splitlines()] == ["loading", "loaded", "validated"]
+    piped = subprocess.run(argv, env=env, capture_output=True, timeout=300)
+    assert piped.returncode == 0 and piped.stderr == b""
