@@ -196,3 +196,16 @@ def test_validate_says_what_it_is_doing_on_a_terminal_only(make_project):
     assert [line.split()[1] for line in shown.decode().splitlines()] == ["loading", "loaded", "validated"]
     piped = subprocess.run(argv, env=env, capture_output=True, timeout=300)
     assert piped.returncode == 0 and piped.stderr == b""
+
+
+def test_a_literal_focus_node_is_reported_by_the_command_line(make_project, capsys):
+    shapes = PROLOGUE + '\n<https://example.org/S> a sh:NodeShape ; sh:targetNode "04"^^xsd:integer ; sh:datatype xsd:int ;' \
+        ' sh:message "not an int" .\n'
+    project = make_project(shapes=shapes)
+    outputs = {}
+    for engine in ENGINES:
+        code, out, err = run(capsys, "--root", project.root, "validate", "--engine", engine)
+        assert code == 1, err
+        outputs[engine] = out
+    assert outputs["fast"] == outputs["reference"]
+    assert "not an int" in outputs["fast"]

@@ -74,7 +74,10 @@ class _DataView:
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         """The objects of ``subject`` and ``predicate`` in the data (not the ontology), as written."""
         dataset, written = self._dataset, self._dataset.written
-        for quad in dataset.store.quads_for_pattern(from_rdflib(subject), from_rdflib(predicate), None, _DEFAULT):
+        subject = from_rdflib(subject)
+        if isinstance(subject, _LITERAL):  # a literal focus node (sh:targetNode "04") has no triples
+            return
+        for quad in dataset.store.quads_for_pattern(subject, from_rdflib(predicate), None, _DEFAULT):
             if dataset.is_data(quad.triple):
                 yield to_rdflib(quad.object, written=written)
 
