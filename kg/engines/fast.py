@@ -331,6 +331,7 @@ def _renamed(path: Path, index: int, quads, check: Optional[TermCheck], unknown:
     names: dict[str, pyoxigraph.BlankNode] = {}
     prefix = f"f{index}b"
     starts = check.starts if check is not None else None
+    checked: set[str] = set()  # the ontologies' own terms met so far (few: classes, properties)
     for quad in quads:
         s, p, o = quad.subject, quad.predicate, quad.object
         changed = False
@@ -342,8 +343,11 @@ def _renamed(path: Path, index: int, quads, check: Optional[TermCheck], unknown:
             changed = True
         if starts is not None:
             for term in (s, p, o):
-                if isinstance(term, _NAMED) and term.value.startswith(starts):
-                    check.note(term.value, to_rdflib(s), unknown)
+                if isinstance(term, _NAMED):
+                    text = term.value
+                    if text.startswith(starts) and text not in checked:
+                        checked.add(text)
+                        check.note(text, to_rdflib(s), unknown)
         yield pyoxigraph.Quad(s, p, o) if changed else quad
 
 
