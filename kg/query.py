@@ -40,7 +40,6 @@ import calendar
 import datetime
 import difflib
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
@@ -53,7 +52,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
 from kg.errors import KGError, ParameterError, QueryError, display_path
-from kg.load import LoadWarning, from_oxigraph
+from kg.load import from_oxigraph
 from kg.project import Project, find_project
 from kg.results import QueryResult, sparql_term
 from kg.vocab import PREFIXES
@@ -623,7 +622,7 @@ def to_store(*graphs: Graph) -> Any:
     """
     import pyoxigraph
 
-    from kg.fast.store import record_rewritten
+    from kg.fast.store import record_rewritten, warn_rewritten
 
     store = pyoxigraph.Store()
     literals = set()
@@ -644,14 +643,7 @@ def to_store(*graphs: Graph) -> Any:
             pyoxigraph.Quad(t.subject, t.predicate, t.object)
             for t in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
         ))
-    rewritten = record_rewritten(store, literals)
-    if rewritten:
-        shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
-        more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
-        warnings.warn(
-            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries see the "
-            "stored form; rdflib (kg query --engine rdflib) and both validators see the literals as written",
-            LoadWarning, stacklevel=2)
+    warn_rewritten(record_rewritten(store, literals))
     return store
 
 

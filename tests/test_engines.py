@@ -19,7 +19,7 @@ from kg.engines import ALIASES, ENGINES, engine_named
 from kg.errors import IllFormedLiteralError, KGError, RDFSyntaxError, UnknownTermError
 from kg.export import BUILD_FILES
 from kg.vocab import RDFS
-from tests.conftest import PROLOGUE, TINY_DATA
+from tests.conftest import PROLOGUE, ROOT, TINY_DATA, stderr_on_a_terminal
 
 ACME = URIRef("https://w3id.org/restructuring-kg/id/org/acme")
 
@@ -167,34 +167,15 @@ def test_fast_modules_import_no_private_name_of_another_module():
 
 
 def test_validate_says_what_it_is_doing_on_a_terminal_only(make_project):
-    import os
-    import pty
     import subprocess
     import sys
 
-    from tests.conftest import ROOT
-
     project = make_project()
-    argv = [sys.executable, "-m", "kg", "--root", str(project.root), "validate"]
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    main_fd, terminal = pty.openpty()
-    try:
-        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=terminal, timeout=300)
-        os.close(terminal)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main_fd, 65536)
-            except OSError:  # the terminal's other end is closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main_fd)
-    assert done.returncode == 0
-    assert [line.split()[1] for line in shown.decode().splitlines()] == ["loading", "loaded", "validated"]
-    piped = subprocess.run(argv, env=env, capture_output=True, timeout=300)
+    code, shown = stderr_on_a_terminal(["--root", project.root, "validate"])
+    assert code == 0
+    assert [line.split()[1] for line in shown.splitlines()] == ["loading", "loaded", "validated"]
+    piped = subprocess.run([sys.executable, "-m", "kg", "--root", str(project.root), "validate"], capture_output=True,
+                           timeout=300, cwd=ROOT)
     assert piped.returncode == 0 and piped.stderr == b""
 
 

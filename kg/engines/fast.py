@@ -49,7 +49,15 @@ from kg.engines import Inferred
 from kg.errors import ProjectError, display_path
 from kg.export import GENID, nt_lines, ontology_names, stable_labels, write_build
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import INFERRED, from_rdflib, merged_forms, record_rewritten, to_rdflib, written_forms
+from kg.fast.store import (
+    INFERRED,
+    from_rdflib,
+    merged_forms,
+    record_rewritten,
+    to_rdflib,
+    warn_rewritten,
+    written_forms,
+)
 from kg.fast.validate import validate as fast_validate
 from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema
 from kg.project import Project
@@ -173,14 +181,7 @@ class FastEngine:
         store.bulk_extend(ontology)
         literals.update(q.object for q in ontology if isinstance(q.object, _LITERAL) and not q.object.language
                         and q.object.datatype.value != _XSD_STRING)
-        rewritten = record_rewritten(store, literals)
-        if rewritten:
-            shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
-            more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
-            warnings.warn(
-                f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries see the "
-                "stored form; rdflib (--engine reference) and both validators see the literals as written",
-                LoadWarning, stacklevel=2)
+        warn_rewritten(record_rewritten(store, literals))
         found = load_warnings(schema.files + summaries, schema.shapes)
         for message in found:
             warnings.warn(message, LoadWarning, stacklevel=2)
