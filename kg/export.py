@@ -205,11 +205,33 @@ def _json_ld_nt(text: bytes) -> bytes:
     N-Triples lines, in half a second, for the graphs it covers (all but those with RDF
     lists, where rdflib still runs; ``tests/test_export.py`` compares the two).
     """
-    document = _json_ld_document(text.splitlines())
+    lines = text.splitlines()
+    streamed = _json_ld_streamed(lines)
+    if streamed is not None:
+        return streamed
+    document = _json_ld_document(lines)
     if document is None:
         triples = [q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]
         document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
     return (_json_text(document) + "\n").encode("utf-8")
+
+
+def _json_ld_streamed(lines: list[bytes]) -> Optional[bytes]:
+    """:func:`_json_ld_nt` of the sorted N-Triples ``lines`` of more than one node, each node
+    written as it is read (a subject's lines are together), then ordered by its "@id" text
+    (see :func:`_sorted_items`): only the nodes' text is held, not the whole document.
+    ``None`` when :func:`_json_ld_document` must build the document."""
+    keyed = []
+    try:
+        for node in _json_ld_nodes(lines):
+            keyed.append((json.dumps(node["@id"]), _json_text(node, "    ")))
+    except _NotCovered:
+        return None
+    if len(keyed) < 2 or len({key for key, _ in keyed}) < len(keyed):
+        return None
+    keyed.sort(key=lambda pair: pair[0])
+    return ('{\n  "@context": ' + _json_text(dict(PREFIXES), "  ") + ',\n  "@graph": [\n'
+            + ",\n".join("    " + text for _, text in keyed) + "\n  ]\n}\n").encode("utf-8")
 
 
 def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
@@ -283,8 +305,22 @@ _LIST_TERMS = {f"<{_RDF}{name}>".encode() for name in ("first", "rest", "nil")}
 def _json_ld_document(lines: list[bytes]) -> Optional[dict]:
     """The JSON-LD document rdflib's writer makes of the triples of the N-Triples ``lines``
     with the project's prefixes as context (before :func:`_ordered`), or ``None`` for a
-    graph with what this does not follow rdflib in: RDF lists (``@list``), or a term that
-    is a prefix's namespace itself.
+    graph with what this does not follow rdflib in (see :func:`_json_ld_nodes`)."""
+    try:
+        nodes = list(_json_ld_nodes(sorted(lines)))
+    except _NotCovered:
+        return None
+    context = dict(PREFIXES)
+    if len(nodes) == 1:
+        return {**nodes[0], "@context": context}
+    return {"@context": context, "@graph": nodes}
+
+
+def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
+    """The nodes of the JSON-LD document rdflib's writer makes of the triples of the sorted
+    N-Triples ``lines`` (before :func:`_ordered`), each as soon as its subject's lines are
+    read. Raises :class:`_NotCovered` for a graph with what this does not follow rdflib
+    in: RDF lists (``@list``), or a term that is a prefix's namespace itself.
 
     rdflib's rules, as ``rdflib.plugins.serializers.jsonld`` (rdflib 7) applies them: an IRI
     is ``prefix:name`` when the IRI up to its last ``#`` (else ``/``, else ``:``) is a
@@ -344,37 +380,40 @@ def _json_ld_document(lines: list[bytes]) -> Optional[dict]:
                 return text
             return {"@type": symbol(datatype), "@value": text}
         if term[:2] == b"_:":
-            nodes.setdefault(term, {"@id": term.decode()})
+            referenced.add(term)
             return {"@id": term.decode()}
         return {"@id": shrink(term)}
 
-    nodes: dict = {}
-    try:
-        for line in lines:
-            subject, predicate, obj = line.split(b" ", 2)
-            obj = obj[:-2]  # " ."
-            if predicate in _LIST_TERMS or obj in _LIST_TERMS:
-                return None
-            node = nodes.get(subject)
-            if node is None:
-                node = nodes[subject] = {"@id": identifier(subject)}
-            if predicate == _RDF_TYPE:
-                key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
-            else:
-                key, item = symbol(predicate), value(obj)
-            present = node.get(key)
-            if present is None:
-                node[key] = item
-            elif isinstance(present, list):
-                present.append(item)
-            else:
-                node[key] = [present, item]
-    except _NotCovered:
-        return None
-    context = dict(PREFIXES)
-    if len(nodes) == 1:
-        return {**next(iter(nodes.values())), "@context": context}
-    return {"@context": context, "@graph": list(nodes.values())}
+    referenced: set[bytes] = set()  # blank nodes met as objects: a node each, if not a subject
+    done: set[bytes] = set()
+    node, current = None, None
+    for line in lines:
+        subject, predicate, obj = line.split(b" ", 2)
+        obj = obj[:-2]  # " ."
+        if predicate in _LIST_TERMS or obj in _LIST_TERMS:
+            raise _NotCovered
+        if subject != current:
+            if node is not None:
+                yield node
+            if subject in done:
+                raise _NotCovered  # the lines are not sorted
+            done.add(subject)
+            current, node = subject, {"@id": identifier(subject)}
+        if predicate == _RDF_TYPE:
+            key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
+        else:
+            key, item = symbol(predicate), value(obj)
+        present = node.get(key)
+        if present is None:
+            node[key] = item
+        elif isinstance(present, list):
+            present.append(item)
+        else:
+            node[key] = [present, item]
+    if node is not None:
+        yield node
+    for term in sorted(referenced - done):
+        yield {"@id": term.decode()}
 
 
 class _NotCovered(Exception):

@@ -192,7 +192,7 @@ JSON_LD_CASES = {
 def test_json_ld_is_the_document_rdflib_writes(case):
     from rdflib import Graph
 
-    from kg.export import _json_ld_document, _ordered, _to_rdflib, nt_lines
+    from kg.export import _json_ld_document, _json_ld_nt, _ordered, _to_rdflib, nt_lines
     from kg.vocab import PREFIXES
 
     text = "@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + JSON_LD_CASES[case]
@@ -201,6 +201,9 @@ def test_json_ld_is_the_document_rdflib_writes(case):
     assert ours is not None
     rdflib_s = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
     assert _ordered(ours) == _ordered(rdflib_s)
+    # and the text a build writes (nodes written as read, for more than one), byte for byte
+    text = json.dumps(_ordered(rdflib_s), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert _json_ld_nt(b"".join(sorted(nt_lines(triples)))) == text.encode("utf-8")
     assert len(Graph().parse(data=json.dumps(ours), format="json-ld")) == len(set(triples))
 
 
