@@ -108,12 +108,12 @@ def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]
     # Each line is fixed text around the names of the blank nodes in it.
     parts = {b: [(">", p, o) for p, o in around[b][0]] + [("<", s, p) for s, p in around[b][1]] for b in bnodes}
 
-    def text(term) -> str:
-        return labels[term] if isinstance(term, BNode) else term
-
     distinct = 1
     for _ in range(len(bnodes)):
-        lines = {b: sorted(f"{mark} {text(x)} {text(y)}" for mark, x, y in parts[b]) for b in bnodes}
+        # A blank node's text is its label so far; any other term's is its n3 text (a str,
+        # never equal to a BNode key: rdflib compares and hashes terms with their type).
+        text = labels.get
+        lines = {b: sorted(f"{mark} {text(x, x)} {text(y, y)}" for mark, x, y in parts[b]) for b in bnodes}
         labels = {b: hashlib.sha256((labels[b] + "\n" + "\n".join(lines[b])).encode()).hexdigest() for b in bnodes}
         if len(set(labels.values())) == distinct:
             break
