@@ -446,26 +446,40 @@ def serialize(graphs: Mapping[str, Sequence], format: str) -> bytes:
     """
     if format not in EXPORT_FORMATS:
         raise BuildError(f"unknown format {format!r}; use one of {', '.join(EXPORT_FORMATS)}")
-    if format in ("nq", "trig") or len(graphs) == 1:
-        return _serialize({name: sorted(set(triples), key=str) for name, triples in graphs.items()}, format)
-    return _serialize({"union": sorted({t for triples in graphs.values() for t in triples}, key=str)}, format)
-
-
-def _serialize(graphs: Mapping[str, Sequence], format: str) -> bytes:
-    """:func:`serialize` of graphs already sorted, without repeats (one graph unless N-Quads or TriG)."""
-    rdf_format = EXPORT_FORMATS[format]
+    texts = {name: _sorted_text(nt_lines(triples)) for name, triples in graphs.items()}
     if format in ("nq", "trig"):
-        quads = (
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, graph)
-            for name, triples in graphs.items()
-            for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),)
-            for t in triples
-        )
-        return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
-    (union,) = graphs.values()
-    if rdf_format == pyoxigraph.RdfFormat.JSON_LD:
-        return _json_ld(union)
-    return pyoxigraph.serialize(union, format=rdf_format, prefixes=PREFIXES)
+        return _write_graphs(texts, EXPORT_FORMATS[format])
+    union = next(iter(texts.values())) if len(texts) == 1 else _sorted_text(
+        line for text in texts.values() for line in text.splitlines(keepends=True))
+    return _write_graph(union, format)
+
+
+def _sorted_text(lines: Iterable[bytes]) -> bytes:
+    """N-Triples ``lines`` sorted as bytes (the order of the triples' text; see
+    :func:`write_build`), each once, as one text."""
+    return b"".join(sorted(set(lines)))
+
+
+def _parsed(text: bytes) -> Iterator:
+    return pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def _write_graph(text: bytes, format: str) -> bytes:
+    """The sorted N-Triples ``text`` of one graph in ``format`` (``nt``, ``ttl``, ``jsonld``)."""
+    if format == "nt":
+        return text
+    if format == "jsonld":
+        return _json_ld_nt(text)
+    return pyoxigraph.serialize(_parsed(text), format=EXPORT_FORMATS[format], prefixes=PREFIXES)
+
+
+def _write_graphs(texts: Mapping[str, bytes], rdf_format: pyoxigraph.RdfFormat) -> bytes:
+    """The sorted N-Triples ``texts`` of graphs, each the named graph ``GRAPH.<name>``, in
+    TriG or N-Quads."""
+    quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+             for name, text in texts.items() for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),)
+             for q in _parsed(text))
+    return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
 
 
 def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
@@ -612,21 +626,14 @@ def write_build(
     :raises BuildError: the folder cannot be written, or holds other files.
     """
     target = Path(out_dir).absolute()
-    texts = {name: b"".join(sorted(set(lines[name]))) for name in _GRAPH_NAMES}
+    texts = {name: _sorted_text(lines[name]) for name in _GRAPH_NAMES}
     counts = {name: text.count(b"\n") for name, text in texts.items()}
-
-    def triples(name: str) -> Iterator:
-        return pyoxigraph.parse(texts[name], format=pyoxigraph.RdfFormat.N_TRIPLES)
 
     def write(folder: Path) -> None:
         for name in ("asserted", "inferred"):
-            (folder / f"{name}.nt").write_bytes(texts[name])
-            (folder / f"{name}.ttl").write_bytes(
-                pyoxigraph.serialize(triples(name), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES))
-            (folder / f"{name}.jsonld").write_bytes(_json_ld_nt(texts[name]))
-        quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
-                 for name in _GRAPH_NAMES for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),) for q in triples(name))
-        (folder / "graph.trig").write_bytes(pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES))
+            for suffix in ("nt", "ttl", "jsonld"):
+                (folder / f"{name}.{suffix}").write_bytes(_write_graph(texts[name], suffix))
+        (folder / "graph.trig").write_bytes(_write_graphs(texts, pyoxigraph.RdfFormat.TRIG))
         if inputs is not None:
             record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
             (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
