@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from kg.cli import main
-from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE
+from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE, stderr_on_a_terminal
 
 TINY_TRIPLES = len(Graph().parse(data=TINY_DATA, format="turtle"))
 VIOLATING = TINY_DATA + "\nrorg:nameless a rkg:Lab .\n"
@@ -281,34 +281,11 @@ def test_help_lists_the_commands(capsys):
         assert command in out
 
 
-def on_a_terminal(*args) -> tuple[int, list[str]]:
-    """Run ``kg *args`` with standard error on a terminal: its exit code and the lines shown."""
-    import pty
-
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    main_fd, terminal = pty.openpty()
-    try:
-        done = subprocess.run([sys.executable, "-m", "kg", *map(str, args)], env=env, stdout=subprocess.PIPE,
-                              stderr=terminal, timeout=300)
-        os.close(terminal)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main_fd, 65536)
-            except OSError:  # the terminal's other end is closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main_fd)
-    return done.returncode, shown.decode().splitlines()
-
-
 def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project, tmp_path):
     project = make_project()
-    code, lines = on_a_terminal("--root", project.root, "build", "--out", tmp_path / "out")
+    code, shown = stderr_on_a_terminal(["--root", project.root, "build", "--out", tmp_path / "out"])
     assert code == 0
+    lines = shown.splitlines()
     assert [line.split()[1] for line in lines] == ["loading", "loaded", "validated:", "inferred"]
     assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data and ")
     assert lines[2].startswith("kg: validated: 0 violations, 2 warnings")
@@ -396,10 +373,11 @@ def test_the_lazy_package_gives_every_public_name():
 
 def test_validate_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project):
     project = make_project()
-    code, lines = on_a_terminal("--root", project.root, "validate")
+    code, shown = stderr_on_a_terminal(["--root", project.root, "validate"])
+    lines = shown.splitlines()
     assert code == 0
     assert [line.split()[1] for line in lines] == ["loading", "loaded", "validated:"]
-    assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data and ") and lines[1].endswith("validating ...")
+    assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data triples (") and lines[1].endswith("validating ...")
     assert lines[2].startswith("kg: validated: 0 violations, 2 warnings (")
     piped = kg_process("--root", project.root, "validate")
     assert piped.returncode == 0 and piped.stderr == ""
