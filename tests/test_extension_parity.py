@@ -1,0 +1,275 @@
+"""A user's extension gets the same answers from both engines (issue 18, "Done when").
+
+The extension is tests/fixtures/extension-parity/, written as docs/extending.md says (its own
+ontology importing the core, shapes, cited data and sources): compute clusters run by AI labs.
+Its ontology and shapes use together what an analyst's may use beyond the core's: a class that
+is its own shape (implicit class target), sh:closed, sh:or, sh:qualifiedValueShape, a
+SHACL-SPARQL constraint on $this, a SPARQL-based constraint component with a parameter, an
+owl:propertyChainAxiom, owl:hasKey, an owl:SymmetricProperty, and xsd:int and
+xsd:positiveInteger values. Its data conforms; defects/clusters-defects.ttl, copied into
+data/, adds violations of each kind.
+
+Everything runs through the CLI as the user runs it (``kg validate`` / ``kg build`` with
+``--with DIR`` and ``--engine fast`` or ``reference``) in a small project with the core
+shapes and the typo guard, and the two engines' outputs are compared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import pyoxigraph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from kg.cli import main
+from kg.vocab import OWL, RDF, XSD
+from tests.conftest import ROOT, write_project
+
+FIXTURE = ROOT / "tests" / "fixtures" / "extension-parity"
+ENGINES = ("fast", "reference")
+SH = "http://www.w3.org/ns/shacl#"
+MYC = "https://example.org/compute-extension#"
+CLUSTER = "https://example.org/compute-extension/id/cluster/"
+ORG = "https://example.org/compute-extension/id/org/"
+BUILD_GRAPHS = ("asserted", "inferred")
+
+
+def _c(name: str) -> URIRef:
+    return URIRef(CLUSTER + name)
+
+
+def kg(*argv) -> tuple[int, str, str]:
+    """``kg ARGV`` in this process, as the user runs it: exit code, standard output, standard error."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    """A project (the real ontology, core shapes and typo guard, a small company's data) and
+    two copies of the extension: ``good`` as shipped, ``bad`` with the defects in data/."""
+    base = tmp_path_factory.mktemp("parity")
+    project = write_project(base / "project", shapes=(ROOT / "ontology" / "shapes.ttl").read_text(encoding="utf-8"))
+    shutil.copy(ROOT / "ontology" / "typo-guard-shapes.ttl", project.ontology_dir)
+    good, bad = base / "good" / "compute", base / "bad" / "compute"
+    for folder in (good, bad):
+        shutil.copytree(FIXTURE, folder)
+    shutil.copy(bad / "defects" / "clusters-defects.ttl", bad / "data" / "clusters-defects.ttl")
+    return {"project": project.root, "good": good, "bad": bad, "base": base}
+
+
+@pytest.fixture(scope="module")
+def validations(folders) -> dict[tuple[str, str, str], tuple[int, str, str]]:
+    """``kg validate --with EXT --engine E --format F`` for each variant, engine and format."""
+    runs = {}
+    for variant, formats in (("bad", ("json", "turtle")), ("good", ("json",))):
+        for engine in ENGINES:
+            for form in formats:
+                runs[variant, engine, form] = kg("--root", folders["project"], "validate", "--with", folders[variant],
+                                                 "--engine", engine, "--format", form)
+    return runs
+
+
+def _json_results(output: str) -> set[tuple]:
+    report = json.loads(output)
+    return {(r["focus_node"], r["path"], r["value"], r["severity"], r["source_shape"], r["message"],
+             r["source_constraint_component"]) for r in report["results"]}
+
+
+def _report_graph(output: str) -> Graph:
+    """A Turtle report as an rdflib graph, its literals as the report writes them (read by
+    Oxigraph's parser: rdflib's would normalise ``1.2e+02`` and ``"120"^^xsd:double`` alike)."""
+    graph = Graph()
+    for t in pyoxigraph.parse(output.encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE):
+        graph.add(tuple(_term(x) for x in (t.subject, t.predicate, t.object)))
+    return graph
+
+
+def _term(term):
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return _lit(term.value, term.datatype.value)
+
+
+def _parsed(path: Path) -> Graph:
+    """An RDF file as an rdflib graph of its terms as written (read by Oxigraph's parser)."""
+    graph = Graph()
+    for t in pyoxigraph.parse(path=path):
+        graph.add(tuple(_term(x) for x in (t.subject, t.predicate, t.object)))
+    return graph
+
+
+def _lit(text: str, datatype) -> Literal:
+    """A literal as written: rdflib compares literals by their lexical form and datatype."""
+    return Literal(text, datatype=URIRef(str(datatype)), normalize=False)
+
+
+def _turtle_results(output: str) -> set[tuple]:
+    """The results of a Turtle report, each with its terms as written (lexical forms and datatypes)."""
+    graph = _report_graph(output)
+    sh = lambda name: URIRef(SH + name)  # noqa: E731
+    results = set()
+    for result in graph.objects(None, sh("result")):
+        one = lambda name: graph.value(result, sh(name))  # noqa: E731
+        results.add((one("focusNode"), one("resultPath"), one("value"), one("resultSeverity"), one("sourceShape"),
+                     frozenset(graph.objects(result, sh("resultMessage"))), one("sourceConstraintComponent")))
+    return results
+
+
+# -- kg validate -------------------------------------------------------------------------
+
+#: Bugs this test found, each named where a test still fails on it.
+MERGED_LITERALS = pytest.mark.xfail(strict=True, reason=(
+    "kg.fast.validate: Oxigraph stores \"16\"^^xsd:int (vega) and \"16\"^^xsd:integer (rigel) as one literal; "
+    "written_forms drops an ambiguous stored form, so vega's xsd:int is checked as xsd:integer (a false sh:datatype "
+    "violation), and deneb's two gpuCount values (\"512\" as xsd:positiveInteger and xsd:integer) are one triple in "
+    "the store (its sh:maxCount violation is missed); the notes say so, the answer is still wrong"))
+COMPONENT_MESSAGE_LANGUAGE = pytest.mark.xfail(strict=True, reason=(
+    "kg.fast.validate._messages: the sh:message of a SPARQL-based constraint component's validator loses its "
+    "language tag (@en) when {$param}/{?value} are substituted, and the shape's own sh:message is substituted too; "
+    "pySHACL (bind_messages) keeps the tag and leaves the shape's message as written"))
+TURTLE_AS_WRITTEN = pytest.mark.xfail(strict=True, reason=(
+    "kg validate --format turtle serializes the report with rdflib, which writes \"120\"^^xsd:double as 1.2e+02: "
+    "not the data's own term (issue 18, item 7)"))
+
+
+#: What the defects are, by focus node, constraint component and value: one line each.
+EXPECTED_DEFECTS = {
+    ("rigel", "ClosedConstraintComponent", URIRef(ORG + "example-compute")),
+    ("rigel", "MinCountConstraintComponent", None),
+    ("rigel", "QualifiedMinCountConstraintComponent", None),
+    ("rigel", "MinInclusiveConstraintComponent", _lit("4", XSD.positiveInteger)),
+    ("rigel", "DatatypeConstraintComponent", _lit("16", XSD.integer)),
+    ("rigel", "OrConstraintComponent", _lit("120", XSD.double)),
+    ("rigel", "SameCompanyConstraintComponent", _c("vega")),
+    ("rigel", "SPARQLConstraintComponent", _lit("4", XSD.positiveInteger)),  # the warning
+    ("deneb", "MaxCountConstraintComponent", None),
+    ("deneb", "DatatypeConstraintComponent", _lit("512", XSD.integer)),
+    ("deneb", "OrConstraintComponent", _lit("0", XSD.int)),
+    ("deneb", "ClassConstraintComponent", URIRef(ORG + "example-cloud-lab")),
+    ("deneb", "SameCompanyConstraintComponent", URIRef(ORG + "example-cloud-lab")),
+}
+
+
+def _defects(results: set[tuple]) -> set[tuple]:
+    return {(str(focus).rsplit("/", 1)[-1], str(component).rsplit("#", 1)[-1], value)
+            for focus, _, value, _, _, _, component in results}
+
+
+@pytest.mark.parametrize("engine", [pytest.param("fast", marks=[MERGED_LITERALS]),
+                                    pytest.param("reference", marks=[TURTLE_AS_WRITTEN])])
+def test_each_defect_is_reported_once_and_nothing_else(validations, engine):
+    """The defects file breaks each kind of constraint; each engine reports exactly those
+    (the clusters as shipped, such as vega, are not reported)."""
+    code, out, err = validations["bad", engine, "turtle"]
+    assert code == 1, err
+    assert _defects(_turtle_results(out)) == EXPECTED_DEFECTS
+    assert "Traceback" not in err
+
+
+@MERGED_LITERALS
+def test_validate_json_reports_are_the_same(validations):
+    fast, reference = (validations["bad", engine, "json"] for engine in ENGINES)
+    assert fast[0] == reference[0] == 1
+    assert _json_results(fast[1]) == _json_results(reference[1])
+    assert len(_json_results(reference[1])) == len(EXPECTED_DEFECTS)
+    summary = lambda out: {k: v for k, v in json.loads(out).items() if k != "results"}  # noqa: E731
+    assert summary(fast[1]) == summary(reference[1]) == {"conforms": False, "violations": 12, "warnings": 1, "infos": 0}
+
+
+@MERGED_LITERALS
+@COMPONENT_MESSAGE_LANGUAGE
+def test_validate_turtle_reports_are_the_same(validations):
+    fast, reference = (validations["bad", engine, "turtle"] for engine in ENGINES)
+    assert _turtle_results(fast[1]) == _turtle_results(reference[1])
+    for _, out, _ in (fast, reference):  # SHACL: conforms is false whenever there are results
+        assert (None, URIRef(SH + "conforms"), Literal(False)) in Graph().parse(data=out, format="turtle")
+
+
+def test_the_extension_as_shipped_conforms_on_both_engines(validations):
+    for engine in ENGINES:
+        code, out, err = validations["good", engine, "json"]
+        assert code == 0, err
+        assert json.loads(out)["results"] == []
+
+
+# -- kg build ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builds(folders) -> dict[str, Path]:
+    """``kg build --with EXT --engine E`` of the conforming extension, one folder per engine."""
+    out = {}
+    for engine in ENGINES:
+        out[engine] = folders["base"] / f"build-{engine}"
+        code, _, err = kg("--root", folders["project"], "build", "--with", folders["good"], "--engine", engine,
+                          "--out", out[engine])
+        assert code == 0, err
+    return out
+
+
+@pytest.mark.parametrize("name", BUILD_GRAPHS)
+def test_build_writes_the_same_triples(builds, name):
+    fast, reference = (Graph().parse(builds[engine] / f"{name}.nt") for engine in ENGINES)
+    assert len(fast) == len(reference)
+    assert isomorphic(fast, reference)
+    # The same N-Triples lines (blank nodes are skolemized by the export, so they are stable).
+    lines = [set((builds[engine] / f"{name}.nt").read_text(encoding="utf-8").splitlines()) for engine in ENGINES]
+    assert lines[0] == lines[1]
+
+
+@pytest.mark.parametrize("name", [f"{graph}.{ext}" for graph in BUILD_GRAPHS for ext in ("ttl", "jsonld")])
+def test_build_turtle_and_json_ld_parse_equal(builds, name):
+    fast, reference = (_parsed(builds[engine] / name) for engine in ENGINES)
+    assert len(fast) > 0 and isomorphic(fast, reference)
+
+
+def test_build_trig_has_the_same_named_graphs(builds):
+    fast, reference = (Dataset().parse(builds[engine] / "graph.trig", format="trig") for engine in ENGINES)
+    names = [sorted(str(g.identifier) for g in d.graphs()) for d in (fast, reference)]
+    assert names[0] == names[1]
+    for name in names[0]:
+        assert isomorphic(fast.graph(URIRef(name)), reference.graph(URIRef(name))), name
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_build_holds_the_extension_s_inferences_and_literals_as_written(builds, engine):
+    asserted = Graph().parse(builds[engine] / "asserted.nt")
+    inferred = Graph().parse(builds[engine] / "inferred.nt")
+    owned = URIRef(MYC + "ownedByCompany")
+    # The property chain: hostedBy then rkg:company.
+    assert set(inferred.subject_objects(owned)) == {
+        (_c("orion"), URIRef(ORG + "example-compute")), (_c("orion-training-cluster"), URIRef(ORG + "example-compute")),
+        (_c("lyra"), URIRef(ORG + "example-compute")), (_c("vega"), URIRef(ORG + "example-cloud")),
+    }
+    # The key (company, code): the two names of ORION-1 are one cluster, and no other two are.
+    same = {(s, o) for s, o in inferred.subject_objects(OWL.sameAs) if s != o}
+    assert same == {(_c("orion"), _c("orion-training-cluster")), (_c("orion-training-cluster"), _c("orion"))}
+    # The symmetric property: lyra shares with orion, so orion with lyra (and with its other name).
+    shares = URIRef(MYC + "sharesCapacityWith")
+    assert (_c("lyra"), shares, _c("orion")) in asserted and (_c("orion"), shares, _c("lyra")) in inferred
+    assert (_c("orion-training-cluster"), shares, _c("lyra")) in inferred
+    # Literals as written: xsd:int stays xsd:int (asserted, and copied to the other name of
+    # the cluster), xsd:positiveInteger and the decimal "3.0" too.
+    racks = Literal("128", datatype=XSD.int)
+    assert (_c("orion"), URIRef(MYC + "rackCount"), racks) in asserted
+    assert (_c("orion-training-cluster"), URIRef(MYC + "rackCount"), racks) in inferred
+    gpus = Literal("4096", datatype=XSD.positiveInteger)
+    assert (_c("orion-training-cluster"), URIRef(MYC + "gpuCount"), gpus) in inferred
+    text = (builds[engine] / "asserted.nt").read_text(encoding="utf-8")
+    assert f'<{CLUSTER}orion> <{MYC}rackCount> "128"^^<{XSD.int}> .' in text
+    assert f'<{CLUSTER}vega> <{MYC}powerMegawatts> "3.0"^^<{XSD.decimal}> .' in text
+    assert f'"128"^^<{XSD.integer}>' not in text + (builds[engine] / "inferred.nt").read_text(encoding="utf-8")
+    assert (_c("vega"), RDF.type, URIRef(MYC + "ComputeCluster")) in asserted
