@@ -1189,15 +1189,26 @@ def _copy(source: Graph, node: Node, target: Graph) -> None:
             _copy(source, o, target)
 
 
-def _format_message(message: Literal, bound: dict) -> Literal:
-    """pySHACL's substitution of ``{?var}`` and ``{$var}`` in a SPARQL constraint's message."""
+def _format_message(message: Literal, bound: dict, *, keep_language: bool = False) -> Literal:
+    """pySHACL's substitution of ``{?var}`` and ``{$var}`` in a SPARQL constraint's message:
+    a plain string, or with the message's language tag (``keep_language``, as pySHACL does
+    for the validators of SPARQL-based constraint components).
+
+    >>> _format_message(Literal("{?value} is hosted elsewhere", lang="en"), {"value": "vega"}, keep_language=True)
+    rdflib.term.Literal('vega is hosted elsewhere', lang='en')
+    """
     text = str(message.value)
     for name, value in bound.items():
         text = re.sub("{{[?$]{}}}".format(name), str(value), text)
+    if keep_language:
+        return Literal(text, lang=message.language, datatype=message.datatype)
     return Literal(text)
 
 
 def _messages(hit: _Hit, written: dict) -> list[Literal]:
+    """The messages of a result, as pySHACL gives them: for a SPARQL constraint, its own and
+    its shape's, substituted, as plain strings; for a SPARQL-based constraint component, its
+    validator's substituted (language kept) and its shape's as written."""
     if hit.constraint is None:
         return hit.shape.messages or [Literal(_generic(hit, written))]
     bound = dict(hit.constraint.parameters) | dict(hit.bindings)
@@ -1205,7 +1216,10 @@ def _messages(hit: _Hit, written: dict) -> list[Literal]:
         if term is not None:
             bound[name] = _as_written(term, written)
     extra = [m for m in hit.constraint.messages if m not in hit.shape.messages]
-    messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
+    if hit.constraint.component == SH.SPARQLConstraintComponent:
+        messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
+    else:
+        messages = [_format_message(m, bound, keep_language=True) for m in extra] + list(hit.shape.messages)
     return messages or [Literal(_generic(hit, written))]
 
 
