@@ -176,5 +176,5 @@ def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
 
 def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> ValidationReport:
     if store is not None:
-        return fast_validate(store, shapes_graph=graphs.shapes)
+        return fast_validate(store, shapes_graph=graphs.shapes, data_graph=graphs.data, ontology_graph=graphs.ontology)
     return validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)

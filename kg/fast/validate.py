@@ -461,6 +461,34 @@ def _looks_at_literals(text: str, predicates: frozenset) -> bool:
     return bool(bound & uses)
 
 
+@functools.lru_cache(maxsize=1024)
+def _may_match(text: str, predicates: frozenset) -> bool:
+    """Whether a triple pattern of the SPARQL query ``text`` can match a triple of one of
+    ``predicates`` (it names one, or any predicate: a variable, a negated property set). A
+    query that is not valid SPARQL can.
+
+    >>> _may_match("SELECT $this WHERE { $this <urn:p>/<urn:q> ?v }", frozenset({URIRef("urn:q")}))
+    True
+    >>> _may_match("SELECT $this WHERE { $this <urn:p> ?v }", frozenset({URIRef("urn:q")}))
+    False
+    """
+    tree = parse_query(text)
+    if tree is None:
+        return True
+    try:
+        query = traverse(tree[1], visitPost=functools.partial(translatePName, prologue=translatePrologue(tree[0], None)))
+    except Exception:  # rdflib raises a bare Exception for an unknown prefix
+        return True
+    for item in _walk(query):
+        if item.name == "TriplesBlock":
+            for block in item["triples"]:
+                for start in range(1, len(block), 3):
+                    _, iris, anything = _predicate(block[start])
+                    if anything or iris & predicates:
+                        return True
+    return False
+
+
 def _joinable(text: str) -> bool:
     """Whether the SELECT query ``text`` can run once over all focus nodes, joined with them
     on ``$this``: it binds ``$this`` itself at its top level, has no prologue of its own,
@@ -1283,13 +1311,14 @@ def unsupported(shapes_graph: Graph) -> Optional[str]:
 _TARGET_TRIPLES = set(_TARGETS) | {SH.target}
 
 
-def _shapes_of(graph: Graph, nodes: set) -> Graph:
+def _shapes_of(graph: Graph, nodes: set, *, components: bool = True) -> Graph:
     """The part of the shapes ``graph`` that validating ``nodes`` needs: what they reach and
-    the SPARQL-based constraint components, without the targets of any other shape."""
+    (unless ``components`` is false) the SPARQL-based constraint components, without the
+    targets of any other shape."""
     part = Graph()
     for prefix, namespace in graph.namespaces():
         part.bind(prefix, namespace, override=True)
-    todo = list(nodes) + _components(graph)
+    todo = list(nodes) + (_components(graph) if components else [])
     seen = set()
     while todo:
         node = todo.pop()
@@ -1320,11 +1349,16 @@ def _is_class(graph: Graph, node: Node) -> bool:
     return node == OWL.Class or RDFS.Class in graph.transitive_objects(node, RDFS.subClassOf)
 
 
-def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> list[str]:
+def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph, written: Optional[tuple]) -> list[str]:
     """Run the shapes this module cannot run with pySHACL, each alone with the shapes it
-    refers to; add the results to ``report``; one note per shape."""
+    refers to, on ``written`` (the data and ontology graphs as written) if given, else on a
+    copy of the store's default graph; add the results to ``report``; one note per shape."""
     nodes = set(shapes.unsupported)
-    reference = pyshacl_validate(graph_of(store), shapes_graph=_shapes_of(shapes.graph, nodes))
+    part = _shapes_of(shapes.graph, nodes)
+    if written is not None:
+        reference = pyshacl_validate(written[0], shapes_graph=part, ontology_graph=written[1])
+    else:
+        reference = pyshacl_validate(graph_of(store), shapes_graph=part)
     top = next(report.subjects(RDF.type, SH.ValidationReport))
     for result in reference.graph.objects(None, SH.result):
         report.add((top, SH.result, result))
@@ -1339,6 +1373,40 @@ def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> li
             for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
+def _see_merged(store: pyoxigraph.Store, shapes: _Shapes, merged: dict) -> None:
+    """Mark as unsupported (for pySHACL, on the graphs as written) each shape with targets
+    that may see a literal the store holds for several written differently: its shapes,
+    paths or SPARQL (with those of the SPARQL-based components it uses) name a predicate of
+    such a literal. The store cannot tell those triples apart (two values of one subject
+    may even be one triple there), so no query of it gives the answer."""
+    predicates = set()
+    for stored in merged:
+        predicates |= {quad.predicate for quad in store.quads_for_pattern(None, None, stored, pyoxigraph.DefaultGraph())}
+    if not predicates:
+        return
+    named = frozenset(URIRef(p.value) for p in predicates)
+    g = shapes.graph
+    parameters = {g.value(parameter, SH.path): component
+                  for component in _components(g) for parameter in g.objects(component, SH.parameter)}
+    for node in sorted(shapes.shapes, key=str):
+        shape = shapes.shapes[node]
+        if not shape.targets or shape.deactivated or node in shapes.unsupported:
+            continue
+        part = _shapes_of(g, {node}, components=False)
+        part += _shapes_of(g, {parameters[p] for p in set(part.predicates()) if p in parameters}, components=False)
+        iris = {o for o in part.objects() if isinstance(o, URIRef)}
+        texts = [_prologue(shapes, s) + str(o) for s, p, o in part if p in (SH.select, SH.ask)]
+        if iris & named or any(_may_match(text, named) for text in texts):
+            forms = "; ".join(" and ".join(form.n3() for form in merged[stored]) for stored in sorted(merged, key=str))
+            seeing = ", ".join(sorted(map(_name, iris & named))) or "its SPARQL"
+            shapes.unsupported[node] = f"the values of {seeing}: Oxigraph holds as one literal {forms}"
+
+
+def _prologue(shapes: _Shapes, constraint: Node) -> str:
+    """The PREFIX declarations a SPARQL constraint or validator's query is read with."""
+    return _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in shapes._declared(constraint).items())
+
+
 def _merged(store: pyoxigraph.Store) -> list[str]:
     """A note for each literal of the store that stands for several written differently."""
     return [f"the store holds {_as_written(stored, {}).n3()} for the literals written "
@@ -1347,7 +1415,8 @@ def _merged(store: pyoxigraph.Store) -> list[str]:
             for stored, forms in sorted(merged_forms(store).items(), key=lambda item: str(item[0]))]
 
 
-def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
+def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True,
+             data_graph: Optional[Graph] = None, ontology_graph: Optional[Graph] = None) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
     The store is left as it was: the focus nodes of each shape, computed once, are kept
@@ -1362,7 +1431,10 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     Literals the store holds in another form than written (``"7"^^xsd:int`` as an
     ``xsd:integer``; :func:`kg.fast.store.written_forms`) are checked, compared and reported
     as written; a stored literal that stands for several written differently (see
-    :func:`kg.fast.store.merged_forms`) is one value here, and named in the notes.
+    :func:`kg.fast.store.merged_forms`) is one value here, and named in the notes, unless
+    the graphs the store was made from are given (``data_graph``, and ``ontology_graph`` if
+    the store holds one): then the shapes that may see such a literal are validated by
+    pySHACL on those graphs, each alone, and named in the notes, as above.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
         forbidden SPARQL).
@@ -1370,6 +1442,9 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     """
     check_sparql(shapes_graph)
     shapes = _Shapes(shapes_graph)
+    merged = merged_forms(store)
+    if merged and data_graph is not None:
+        _see_merged(store, shapes, merged)
     engine = _Engine(store, shapes)
     hits = []
     try:
@@ -1387,8 +1462,10 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     if shapes.unsupported and not fallback:
         raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
     graph = _report(hits, shapes, engine.written)
-    notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
-    notes += _merged(store)
+    written = (data_graph, ontology_graph) if data_graph is not None else None
+    notes = _by_reference(store, shapes, graph, written) if shapes.unsupported else []
+    if written is None:
+        notes += _merged(store)
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
     results = results_of(graph)
