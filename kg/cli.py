@@ -144,7 +144,9 @@ def _run_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
-        print(bind_prefixes(report.graph).serialize(format="turtle"), end="")
+        from kg.export import turtle  # literals as written (issue 18, item 7)
+
+        print(turtle(report.graph), end="")
     else:
         least = "info" if args.verbose else args.severity
         _print_shape_counts(report, graphs, sys.stdout)

@@ -130,12 +130,6 @@ def _turtle_results(output: str) -> set[tuple]:
 
 # -- kg validate -------------------------------------------------------------------------
 
-#: Bugs this test found, each named where a test still fails on it.
-TURTLE_AS_WRITTEN = pytest.mark.xfail(strict=True, reason=(
-    "kg validate --format turtle serializes the report with rdflib, which writes \"120\"^^xsd:double as 1.2e+02: "
-    "not the data's own term (issue 18, item 7)"))
-
-
 #: What the defects are, by focus node, constraint component and value: one line each.
 EXPECTED_DEFECTS = {
     ("rigel", "ClosedConstraintComponent", URIRef(ORG + "example-compute")),
@@ -159,11 +153,11 @@ def _defects(results: set[tuple]) -> set[tuple]:
             for focus, _, value, _, _, _, component in results}
 
 
-@pytest.mark.parametrize("engine", [pytest.param("fast", marks=[TURTLE_AS_WRITTEN]),
-                                    pytest.param("reference", marks=[TURTLE_AS_WRITTEN])])
+@pytest.mark.parametrize("engine", ENGINES)
 def test_each_defect_is_reported_once_and_nothing_else(validations, engine):
     """The defects file breaks each kind of constraint; each engine reports exactly those
-    (the clusters as shipped, such as vega, are not reported)."""
+    (the clusters as shipped, such as vega, are not reported), each value as the data writes
+    it (``"120"^^xsd:double``, not rdflib's ``1.2e+02``)."""
     code, out, err = validations["bad", engine, "turtle"]
     assert code == 1, err
     assert _defects(_turtle_results(out)) == EXPECTED_DEFECTS
