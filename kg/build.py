@@ -31,7 +31,7 @@ from kg.current import add_current, current
 from kg.errors import BuildError, display_path
 from kg.export import export, input_digests
 from kg.fast.reason import reason as fast_reason
-from kg.fast.store import INFERRED, graph_of
+from kg.fast.store import INFERRED, graph_of, merged_forms
 from kg.fast.validate import validate as fast_validate
 from kg.load import ProjectGraphs, load_project
 from kg.project import Project
@@ -121,6 +121,12 @@ def build(
     warnings: tuple[str, ...] = ()
     if store is not None:
         warnings = fast_reason(store).warnings
+        merged = _merged_inferred(store)
+        if merged:  # which of the forms written an inferred triple copies, the store cannot say
+            warnings += (f"the inferred triples hold {merged}, which Oxigraph holds for literals written differently; "
+                         "the whole graph was reasoned with owlrl, on the files as written",)
+            store = None
+    if store is not None:
         add_current(store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         inferred = graph_of(store, inferred=True)
     else:
@@ -134,6 +140,19 @@ def build(
     seconds["write"] = time.perf_counter() - start
     return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds,
                        warnings=warnings)
+
+
+def _merged_inferred(store: pyoxigraph.Store) -> str:
+    """The literals of the store's inferred graph that stand for several written differently
+    (:func:`kg.fast.store.merged_forms`), as N-Triples terms, or ``""``.
+
+    >>> store = pyoxigraph.Store()
+    >>> _merged_inferred(store)
+    ''
+    """
+    found = [stored for stored in merged_forms(store)
+             if next(iter(store.quads_for_pattern(None, None, stored, INFERRED)), None) is not None]
+    return ", ".join(sorted(str(stored) for stored in found))
 
 
 def build_inputs(project: Project) -> list[Path]:
