@@ -76,11 +76,11 @@ def folders(tmp_path_factory) -> dict[str, Path]:
 def validations(folders) -> dict[tuple[str, str, str], tuple[int, str, str]]:
     """``kg validate --with EXT --engine E --format F`` for each variant, engine and format."""
     runs = {}
-    for variant, formats in (("bad", ("json", "turtle")), ("merged", ("json", "turtle")), ("good", ("json",))):
+    for variant, formats in (("bad", ("json", "turtle")), ("merged", ("json", "turtle", "text")), ("good", ("json",))):
         for engine in ENGINES:
             for form in formats:
                 runs[variant, engine, form] = kg("--root", folders["project"], "validate", "--with", folders[variant],
-                                                 "--engine", engine, "--format", form)
+                                                 "--engine", engine, "--format", form, "--verbose")
     return runs
 
 
@@ -217,6 +217,12 @@ def test_validate_turtle_reports_are_the_same(validations, variant):
     assert _turtle_results(fast[1]) == _turtle_results(reference[1])
     for _, out, _ in (fast, reference):  # SHACL: conforms is false whenever there are results
         assert (None, URIRef(SH + "conforms"), Literal(False)) in Graph().parse(data=out, format="turtle")
+
+
+def test_validate_text_reports_are_the_same(validations):
+    fast, reference = (validations["merged", engine, "text"] for engine in ENGINES)
+    assert fast[1] == reference[1]
+    assert fast[1].splitlines()[-1].startswith("16 violations, 1 warning, 0 infos")
 
 
 def test_the_extension_as_shipped_conforms_on_both_engines(validations):
