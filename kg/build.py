@@ -121,10 +121,11 @@ def build(
     warnings: tuple[str, ...] = ()
     if store is not None:
         warnings = fast_reason(store).warnings
-        merged = _merged_inferred(store)
-        if merged:  # which of the forms written an inferred triple copies, the store cannot say
-            warnings += (f"the inferred triples hold {merged}, which Oxigraph holds for literals written differently; "
-                         "the whole graph was reasoned with owlrl, on the files as written",)
+        merged = _merged(store)
+        if merged:  # the rules took them as one value, and the store cannot say which form a triple copies
+            warnings += (f"Oxigraph holds {merged} for literals written differently, which the rules (a key, a "
+                         "copy by owl:sameAs) would take as one; the whole graph was reasoned with owlrl, on the "
+                         "files as written",)
             store = None
     if store is not None:
         add_current(store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
@@ -142,17 +143,15 @@ def build(
                        warnings=warnings)
 
 
-def _merged_inferred(store: pyoxigraph.Store) -> str:
-    """The literals of the store's inferred graph that stand for several written differently
-    (:func:`kg.fast.store.merged_forms`), as N-Triples terms, or ``""``.
+def _merged(store: pyoxigraph.Store) -> str:
+    """The literals of the store that stand for several written differently
+    (:func:`kg.fast.store.merged_forms`: ``"7"^^xsd:int`` and ``"07"^^xsd:int``), as
+    N-Triples terms, or ``""``.
 
-    >>> store = pyoxigraph.Store()
-    >>> _merged_inferred(store)
+    >>> _merged(pyoxigraph.Store())
     ''
     """
-    found = [stored for stored in merged_forms(store)
-             if next(iter(store.quads_for_pattern(None, None, stored, INFERRED)), None) is not None]
-    return ", ".join(sorted(str(stored) for stored in found))
+    return ", ".join(sorted(str(stored) for stored in merged_forms(store)))
 
 
 def build_inputs(project: Project) -> list[Path]:
