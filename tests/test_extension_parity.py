@@ -232,6 +232,24 @@ def test_the_extension_as_shipped_conforms_on_both_engines(validations):
         assert json.loads(out)["results"] == []
 
 
+def test_an_ill_formed_positive_integer_stops_both_engines_at_load(folders):
+    """"0"^^xsd:positiveInteger is not a positive integer: on either engine, kg validate and
+    kg build --force exit 2 with its file and line, and nothing is written."""
+    extension = folders["base"] / "ill-formed" / "compute"
+    shutil.copytree(folders["bad"], extension)
+    defects = extension / "data" / "clusters-defects.ttl"
+    defects.write_text(defects.read_text(encoding="utf-8").replace('"4"^^xsd:positiveInteger', '"0"^^xsd:positiveInteger'),
+                       encoding="utf-8")
+    line = next(n for n, text in enumerate(defects.read_text(encoding="utf-8").splitlines(), 1) if '"0"^^xsd:pos' in text)
+    for engine in ENGINES:
+        for command in (["validate"], ["build", "--force", "--out", extension.parent / f"build-{engine}"]):
+            code, out, err = kg("--root", folders["project"], *command, "--with", extension, "--engine", engine)
+            assert code == 2 and out == "", err
+            assert f'clusters-defects.ttl:{line}: ill-formed literal "0"^^xsd:positiveInteger' in err
+            assert "Traceback" not in err
+        assert not (extension.parent / f"build-{engine}").exists()
+
+
 # -- kg build ----------------------------------------------------------------------------
 
 
