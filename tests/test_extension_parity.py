@@ -10,7 +10,7 @@ xsd:positiveInteger values. Its data conforms; defects/clusters-defects.ttl, cop
 data/, adds violations of each kind.
 
 Everything runs through the CLI as the user runs it (``kg validate`` / ``kg build`` with
-``--with DIR`` and ``--engine fast`` or ``reference``) in a small project with the core
+``--with DIR`` and ``--engine fast`` or ``reference``, and the extension's named query) in a small project with the core
 shapes and the typo guard, and the two engines' outputs are compared.
 """
 
@@ -39,6 +39,8 @@ MYC = "https://example.org/compute-extension#"
 CLUSTER = "https://example.org/compute-extension/id/cluster/"
 ORG = "https://example.org/compute-extension/id/org/"
 BUILD_GRAPHS = ("asserted", "inferred")
+#: kg query's engines.
+QUERY_ENGINES = ("oxigraph", "rdflib")
 #: The extension as shipped, with its defects, and with numbers Oxigraph merges too.
 VARIANTS = {"good": (), "bad": ("clusters-defects.ttl",), "merged": ("clusters-defects.ttl", "merged-literals.ttl")}
 
@@ -248,6 +250,23 @@ def test_an_ill_formed_positive_integer_stops_both_engines_at_load(folders):
             assert f'clusters-defects.ttl:{line}: ill-formed literal "0"^^xsd:positiveInteger' in err
             assert "Traceback" not in err
         assert not (extension.parent / f"build-{engine}").exists()
+
+
+# -- kg query ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", QUERY_ENGINES)
+def test_the_extension_s_query_reads_its_inferences(folders, engine):
+    """The extension's named query (needs: inferred) lists a company's clusters through the
+    property chain, and gives both names of ORION-1 (the key) the hosts of each."""
+    code, out, err = kg("--root", folders["project"], "query", "clusters-by-company", "--with", folders["good"],
+                        "--engine", engine, "--format", "csv")
+    assert code == 0, err
+    rows = [line.split(",") for line in out.splitlines()[1:]]
+    lab, group = (f"{ORG}example-compute-{unit}" for unit in ("lab", "ai"))
+    assert [(row[0].rsplit("/", 1)[-1], row[1]) for row in rows] == [
+        ("lyra", lab), ("orion", group), ("orion", lab), ("orion-training-cluster", group),
+        ("orion-training-cluster", lab)]
 
 
 # -- kg build ----------------------------------------------------------------------------
