@@ -7,11 +7,13 @@ is its own shape (implicit class target), sh:closed, sh:or, sh:qualifiedValueSha
 SHACL-SPARQL constraint on $this, a SPARQL-based constraint component with a parameter, an
 owl:propertyChainAxiom, owl:hasKey, an owl:SymmetricProperty, and xsd:int and
 xsd:positiveInteger values. Its data conforms; defects/clusters-defects.ttl, copied into
-data/, adds violations of each kind.
+data/, adds violations of each kind; defects/merged-literals.ttl adds numbers the data also
+writes in another datatype (one value to Oxigraph, two literals to rdflib).
 
 Everything runs through the CLI as the user runs it (``kg validate`` / ``kg build`` with
-``--with DIR`` and ``--engine fast`` or ``reference``, and the extension's named query) in a small project with the core
-shapes and the typo guard, and the two engines' outputs are compared.
+``--with DIR`` and ``--engine fast`` or ``reference``, and the extension's named query) in a
+small project with the core shapes and the typo guard, and the two engines' outputs are
+compared.
 """
 
 from __future__ import annotations
