@@ -464,13 +464,19 @@ def _looks_at_literals(text: str, predicates: frozenset) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _may_match(text: str, predicates: frozenset) -> bool:
     """Whether a triple pattern of the SPARQL query ``text`` can match a triple of one of
-    ``predicates`` (it names one, or any predicate: a variable, a negated property set). A
-    query that is not valid SPARQL can.
+    ``predicates`` (it names one, or any predicate: a variable, a negated property set) and
+    read its object: a predicate variable whose object is a blank node or variable used
+    nowhere else, in a query without aggregates, reads only the subject and the predicate.
+    A query that is not valid SPARQL can.
 
     >>> _may_match("SELECT $this WHERE { $this <urn:p>/<urn:q> ?v }", frozenset({URIRef("urn:q")}))
     True
     >>> _may_match("SELECT $this WHERE { $this <urn:p> ?v }", frozenset({URIRef("urn:q")}))
     False
+    >>> _may_match("SELECT DISTINCT $this ?p WHERE { $this ?p [] }", frozenset({URIRef("urn:q")}))
+    False
+    >>> _may_match("SELECT $this ?o WHERE { $this ?p ?o }", frozenset({URIRef("urn:q")}))
+    True
     """
     tree = parse_query(text)
     if tree is None:
@@ -479,12 +485,27 @@ def _may_match(text: str, predicates: frozenset) -> bool:
         query = traverse(tree[1], visitPost=functools.partial(translatePName, prologue=translatePrologue(tree[0], None)))
     except Exception:  # rdflib raises a bare Exception for an unknown prefix
         return True
+    uses: dict = {}
+    stack = [query]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (Variable, BNode)):
+            uses[item] = uses.get(item, 0) + 1
+        elif isinstance(item, CompValue):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    aggregates = any(e.name.startswith("Aggregate_") for e in _walk(query))
     for item in _walk(query):
         if item.name == "TriplesBlock":
             for block in item["triples"]:
                 for start in range(1, len(block), 3):
-                    _, iris, anything = _predicate(block[start])
-                    if anything or iris & predicates:
+                    path, value = block[start], block[start + 1] if start + 1 < len(block) else None
+                    _, iris, anything = _predicate(path)
+                    if iris & predicates:
+                        return True
+                    if anything and not (isinstance(path, Variable) and isinstance(value, (Variable, BNode))
+                                         and uses.get(value) == 1 and not aggregates):
                         return True
     return False
 
