@@ -23,28 +23,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
-import pyoxigraph
-
-from kg.current import add_current, current
+from kg.engines import ENGINES, engine_named
 from kg.errors import BuildError, display_path
-from kg.export import export, input_digests
-from kg.fast.reason import reason as fast_reason
-from kg.fast.store import INFERRED, graph_of, merged_forms
-from kg.fast.validate import validate as fast_validate
-from kg.load import ProjectGraphs, load_project
+from kg.export import input_digests
 from kg.project import Project
-from kg.query import to_store
-from kg.reason import reason
-from kg.validate import ValidationReport, validate
-
-#: How :func:`build` validates and reasons: ``fast`` runs the shapes as queries in an
-#: Oxigraph store and the OWL 2 RL rules in Python over its triples (:mod:`kg.fast`;
-#: equality goes to owlrl, with a warning); ``reference`` runs pySHACL
-#: and owlrl. Both give the same report and the same inferred triples
-#: (``tests/test_fast.py`` proves it); the reference is there to check the fast one.
-ENGINES = ("fast", "reference")
+from kg.validate import ValidationReport
 
 __all__ = ["BuildResult", "ENGINES", "build", "build_inputs", "validate_project"]
 
@@ -80,78 +65,57 @@ def build(
 
     ``out_dir`` receives ``asserted.{ttl,nt,jsonld}``, ``inferred.{ttl,nt,jsonld}`` and
     ``graph.trig`` (see :func:`kg.export.export`); it is replaced only when every file
-    has been written.
+    has been written. Both engines write the same bytes.
 
     :param force: write even when the data has SHACL violations.
-    :param engine: ``fast`` (Oxigraph, the default) or ``reference`` (pySHACL and owlrl);
-        see :data:`ENGINES`.
+    :param engine: ``fast`` (the files loaded into Oxigraph, validated, reasoned over and
+        written from there: the default) or ``reference`` (rdflib, pySHACL and owlrl);
+        see :mod:`kg.engines`.
     :param progress: called with one line as each stage starts and ends (with its counts).
     :raises BuildError: the data has violations and ``force`` is false (the error's
-        ``report`` holds them), or the folder cannot be written.
+        ``report`` holds them, its ``dataset`` the project as loaded), or the folder
+        cannot be written.
     :raises ProjectError: the project has no shapes file.
     :raises RDFSyntaxError: a file is not valid Turtle.
     :raises ReasoningError: OWL 2 RL reasoning found the graph inconsistent.
     """
+    chosen = engine_named(engine, error=BuildError)
     say = progress or (lambda line: None)
     seconds = {}
     start = time.perf_counter()
     # Before loading: a file changed while the build runs then shows as changed afterwards.
     inputs = input_digests(build_inputs(project))
     say(f"loading {len(inputs)} files ...")
-    graphs = load_project(project, require_shapes=True)
-    store = _store(graphs, engine)
+    dataset = chosen.open(project, require_shapes=True)
     seconds["load"] = time.perf_counter() - start
-    say(f"loaded {len(graphs.data):,} data and {len(graphs.ontology):,} ontology triples "
+    say(f"loaded {len(dataset.data):,} data and {len(dataset.ontology):,} ontology triples "
         f"({seconds['load']:.1f} s); validating ...")
 
     start = time.perf_counter()
-    report = _validate(graphs, store)
+    report = chosen.validate(dataset)
     seconds["validate"] = time.perf_counter() - start
     say(f"validated: {len(report.violations):,} violations, {len(report.warnings):,} warnings "
         f"({seconds['validate']:.1f} s)" + ("; reasoning ..." if report.conforms or force else ""))
     if not report.conforms and not force:
         count = len(report.violations)
-        raise BuildError(
+        error = BuildError(
             f"the data has {count} SHACL violation{'s' if count != 1 else ''}; nothing written "
             f"to {display_path(out_dir)} (fix them, or build anyway with --force)",
             report=report,
         )
+        error.dataset = dataset
+        raise error
 
     start = time.perf_counter()
-    warnings: tuple[str, ...] = ()
-    if store is not None:
-        warnings = fast_reason(store).warnings
-        merged = _merged(store)
-        if merged:  # the rules took them as one value, and the store cannot say which form a triple copies
-            warnings += (f"Oxigraph holds {merged} for literals written differently, which the rules (a key, a "
-                         "copy by owl:sameAs) would take as one; the whole graph was reasoned with owlrl, on the "
-                         "files as written",)
-            store = None
-    if store is not None:
-        add_current(store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
-        inferred = graph_of(store, inferred=True)
-    else:
-        inferred = reason(graphs.ontology + graphs.data)
-        inferred += current(graphs.ontology + graphs.data + inferred)
+    inferred = chosen.reason(dataset)
     seconds["reason"] = time.perf_counter() - start
-    say(f"inferred {len(inferred):,} triples ({seconds['reason']:.1f} s); writing {display_path(out_dir)} ...")
+    say(f"inferred {inferred.count:,} triples ({seconds['reason']:.1f} s); writing {display_path(out_dir)} ...")
 
     start = time.perf_counter()
-    counts = export(out_dir, ontology=graphs.ontology, asserted=graphs.data, inferred=inferred, inputs=inputs)
+    counts = chosen.write(dataset, inferred, out_dir, inputs=inputs)
     seconds["write"] = time.perf_counter() - start
     return BuildResult(out_dir=Path(out_dir).absolute(), counts=counts, report=report, seconds=seconds,
-                       warnings=warnings)
-
-
-def _merged(store: pyoxigraph.Store) -> str:
-    """The literals of the store that stand for several written differently
-    (:func:`kg.fast.store.merged_forms`: ``"7"^^xsd:int`` and ``"07"^^xsd:int``), as
-    N-Triples terms, or ``""``.
-
-    >>> _merged(pyoxigraph.Store())
-    ''
-    """
-    return ", ".join(sorted(str(stored) for stored in merged_forms(store)))
+                       warnings=inferred.warnings)
 
 
 def build_inputs(project: Project) -> list[Path]:
@@ -164,35 +128,26 @@ def build_inputs(project: Project) -> list[Path]:
     return [*project.ontology_files, *project.shapes_files, *project.data_files]
 
 
-def validate_project(graphs: ProjectGraphs, *, engine: str = "fast") -> ValidationReport:
-    """Validate the data of ``graphs`` (with its ontology) against its shapes.
+def validate_project(dataset: Any, *, engine: str = "fast") -> ValidationReport:
+    """Validate the data of ``dataset`` (with its ontology) against its shapes.
 
-    ``engine`` is ``fast`` (the shapes as queries in Oxigraph) or ``reference``
-    (pySHACL); both return the same report (see :data:`ENGINES`).
+    ``dataset`` is a project opened by an engine (:mod:`kg.engines`), or the
+    :class:`~kg.load.ProjectGraphs` of :func:`kg.load.load_project`, which ``engine``
+    (``fast``: the shapes as queries in Oxigraph; ``reference``: pySHACL) validates;
+    both return the same report.
 
     >>> from kg.project import find_project
     >>> from kg.load import load_project
     >>> validate_project(load_project(find_project())).conforms
     True
     """
-    return _validate(graphs, _store(graphs, engine))
+    from kg.load import ProjectGraphs
 
+    chosen = engine_named(engine, error=BuildError)
+    if isinstance(dataset, ProjectGraphs) and chosen.name == "fast":
+        from kg.fast.validate import validate as fast_validate
+        from kg.query import to_store
 
-def _store(graphs: ProjectGraphs, engine: str) -> Optional[pyoxigraph.Store]:
-    """For the fast engine, a store of the ontology and the data; ``None`` for the reference.
-
-    The store is made from the parsed graphs, not from the files again, so that its
-    blank nodes are the graphs' own: the report's focus nodes and the inferred triples
-    name the data's blank nodes (which the export skolemizes).
-
-    :raises BuildError: ``engine`` is not one of :data:`ENGINES`.
-    """
-    if engine not in ENGINES:
-        raise BuildError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    return to_store(graphs.ontology, graphs.data) if engine == "fast" else None
-
-
-def _validate(graphs: ProjectGraphs, store: Optional[pyoxigraph.Store]) -> ValidationReport:
-    if store is not None:
-        return fast_validate(store, shapes_graph=graphs.shapes, data_graph=graphs.data, ontology_graph=graphs.ontology)
-    return validate(graphs.data, shapes_graph=graphs.shapes, ontology_graph=graphs.ontology)
+        return fast_validate(to_store(dataset.ontology, dataset.data), shapes_graph=dataset.shapes,
+                             data_graph=dataset.data, ontology_graph=dataset.ontology)
+    return chosen.validate(dataset)

@@ -28,11 +28,12 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from kg import __version__
-from kg.build import ENGINES, build, build_inputs, validate_project
+from kg.build import build, build_inputs
 from kg.changes import compare, format_changes, load_version
 from kg.chart import chart_dot, check_date, date_today, org_chart, output_format, render
 from kg.diff import diff_charts, diff_dot, diff_report
 from kg.docs import write_docs
+from kg.engines import ALIASES, ENGINES, engine_named
 from kg.errors import BuildError, KGError, display_path
 from kg.load import LoadWarning, ProjectGraphs, load_graph, load_project
 from kg.project import Project, find_project
@@ -128,18 +129,34 @@ def _add_validate(subparsers) -> None:
 
 
 def _add_engine(parser: argparse.ArgumentParser) -> None:
+    """``--engine fast|reference`` (kg.engines), the same in every command; ``oxigraph`` and
+    ``rdflib`` are accepted for them (what ``kg query`` took before)."""
     parser.add_argument(
         "--engine",
-        choices=ENGINES,
+        choices=ENGINES + tuple(ALIASES),
         default="fast",
-        help="fast: shapes run as queries in Oxigraph, OWL 2 RL rules in Python over its triples "
-        "(default); reference: pySHACL (and owlrl), the same answers, slower",
+        help="fast: the files loaded into Oxigraph, shapes run as queries there, OWL 2 RL rules in Python "
+        "over its triples, Oxigraph's SPARQL (default); reference: rdflib, pySHACL, owlrl and rdflib's "
+        "SPARQL, the same answers, slower (oxigraph and rdflib are other names for them)",
     )
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    graphs = load_project(_project(args), require_shapes=True)
-    report = _interruptible(lambda: validate_project(graphs, engine=args.engine), timeout=args.timeout, what="the validation")
+    engine = engine_named(args.engine)
+    project = _project(args)
+    say = _progress() or (lambda line: None)
+
+    def load_and_validate():
+        start = time.perf_counter()
+        say(f"loading {len(project.data_files)} data files ...")
+        dataset = engine.open(project, require_shapes=True)
+        say(f"loaded {len(dataset.data):,} data triples ({time.perf_counter() - start:.1f} s); validating ...")
+        start = time.perf_counter()
+        report = engine.validate(dataset)
+        say(f"validated ({time.perf_counter() - start:.1f} s)")
+        return dataset, report
+
+    graphs, report = _interruptible(load_and_validate, timeout=args.timeout, what="the validation")
     _print_notes(report)
     if args.format == "json":
         print(json.dumps(_report_json(report, graphs), indent=2, ensure_ascii=False))
@@ -291,8 +308,7 @@ def _run_build(args: argparse.Namespace) -> int:
     except BuildError as error:
         if error.report is None:
             raise
-        graphs = load_project(project)
-        _print_report(error.report, graphs, sys.stderr, least="warning")
+        _print_report(error.report, error.dataset, sys.stderr, least="warning")
         print(f"kg: {error}", file=sys.stderr)
         return EXIT_FAILED
     counts = result.counts
@@ -411,10 +427,9 @@ def _run_sources_check(args: argparse.Namespace) -> int:
 
 
 def _query_store(args: argparse.Namespace):
-    """The graph the named queries run on (ontology and data), in Oxigraph for speed."""
-    from kg.query import query_graph
-
-    return query_graph(_project(args), engine="oxigraph")
+    """The graph the named queries run on (ontology and data), in the fast engine's store."""
+    engine = engine_named(getattr(args, "engine", "fast"))
+    return engine.query_target(engine.open(_project(args)))
 
 
 def _draw(path: Path, dot: str, *, engine: str = "dot", options: Sequence[str] = (), out: TextIO = sys.stdout) -> None:
@@ -440,6 +455,7 @@ def _add_chart(subparsers) -> None:
     parser.add_argument("--as-of", default=date_today(), metavar="DATE", help="YYYY-MM-DD, YYYY-MM or YYYY (default: today)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
     _add_with(parser)
+    _add_engine(parser)
     parser.set_defaults(run=_run_chart)
 
 
@@ -512,6 +528,7 @@ def _add_diff(subparsers) -> None:
     parser.add_argument("--format", choices=("text", "md"), default="text", help="report format (default: text)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="also draw the changes (.svg, .png or .dot)")
     _add_with(parser)
+    _add_engine(parser)
     parser.set_defaults(run=_run_diff)
 
 
@@ -756,6 +773,7 @@ def _add_timeline(subparsers) -> None:
     parser.add_argument("--type", metavar="TYPE", help="only events of this type, e.g. PersonnelChange (default all)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the picture to write (.svg, .png or .dot)")
     _add_with(parser)
+    _add_engine(parser)
     parser.set_defaults(run=_run_timeline)
 
 
@@ -797,7 +815,6 @@ def _run_queries(args: argparse.Namespace) -> int:
 
 
 def _add_query(subparsers) -> None:
-    from kg.query import ENGINES
     from kg.results import RESULT_FORMATS
 
     parser = subparsers.add_parser(
@@ -814,7 +831,7 @@ def _add_query(subparsers) -> None:
         help="a parameter value, e.g. --param company=Alibaba --param date=2026-03-20; repeatable",
     )
     parser.add_argument("--format", choices=tuple(RESULT_FORMATS), default="table", help="output format (default: table)")
-    parser.add_argument("--engine", choices=ENGINES, default="oxigraph", help="the SPARQL engine (default: oxigraph)")
+    _add_engine(parser)
     parser.add_argument(
         "--endpoint", metavar="URL",
         help="run on this SPARQL 1.1 query endpoint instead (a store filled by kg load or kg serve); credentials "
@@ -838,15 +855,14 @@ def _query_params(pairs: Sequence[str]) -> dict[str, str]:
 
 
 def _query_target(args: argparse.Namespace, query):
-    """What ``kg query`` runs ``query`` on: the project's graph in the chosen engine, or --endpoint."""
-    from kg.query import query_graph
-
+    """What ``kg query`` runs ``query`` on: the project's graph in the chosen engine (with that
+    engine's inferences when the query ``needs: inferred``), or --endpoint."""
     if args.endpoint:
         from kg.store import SparqlEndpoint
 
         return SparqlEndpoint(args.endpoint, timeout=args.timeout)
-
-    return query_graph(_project(args), inferred="inferred" in query.needs, engine=args.engine)
+    engine = engine_named(args.engine)
+    return engine.query_target(engine.open(_project(args)), inferred="inferred" in query.needs)
 
 
 def _run_query(args: argparse.Namespace) -> int:

@@ -50,6 +50,9 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rkg", "org", "ti
 #: a placement, membership or reporting line whose interval has no ``time:hasEnd`` (or
 #: that has no interval at all).
 #: A head is a member holding the role ``rkg:head`` or ``rkg:ceo``.
+#: "No end" is an OPTIONAL end left unbound, not FILTER NOT EXISTS: the same rows, but
+#: Oxigraph runs NOT EXISTS as a scan per row (0.44 s instead of 0.009 s for the placements
+#: at 100k triples; over 10 minutes for the whole query at 1M).
 CURRENT = _PROLOGUE + """CONSTRUCT {
     ?unit org:subOrganizationOf ?parent . ?parent org:hasSubOrganization ?unit .
     ?unit org:transitiveSubOrganizationOf ?parent .
@@ -59,17 +62,17 @@ CURRENT = _PROLOGUE + """CONSTRUCT {
 } WHERE {
     {
         ?placement rkg:placedUnit ?unit ; rkg:parentOrganization ?parent .
-        FILTER NOT EXISTS { ?placement rkg:placedDuring/time:hasEnd ?end }
+        OPTIONAL { ?placement rkg:placedDuring ?interval . ?interval time:hasEnd ?end } FILTER (!BOUND(?end))
     } UNION {
         ?line rkg:subordinate ?subordinate ; rkg:superior ?superior .
-        FILTER NOT EXISTS { ?line rkg:reportingDuring/time:hasEnd ?end }
+        OPTIONAL { ?line rkg:reportingDuring ?interval . ?interval time:hasEnd ?end } FILTER (!BOUND(?end))
     } UNION {
         ?membership org:member ?member ; org:organization ?organization .
-        FILTER NOT EXISTS { ?membership org:memberDuring/time:hasEnd ?end }
+        OPTIONAL { ?membership org:memberDuring ?interval . ?interval time:hasEnd ?end } FILTER (!BOUND(?end))
     } UNION {
         ?membership org:member ?head ; org:organization ?headed ; org:role ?role .
         FILTER (?role IN (rkg:head, rkg:ceo))
-        FILTER NOT EXISTS { ?membership org:memberDuring/time:hasEnd ?end }
+        OPTIONAL { ?membership org:memberDuring ?interval . ?interval time:hasEnd ?end } FILTER (!BOUND(?end))
     }
 }"""
 

@@ -35,8 +35,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Sequence, Union
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -54,11 +55,15 @@ __all__ = [
     "build_graphs",
     "export",
     "input_digests",
+    "nt_lines",
     "ntriples",
+    "ontology_names",
     "outdated_build",
     "serialize",
     "skolem_iris",
+    "stable_labels",
     "turtle",
+    "write_build",
 ]
 
 GENID = "https://w3id.org/restructuring-kg/.well-known/genid/"
@@ -78,26 +83,38 @@ Triple = tuple[Node, Node, Node]
 
 
 def _stable_labels(graph: Graph) -> dict[BNode, str]:
-    """A name for every blank node of ``graph`` that depends on the data, not on parsing order.
-
-    A node's name is a hash of the triples around it, refined with its neighbours' names
-    until that tells the nodes apart; nodes still alike are interchangeable and numbered.
-    """
+    """A name for every blank node of ``graph`` that depends on the data, not on parsing order
+    (see :func:`stable_labels`)."""
     bnodes = sorted({term for triple in graph for term in triple if isinstance(term, BNode)})
-    labels = {b: "" for b in bnodes}
 
-    def text(term: Node) -> str:
-        return labels[term] if isinstance(term, BNode) else term.n3()
+    def text(term: Node):
+        return term if isinstance(term, BNode) else term.n3()
+
+    return stable_labels({b: ([(p.n3(), text(o)) for p, o in graph.predicate_objects(b)],
+                              [(text(s), p.n3()) for s, p in graph.subject_predicates(b)]) for b in bnodes})
+
+
+def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]:
+    """A name for every blank node of a graph that depends on the data, not on parsing order.
+
+    ``around`` maps each blank node to the ``(predicate, object)`` pairs of the triples it is
+    the subject of and the ``(subject, predicate)`` pairs of those it is the object of: each
+    term a blank node (a key of ``around``), or else its rdflib ``n3()`` text (literals as
+    written). A node's name is a hash of the triples around it, refined with its
+    neighbours' names until that tells the nodes apart; nodes still alike are
+    interchangeable and numbered.
+    """
+    bnodes = sorted(around)
+    labels = {b: "" for b in bnodes}
+    # Each line is fixed text around the names of the blank nodes in it.
+    parts = {b: [(">", p, o) for p, o in around[b][0]] + [("<", s, p) for s, p in around[b][1]] for b in bnodes}
 
     distinct = 1
     for _ in range(len(bnodes)):
-        lines = {
-            b: sorted(
-                [f"> {p.n3()} {text(o)}" for p, o in graph.predicate_objects(b)]
-                + [f"< {text(s)} {p.n3()}" for s, p in graph.subject_predicates(b)]
-            )
-            for b in bnodes
-        }
+        # A blank node's text is its label so far; any other term's is its n3 text (a str,
+        # never equal to a BNode key: rdflib compares and hashes terms with their type).
+        text = labels.get
+        lines = {b: sorted(f"{mark} {text(x, x)} {text(y, y)}" for mark, x, y in parts[b]) for b in bnodes}
         labels = {b: hashlib.sha256((labels[b] + "\n" + "\n".join(lines[b])).encode()).hexdigest() for b in bnodes}
         if len(set(labels.values())) == distinct:
             break
@@ -190,30 +207,237 @@ def _rdflib_term(term) -> Node:
     return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
-def _write_files(folder: Path, name: str, triples: list) -> None:
-    for suffix in ("ttl", "nt", "jsonld"):
-        (folder / f"{name}.{suffix}").write_bytes(serialize({name: triples}, suffix))
+def _json_ld(triples: Iterable) -> bytes:
+    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order
+    (see :func:`_json_ld_nt`), of Oxigraph ``triples``."""
+    return _json_ld_nt(b"".join(nt_lines(triples)))
 
 
-def _json_ld(triples: list) -> bytes:
-    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order.
+def _json_ld_nt(text: bytes) -> bytes:
+    """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order, of
+    the N-Triples ``text``.
 
-    rdflib compacts (Oxigraph would not) but orders nodes as its graph happens to
-    iterate; sorting every unordered array (not ``@list``) makes the text depend only
-    on the triples.
+    The document is rdflib's (``serialize(format="json-ld", context=PREFIXES,
+    auto_compact=True)``), with every unordered array (not ``@list``) sorted, so that the
+    text depends only on the triples. Oxigraph writes JSON-LD too, but expanded (full
+    IRIs, no context). rdflib took 15 s for 120k triples (most of ``kg build``'s writing
+    at 100k); :func:`_json_ld_document` builds the same document directly from the
+    N-Triples lines, in half a second, for the graphs it covers (all but those with RDF
+    lists, where rdflib still runs; ``tests/test_export.py`` compares the two).
     """
-    text = _to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    lines = text.splitlines()
+    streamed = _json_ld_streamed(lines)
+    if streamed is not None:
+        return streamed
+    document = _json_ld_document(lines)
+    if document is None:
+        triples = [q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]
+        document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
+    return (_json_text(document) + "\n").encode("utf-8")
 
-    def ordered(value, *, in_list: bool = False):
-        if isinstance(value, dict):
-            return {key: ordered(item, in_list=key == "@list") for key, item in value.items()}
-        if isinstance(value, list):
-            items = [ordered(item) for item in value]
-            return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-        return value
 
-    document = ordered(json.loads(text))
-    return (json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+def _json_ld_streamed(lines: list[bytes]) -> Optional[bytes]:
+    """:func:`_json_ld_nt` of the sorted N-Triples ``lines`` of more than one node, each node
+    written as it is read (a subject's lines are together), then ordered by its "@id" text
+    (see :func:`_sorted_items`): only the nodes' text is held, not the whole document.
+    ``None`` when :func:`_json_ld_document` must build the document."""
+    keyed = []
+    try:
+        for node in _json_ld_nodes(lines):
+            keyed.append((json.dumps(node["@id"]), _json_text(node, "    ")))
+    except _NotCovered:
+        return None
+    if len(keyed) < 2 or len({key for key, _ in keyed}) < len(keyed):
+        return None
+    keyed.sort(key=lambda pair: pair[0])
+    return ('{\n  "@context": ' + _json_text(dict(PREFIXES), "  ") + ',\n  "@graph": [\n'
+            + ",\n".join("    " + text for _, text in keyed) + "\n  ]\n}\n").encode("utf-8")
+
+
+def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
+    """``json.dumps(_ordered(value), indent=2, sort_keys=True, ensure_ascii=False)``, the same text.
+
+    With an indent, the json module encodes in Python, item by item; this orders and
+    encodes in one pass with less work per item (strings still go to its C encoder).
+
+    >>> value = {"b": [1, 2.5, True, None, float("nan")], "a": {"x": "é\\n"}, "c": [], "d": {},
+    ...          "@graph": [{"@id": "b", "k": [{"@id": "y"}, {"@id": "x"}]}, {"@id": "a"}], "l": {"@list": [2, 1]}}
+    >>> _json_text(value) == json.dumps(_ordered(value), indent=2, sort_keys=True, ensure_ascii=False)
+    True
+    """
+    if isinstance(value, str):
+        return _encode_string(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        return ("{\n" + ",\n".join(f"{inner}{_encode_string(key)}: {_json_text(item, inner, in_list=key == '@list')}"
+                                   for key, item in sorted(value.items())) + "\n" + indent + "}")
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if not in_list:
+            value = _sorted_items(value)
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _json_text(item, inner) for item in value) + "\n" + indent + "]"
+    return json.dumps(value)  # numbers, booleans, null: as the json module writes them
+
+
+def _sorted_items(items: list) -> list:
+    """``items`` in the order :func:`_ordered` gives them (by their JSON text, ordered themselves).
+
+    Nodes (dicts whose first key is "@id", each "@id" unique) are ordered by their "@id"
+    text: their own text starts with it, so the order is the same, for less work.
+    """
+    if all(isinstance(item, dict) and "@id" in item and min(item) == "@id" for item in items):
+        keys = [json.dumps(item["@id"]) for item in items]
+        if len(set(keys)) == len(keys):
+            return [item for _, item in sorted(zip(keys, items), key=lambda pair: pair[0])]
+
+    def key(item) -> str:
+        if isinstance(item, (dict, list)) and any(isinstance(v, (dict, list)) for v in (
+                item.values() if isinstance(item, dict) else item)):
+            return json.dumps(_ordered(item), sort_keys=True)
+        return json.dumps(item, sort_keys=True)
+
+    return sorted(items, key=key)
+
+
+def _ordered(value, *, in_list: bool = False):
+    """``value`` with every JSON array but an ``@list`` sorted (by its items' JSON text)."""
+    if isinstance(value, dict):
+        return {key: _ordered(item, in_list=key == "@list") for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_ordered(item) for item in value]
+        return items if in_list else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDF_TYPE = f"<{_RDF}type>".encode()
+_XSD_STRING = f"<{_XSD}string>".encode()
+#: The datatypes rdflib's JSON-LD writes as native JSON values (its ``PLAIN_LITERAL_TYPES``).
+_NATIVE = {f"<{_XSD}{name}>".encode() for name in ("boolean", "integer", "double")}
+_LIST_TERMS = {f"<{_RDF}{name}>".encode() for name in ("first", "rest", "nil")}
+
+
+def _json_ld_document(lines: list[bytes]) -> Optional[dict]:
+    """The JSON-LD document rdflib's writer makes of the triples of the N-Triples ``lines``
+    with the project's prefixes as context (before :func:`_ordered`), or ``None`` for a
+    graph with what this does not follow rdflib in (see :func:`_json_ld_nodes`)."""
+    try:
+        nodes = list(_json_ld_nodes(sorted(lines)))
+    except _NotCovered:
+        return None
+    context = dict(PREFIXES)
+    if len(nodes) == 1:
+        return {**nodes[0], "@context": context}
+    return {"@context": context, "@graph": nodes}
+
+
+def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
+    """The nodes of the JSON-LD document rdflib's writer makes of the triples of the sorted
+    N-Triples ``lines`` (before :func:`_ordered`), each as soon as its subject's lines are
+    read. Raises :class:`_NotCovered` for a graph with what this does not follow rdflib
+    in: RDF lists (``@list``), or a term that is a prefix's namespace itself.
+
+    rdflib's rules, as ``rdflib.plugins.serializers.jsonld`` (rdflib 7) applies them: an IRI
+    is ``prefix:name`` when the IRI up to its last ``#`` (else ``/``, else ``:``) is a
+    prefix's namespace, else written whole; a node per subject (and per blank node only
+    met as an object); ``rdf:type`` values under ``@type``; one value is written alone,
+    more as an array; booleans, integers and doubles as JSON values, other typed literals
+    as ``@type``/``@value``, language-tagged ones as ``@language``/``@value``, strings bare.
+    A line is read as bytes (its terms split at the first two spaces, which no IRI or
+    blank node label holds; a literal's quoted form read as JSON, whose escapes N-Triples
+    writers use), without making a Python term of each triple.
+    """
+    namespaces = {iri: name for name, iri in PREFIXES.items()}
+    shrunk: dict[bytes, str] = {}
+
+    def symbol(iri: bytes) -> str:
+        """A predicate, class or datatype, ``<...>`` (rdflib first looks for a term named by the IRI: a prefix)."""
+        found = shrunk.get(iri)
+        if found is None:
+            if iri[1:-1].decode() in namespaces:
+                raise _NotCovered
+            found = shrink(iri)
+        return found
+
+    def shrink(iri: bytes) -> str:
+        found = shrunk.get(iri)
+        if found is None:
+            text = iri[1:-1].decode()
+            for delimiter in ("#", "/", ":"):
+                at = text.rfind(delimiter)
+                if at > -1:
+                    prefix = namespaces.get(text[:at + 1])
+                    found = f"{prefix}:{text[at + 1:]}" if prefix else text
+                    break
+            else:
+                found = text
+            shrunk[iri] = found
+        return found
+
+    def identifier(term: bytes) -> str:
+        return term.decode() if term[:2] == b"_:" else shrink(term)
+
+    def value(term: bytes):
+        if term[:1] == b'"':
+            end = term.rindex(b'"')
+            if b"\\U" in term[:end]:
+                raise _NotCovered  # an escape JSON does not have
+            text = json.loads(term[:end + 1])
+            rest = term[end + 1:]
+            if not rest:
+                return text
+            if rest[:1] == b"@":
+                return {"@language": rest[1:].decode(), "@value": text}
+            datatype = rest[2:]
+            if datatype in _NATIVE:
+                return Literal(text, datatype=URIRef(datatype[1:-1].decode()), normalize=False).toPython()
+            if datatype == _XSD_STRING:
+                return text
+            return {"@type": symbol(datatype), "@value": text}
+        if term[:2] == b"_:":
+            referenced.add(term)
+            return {"@id": term.decode()}
+        return {"@id": shrink(term)}
+
+    referenced: set[bytes] = set()  # blank nodes met as objects: a node each, if not a subject
+    done: set[bytes] = set()
+    node, current = None, None
+    for line in lines:
+        subject, predicate, obj = line.split(b" ", 2)
+        obj = obj[:-2]  # " ."
+        if predicate in _LIST_TERMS or obj in _LIST_TERMS:
+            raise _NotCovered
+        if subject != current:
+            if node is not None:
+                yield node
+            if subject in done:
+                raise _NotCovered  # the lines are not sorted
+            done.add(subject)
+            current, node = subject, {"@id": identifier(subject)}
+        if predicate == _RDF_TYPE:
+            key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
+        else:
+            key, item = symbol(predicate), value(obj)
+        present = node.get(key)
+        if present is None:
+            node[key] = item
+        elif isinstance(present, list):
+            present.append(item)
+        else:
+            node[key] = [present, item]
+    if node is not None:
+        yield node
+    for term in sorted(referenced - done):
+        yield {"@id": term.decode()}
+
+
+class _NotCovered(Exception):
+    """A term :func:`_json_ld_document` leaves to rdflib."""
 
 
 #: What ``kg export --format`` writes: Oxigraph's format for each name.
@@ -240,21 +464,42 @@ def serialize(graphs: Mapping[str, Sequence], format: str) -> bytes:
     >>> print(serialize({"asserted": [t]}, "nq").decode(), end="")
     <urn:a> <urn:p> "1" <https://w3id.org/restructuring-kg/graph/asserted> .
     """
-    try:
-        rdf_format = EXPORT_FORMATS[format]
-    except KeyError:
-        raise BuildError(f"unknown format {format!r}; use one of {', '.join(EXPORT_FORMATS)}") from None
+    if format not in EXPORT_FORMATS:
+        raise BuildError(f"unknown format {format!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    texts = {name: _sorted_text(nt_lines(triples)) for name, triples in graphs.items()}
     if format in ("nq", "trig"):
-        quads = [
-            pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH[name])))
-            for name, triples in graphs.items()
-            for t in sorted(set(triples), key=str)
-        ]
-        return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
-    union = sorted({t for triples in graphs.values() for t in triples}, key=str)
-    if rdf_format == pyoxigraph.RdfFormat.JSON_LD:
-        return _json_ld(union)
-    return pyoxigraph.serialize(union, format=rdf_format, prefixes=PREFIXES)
+        return _write_graphs(texts, EXPORT_FORMATS[format])
+    union = next(iter(texts.values())) if len(texts) == 1 else _sorted_text(
+        line for text in texts.values() for line in text.splitlines(keepends=True))
+    return _write_graph(union, format)
+
+
+def _sorted_text(lines: Iterable[bytes]) -> bytes:
+    """N-Triples ``lines`` sorted as bytes (the order of the triples' text; see
+    :func:`write_build`), each once, as one text."""
+    return b"".join(sorted(set(lines)))
+
+
+def _parsed(text: bytes) -> Iterator:
+    return pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
+
+
+def _write_graph(text: bytes, format: str) -> bytes:
+    """The sorted N-Triples ``text`` of one graph in ``format`` (``nt``, ``ttl``, ``jsonld``)."""
+    if format == "nt":
+        return text
+    if format == "jsonld":
+        return _json_ld_nt(text)
+    return pyoxigraph.serialize(_parsed(text), format=EXPORT_FORMATS[format], prefixes=PREFIXES)
+
+
+def _write_graphs(texts: Mapping[str, bytes], rdf_format: pyoxigraph.RdfFormat) -> bytes:
+    """The sorted N-Triples ``texts`` of graphs, each the named graph ``GRAPH.<name>``, in
+    TriG or N-Quads."""
+    quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
+             for name, text in texts.items() for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),)
+             for q in _parsed(text))
+    return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
 
 
 def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
@@ -368,20 +613,60 @@ def export(
 
     :raises BuildError: the folder cannot be written, or holds other files.
     """
-    target = Path(out_dir).absolute()
     # The ontology keeps its blank nodes (OWL needs them for lists and axioms), under stable names.
-    rename: dict[BNode, Node] = {b: BNode("o" + name) for b, name in _stable_labels(ontology).items()}
+    rename: dict[BNode, Node] = ontology_names(ontology)
     rename.update(skolem_iris(asserted))
-    triples = {name: _triples(graph, rename) for name, graph in
-               (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
+    lines = {name: nt_lines(_triples(graph, rename)) for name, graph in
+             (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
+    return write_build(out_dir, lines, inputs=inputs)
+
+
+def ontology_names(ontology: Graph) -> dict[BNode, BNode]:
+    """The blank nodes of ``ontology`` under stable names (``o`` and :func:`stable_labels`),
+    as a build writes them (OWL needs them as blank nodes, for lists and axioms)."""
+    return {b: BNode("o" + name) for b, name in _stable_labels(ontology).items()}
+
+
+def write_build(
+    out_dir: Union[str, os.PathLike],
+    lines: Mapping[str, Iterable[bytes]],
+    *,
+    inputs: Optional[Mapping[str, str]] = None,
+) -> dict[str, int]:
+    """Write the build files to ``out_dir`` from ``lines``: the N-Triples lines (``b"<s> <p>
+    o .\\n"``, blank nodes already named as they are to be written) of ``ontology``,
+    ``asserted`` and ``inferred``.
+
+    What :func:`export` writes, for an engine that holds its triples in a store. The lines
+    are sorted as bytes, which is the order of the triples' text (a line is that text and
+    ``" ."``; no character that can follow a term's end sorts before a space). The other
+    formats are written from the sorted N-Triples. Returns the number of triples written
+    per graph.
+
+    :raises BuildError: the folder cannot be written, or holds other files.
+    """
+    target = Path(out_dir).absolute()
+    texts = {name: _sorted_text(lines[name]) for name in _GRAPH_NAMES}
+    counts = {name: text.count(b"\n") for name, text in texts.items()}
 
     def write(folder: Path) -> None:
-        _write_files(folder, "asserted", triples["asserted"])
-        _write_files(folder, "inferred", triples["inferred"])
-        (folder / "graph.trig").write_bytes(serialize(triples, "trig"))
+        for name in ("asserted", "inferred"):
+            for suffix in ("nt", "ttl", "jsonld"):
+                (folder / f"{name}.{suffix}").write_bytes(_write_graph(texts[name], suffix))
+        (folder / "graph.trig").write_bytes(_write_graphs(texts, pyoxigraph.RdfFormat.TRIG))
         if inputs is not None:
             record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
             (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     _replace_folder(target, write)
-    return {name: len(graph_triples) for name, graph_triples in triples.items()}
+    return counts
+
+
+def nt_lines(triples: Iterable) -> list[bytes]:
+    """The N-Triples lines of Oxigraph ``triples`` (what :func:`write_build` takes).
+
+    >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("1"))
+    >>> nt_lines([t])
+    [b'<urn:a> <urn:p> "1" .\\n']
+    """
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).splitlines(keepends=True)

@@ -46,15 +46,21 @@ from kg.project import CORE_ONTOLOGY, Extension, Project
 from kg.vocab import OWL, PREFIXES, RDF, RKG, bind_prefixes
 
 __all__ = [
+    "CheckedParse",
+    "FileSummary",
     "LoadWarning",
     "ProjectGraphs",
+    "Schema",
+    "TermCheck",
     "check_literals",
     "files_of",
     "literal_problem",
     "load_dataset",
     "load_graph",
     "load_project",
+    "load_warnings",
     "parse",
+    "read_schema",
 ]
 
 PathLike = Union[str, os.PathLike]
@@ -158,6 +164,59 @@ def from_oxigraph(term, bnodes: Optional[dict] = None) -> Node:
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 
 
+class CheckedParse:
+    """The quads of ``data`` as Oxigraph parses them (literals as written), checked as they go.
+
+    Iterate it once: a syntax error raises :class:`RDFSyntaxError` with its line when it is
+    reached; a literal outside the lexical space of its XSD datatype is noted, and once
+    every quad has been given, :class:`IllFormedLiteralError` names each such literal with
+    its line. :attr:`prefixes` holds the prefixes ``data`` declares. What the quads are put
+    into (a list, a store) is the caller's: only one quad at a time is held here.
+
+    >>> quads = CheckedParse(Path("x.ttl"), b'<urn:a> <urn:b> "7"^^<http://www.w3.org/2001/XMLSchema#int> .')
+    >>> [str(q.object) for q in quads]
+    ['"7"^^<http://www.w3.org/2001/XMLSchema#int>']
+    """
+
+    def __init__(self, path: Path, data: bytes, *, rdf_format: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.TURTLE):
+        self.path, self.data = path, data
+        self._parser = pyoxigraph.parse(data, format=rdf_format, base_iri=path.absolute().as_uri())
+        self.prefixes: dict[str, str] = {}
+
+    def __iter__(self):
+        problems = []
+        try:
+            for quad in self._parser:
+                value = quad.object
+                if isinstance(value, pyoxigraph.Literal) and not value.language:
+                    problem = literal_problem(value.value, value.datatype.value)
+                    if problem is not None:
+                        problems.append((value, problem))
+                yield quad
+        except SyntaxError as error:
+            message = _OXIGRAPH_POSITION.sub("", str(error.msg))
+            if error.offset:
+                message = f"{message} (column {error.offset})"
+            raise RDFSyntaxError(self.path, error.lineno, message) from None
+        self.prefixes = dict(self._parser.prefixes)
+        if problems:
+            raise _ill_formed(self.path, self.data, problems)
+
+
+def _ill_formed(path: Path, data: bytes, problems: list) -> IllFormedLiteralError:
+    text = data.decode("utf-8")
+    times: dict = {}
+    for value, problem in problems:
+        times[(value, problem)] = times.get((value, problem), 0) + 1
+    found = sorted(
+        ((_literal_line(text, value), f"ill-formed literal {_shown(value)}: {problem}"
+          + (f" (written {count} times; the first is shown)" if count > 1 else ""))
+         for (value, problem), count in times.items()),
+        key=lambda item: (item[0] is None, item[0] or 0),
+    )
+    return IllFormedLiteralError(path, found)
+
+
 def check_literals(
     path: Path,
     data: bytes,
@@ -168,41 +227,18 @@ def check_literals(
     """What ``keep`` makes of each triple of ``data`` (the Oxigraph quad, as written, by
     default; ``None`` results are dropped), and the prefixes ``data`` declares.
 
-    One strict parse by Oxigraph: a syntax error raises :class:`RDFSyntaxError` with its
-    line; a literal outside the lexical space of its XSD datatype raises
-    :class:`IllFormedLiteralError` naming each such literal with its line. ``keep`` runs as
-    the file is read, so that only what it keeps is held (not every quad as well).
+    One strict parse by Oxigraph (:class:`CheckedParse`): a syntax error raises
+    :class:`RDFSyntaxError` with its line; a literal outside the lexical space of its XSD
+    datatype raises :class:`IllFormedLiteralError` naming each such literal with its line.
+    ``keep`` runs as the file is read, so that only what it keeps is held (not every quad as well).
     """
-    parser = pyoxigraph.parse(data, format=rdf_format, base_iri=path.absolute().as_uri())
-    kept, problems = [], []
-    try:
-        for quad in parser:
-            value = quad.object
-            if isinstance(value, pyoxigraph.Literal) and not value.language:
-                problem = literal_problem(value.value, value.datatype.value)
-                if problem is not None:
-                    problems.append((value, problem))
-            item = quad if keep is None else keep(quad)
-            if item is not None:
-                kept.append(item)
-    except SyntaxError as error:
-        message = _OXIGRAPH_POSITION.sub("", str(error.msg))
-        if error.offset:
-            message = f"{message} (column {error.offset})"
-        raise RDFSyntaxError(path, error.lineno, message) from None
-    if problems:
-        text = data.decode("utf-8")
-        times: dict = {}
-        for value, problem in problems:
-            times[(value, problem)] = times.get((value, problem), 0) + 1
-        found = sorted(
-            ((_literal_line(text, value), f"ill-formed literal {_shown(value)}: {problem}"
-              + (f" (written {count} times; the first is shown)" if count > 1 else ""))
-             for (value, problem), count in times.items()),
-            key=lambda item: (item[0] is None, item[0] or 0),
-        )
-        raise IllFormedLiteralError(path, found)
-    return kept, dict(parser.prefixes)
+    parse = CheckedParse(path, data, rdf_format=rdf_format)
+    kept = []
+    for quad in parse:
+        item = quad if keep is None else keep(quad)
+        if item is not None:
+            kept.append(item)
+    return kept, parse.prefixes
 
 
 def _shown(literal) -> str:
@@ -361,13 +397,27 @@ _SHAPE_MARKS = (SH.NodeShape, SH.PropertyShape)
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target, SH.property, SH.path)
 
 
-def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File], shapes_graph: Optional[Graph]) -> list[str]:
-    """What :attr:`ProjectGraphs.warnings` holds; see there."""
+@dataclass(frozen=True)
+class FileSummary:
+    """What the loader's warnings need of a file read: its path, role, triple count and prefixes."""
+
+    path: Path
+    role: str
+    triples: int
+    prefixes: dict[str, str]
+
+
+def _summaries(files: list[_File], role: str) -> list[FileSummary]:
+    return [FileSummary(file.path, role, len(file.triples), file.prefixes) for file in files]
+
+
+def load_warnings(files: list[FileSummary], shapes_graph: Optional[Graph]) -> list[str]:
+    """What :attr:`ProjectGraphs.warnings` holds (see there), for the ``files`` read and the shapes."""
     found = []
-    for file in [*ontology, *shapes, *data]:
+    shapes = [file for file in files if file.role == "shapes"]
+    for file in files:
         if not file.triples:
-            role = "data" if file in data else "shapes" if file in shapes else "ontology"
-            found.append(f"{display_path(file.path)}: no triples: this {role} file adds nothing (empty?)")
+            found.append(f"{display_path(file.path)}: no triples: this {file.role} file adds nothing (empty?)")
         for name, iri in sorted(file.prefixes.items()):
             expected = PREFIXES.get(name)
             if expected is None or iri == expected:
@@ -388,55 +438,113 @@ def _load_warnings(ontology: list[_File], shapes: list[_File], data: list[_File]
 _VANN_NAMESPACE = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
 
 
-def _check_terms(files: list[_File], ontology: Graph) -> None:
-    """Raise :class:`UnknownTermError` when ``files`` use a term of an ontology's own namespace
-    (``rkg:``, and each extension's ``vann:preferredNamespaceUri``) that the ontology does not
-    define (has no triple about).
+class TermCheck:
+    """The terms the ontologies define in their own namespaces (``rkg:``, and each
+    extension's ``vann:preferredNamespaceUri``), to refuse the others.
 
     This is an error, not a warning: only the ontology defines terms in its namespace, so an
     unknown one is a typo (``rkg:BuisnessUnit``), and everything that follows from it misleads:
     a class no shape targets and no query finds, a property nothing reads, or at best a
     violation of the typo guard whose focus is the ontology, far from the typo. Stopping at
     load names the file, the line, the resource and the close matches, for every command.
+
+    >>> check = TermCheck(Graph())
+    >>> unknown = {}
+    >>> check.note(str(RKG) + "Lab", URIRef("https://example.org/x"), unknown)
+    >>> sorted(unknown)
+    ['https://w3id.org/restructuring-kg/ontology#Lab']
     """
-    namespaces = {str(RKG), *(str(iri) for iri in ontology.objects(None, _VANN_NAMESPACE))}
-    defined: dict[str, set[str]] = {namespace: set() for namespace in namespaces}
-    for term in ontology.subjects():
-        if isinstance(term, URIRef):
-            text = str(term)
-            for namespace in namespaces:
-                if text.startswith(namespace):
-                    defined[namespace].add(text[len(namespace):])
-    starts = tuple(namespaces)
-    for file in files:
-        unknown: dict[str, tuple[str, Node]] = {}
-        for triple in file.triples:
-            for term in triple:
-                if isinstance(term, URIRef) and (text := str(term)).startswith(starts):  # (URIRef's takes no tuple)
-                    if text in unknown:
-                        continue
-                    for namespace in namespaces:
-                        local = text[len(namespace):]
-                        if text.startswith(namespace) and local and local not in defined[namespace]:
-                            unknown[text] = (namespace, triple[0])
-        if not unknown:
-            continue
+
+    def __init__(self, ontology: Graph):
+        self.namespaces = {str(RKG), *(str(iri) for iri in ontology.objects(None, _VANN_NAMESPACE))}
+        self.defined: dict[str, set[str]] = {namespace: set() for namespace in self.namespaces}
+        for term in ontology.subjects():
+            if isinstance(term, URIRef):
+                text = str(term)
+                for namespace in self.namespaces:
+                    if text.startswith(namespace):
+                        self.defined[namespace].add(text[len(namespace):])
+        #: the namespaces, for a quick ``str.startswith`` before :meth:`note`.
+        self.starts = tuple(self.namespaces)
+
+    def note(self, text: str, resource: Node, unknown: dict) -> None:
+        """Add the IRI ``text`` (used about ``resource``) to ``unknown`` when the ontology does not define it."""
+        if text in unknown:
+            return
+        for namespace in self.namespaces:
+            local = text[len(namespace):]
+            if text.startswith(namespace) and local and local not in self.defined[namespace]:
+                unknown[text] = (namespace, resource)
+
+    def error(self, path: Path, prefixes: dict[str, str], unknown: dict) -> UnknownTermError:
+        """The error naming each term of ``unknown`` (from :meth:`note`) with its line in ``path``."""
         manager = bind_prefixes(Graph()).namespace_manager
-        for prefix, iri in file.prefixes.items():
+        for prefix, iri in prefixes.items():
             manager.bind(prefix, iri, override=False)
         problems = []
         for term, (namespace, resource) in unknown.items():
             local = term[len(namespace):]
-            names = [name for name, iri in file.prefixes.items() if iri == namespace]
+            names = [name for name, iri in prefixes.items() if iri == namespace]
             forms = [rf"(?<![\w.:-]){re.escape(name)}:{re.escape(local)}(?![\w-])" for name in names]
-            line = _line_of(file.path, "|".join([*forms, re.escape(f"<{term}>")]))
+            line = _line_of(path, "|".join([*forms, re.escape(f"<{term}>")]))
             shown = f"{names[0]}:" if names else f"<{namespace}"
-            close = difflib.get_close_matches(local, sorted(defined[namespace]), n=3, cutoff=0.7)
+            close = difflib.get_close_matches(local, sorted(self.defined[namespace]), n=3, cutoff=0.7)
             hint = f" (did you mean {', '.join(shown + c + ('' if names else '>') for c in close)}?)" if close else ""
             problems.append((line, f"{resource.n3(manager)} uses {shown}{local}{'' if names else '>'}, "
                                    f"which the ontology does not define{hint}"))
         problems.sort(key=lambda item: (item[0] is None, item[0] or 0))
-        raise UnknownTermError(file.path, problems)
+        return UnknownTermError(path, problems)
+
+
+def _check_terms(files: list[_File], ontology: Graph) -> None:
+    """Raise :class:`UnknownTermError` when ``files`` use a term of an ontology's own namespace
+    that the ontology does not define (see :class:`TermCheck`)."""
+    check = TermCheck(ontology)
+    for file in files:
+        unknown: dict[str, tuple[str, Node]] = {}
+        for triple in file.triples:
+            for term in triple:
+                if isinstance(term, URIRef) and str(term).startswith(check.starts):
+                    check.note(str(term), triple[0], unknown)
+        if unknown:
+            raise check.error(file.path, file.prefixes, unknown)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The ontology and the shapes of a project, read (see :func:`read_schema`)."""
+
+    ontology: Graph
+    shapes: Optional[Graph]
+    files: list[FileSummary]
+
+
+def read_schema(project: Project, *, require_shapes: bool = False, check_terms: bool = True) -> Schema:
+    """Read the ontology and shapes files of ``project`` (small: rdflib graphs), with the
+    checks every loader makes (see :func:`load_project`, whose errors these are; the
+    shapes' terms are checked here, the data's are the caller's, with :class:`TermCheck`).
+
+    >>> from kg.project import find_project
+    >>> schema = read_schema(find_project())
+    >>> len(schema.ontology) > 0 and schema.shapes is not None
+    True
+    """
+
+    if require_shapes and not project.shapes_file.is_file():
+        raise ProjectError(f"{display_path(project.shapes_file)}: no such file (the SHACL shapes)")
+    if not project.ontology_files:
+        raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
+    if not project.data_files:
+        raise ProjectError(f"{display_path(project.data_dir)}: no data files (*.ttl)")
+    ontology_files = [_read_file(Path(path)) for path in project.ontology_files]
+    ontology = _graph_of(ontology_files)
+    for extension in project.extensions:
+        _check_imports_core(extension, ontology)
+    shapes_files = [_read_file(Path(path)) for path in project.shapes_files]
+    shapes = _graph_of(shapes_files) if shapes_files else None
+    if check_terms:
+        _check_terms(shapes_files, ontology)
+    return Schema(ontology, shapes, _summaries(ontology_files, "ontology") + _summaries(shapes_files, "shapes"))
 
 
 def load_project(project: Project, *, require_shapes: bool = False, check_terms: bool = True) -> ProjectGraphs:
@@ -454,27 +562,16 @@ def load_project(project: Project, *, require_shapes: bool = False, check_terms:
     :raises ProjectError: the project has no ontology or no data files (or no shapes,
         when they are required), or an extension's ontology does not import the core.
     """
-    if require_shapes and not project.shapes_file.is_file():
-        raise ProjectError(f"{display_path(project.shapes_file)}: no such file (the SHACL shapes)")
-    if not project.ontology_files:
-        raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
-    if not project.data_files:
-        raise ProjectError(f"{display_path(project.data_dir)}: no data files (*.ttl)")
-    ontology_files = [_read_file(Path(path)) for path in project.ontology_files]
-    ontology = _graph_of(ontology_files)
-    for extension in project.extensions:
-        _check_imports_core(extension, ontology)
-    shapes_files = [_read_file(Path(path)) for path in project.shapes_files]
-    shapes = _graph_of(shapes_files) if shapes_files else None
+    schema = read_schema(project, require_shapes=require_shapes, check_terms=check_terms)
     data_files = [_read_file(Path(path).resolve()) for path in project.data_files]
     if check_terms:
-        _check_terms([*shapes_files, *data_files], ontology)
+        _check_terms(data_files, schema.ontology)
     dataset = _dataset_of(data_files)
     data = bind_prefixes(Graph())
     for graph in dataset.graphs():
         data += graph
-    found = _load_warnings(ontology_files, shapes_files, data_files, shapes)
+    found = load_warnings(schema.files + _summaries(data_files, "data"), schema.shapes)
     for message in found:
         warnings.warn(message, LoadWarning, stacklevel=2)
-    return ProjectGraphs(project=project, ontology=ontology, data=data, dataset=dataset, shapes=shapes,
+    return ProjectGraphs(project=project, ontology=schema.ontology, data=data, dataset=dataset, shapes=schema.shapes,
                          warnings=tuple(found))

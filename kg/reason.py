@@ -41,7 +41,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ReasoningError
-from kg.vocab import OWL, RDF, RDFS, XSD, bind_prefixes
+from kg.vocab import OWL, RDF, RDFS, TOP_TERMS, XSD, bind_prefixes
 
 __all__ = ["inconsistent", "literal_errors", "reason"]
 
@@ -65,7 +65,6 @@ _DECLARATION_TYPES = {
 }
 _BUILT_IN = tuple(str(ns) for ns in (RDF, RDFS, OWL, XSD))
 _REFLEXIVE_NOISE = {OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf, RDFS.subPropertyOf}
-_TOP = {OWL.Thing, RDFS.Resource, OWL.topObjectProperty, OWL.topDataProperty}
 _ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 _ERROR_MESSAGE = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 
@@ -168,9 +167,9 @@ def _is_noise(s: Node, p: Node, o: Node) -> bool:
         return True
     if s == o and p in _REFLEXIVE_NOISE:
         return True
-    if p == RDF.type and o in _TOP:
+    if p == RDF.type and o in TOP_TERMS:
         return True
-    if p in (RDFS.subClassOf, RDFS.subPropertyOf) and (o in _TOP or s == OWL.Nothing):
+    if p in (RDFS.subClassOf, RDFS.subPropertyOf) and (o in TOP_TERMS or s == OWL.Nothing):
         return True
     return isinstance(s, URIRef) and str(s).startswith(_BUILT_IN)
 

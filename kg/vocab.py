@@ -35,6 +35,7 @@ __all__ = [
     "SCHEMA",
     "SKOS",
     "TIME",
+    "TOP_TERMS",
     "XSD",
     "bind_prefixes",
     "label",
@@ -45,6 +46,10 @@ __all__ = [
 RKG = Namespace("https://w3id.org/restructuring-kg/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+#: The top class and properties of OWL and RDFS: a triple that types something with one, or
+#: makes something a sub-class or sub-property of one, is true of everything, so both
+#: reasoners (kg.reason, kg.fast.reason) leave it out of what they infer.
+TOP_TERMS = frozenset({OWL.Thing, RDFS.Resource, OWL.topObjectProperty, OWL.topDataProperty})
 #: Names of the graphs a build writes (``GRAPH.ontology``, ``GRAPH.asserted``, ...).
 GRAPH = Namespace("https://w3id.org/restructuring-kg/graph/")
 _ID = "https://w3id.org/restructuring-kg/id/"

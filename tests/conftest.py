@@ -405,3 +405,29 @@ def virtuoso_server(tmp_path_factory):
 def virtuoso(virtuoso_server) -> str:
     """The root URL of the module's Virtuoso server."""
     return virtuoso_server.url
+
+
+def stderr_on_a_terminal(argv: list[str]) -> tuple[int, str]:
+    """Run ``python -m kg argv`` with its standard error on a pseudo-terminal; its exit code
+    and what it wrote there (what a user at a terminal sees of its progress)."""
+    import pty
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    main_fd, terminal = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, "-m", "kg", *map(str, argv)], env=env, stdout=subprocess.PIPE,
+                              stderr=terminal, timeout=300)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main_fd, 65536)
+            except OSError:  # the terminal's other end is closed: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(main_fd)
+    return done.returncode, shown.decode()

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph
 
 from kg.cli import main
-from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE
+from tests.conftest import ROOT, TINY_DATA, TINY_SOURCE, stderr_on_a_terminal
 
 TINY_TRIPLES = len(Graph().parse(data=TINY_DATA, format="turtle"))
 VIOLATING = TINY_DATA + "\nrorg:nameless a rkg:Lab .\n"
@@ -282,28 +282,10 @@ def test_help_lists_the_commands(capsys):
 
 
 def test_build_shows_progress_per_stage_on_a_terminal_and_nothing_on_a_pipe(make_project, tmp_path):
-    import pty
-
     project = make_project()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    argv = [sys.executable, "-m", "kg", "--root", str(project.root), "build", "--out", str(tmp_path / "out")]
-    main_fd, terminal = pty.openpty()
-    try:
-        done = subprocess.run(argv, env=env, stdout=subprocess.PIPE, stderr=terminal, timeout=300)
-        os.close(terminal)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(main_fd, 65536)
-            except OSError:  # the terminal's other end is closed: all read
-                break
-            if not chunk:
-                break
-            shown += chunk
-    finally:
-        os.close(main_fd)
-    assert done.returncode == 0
-    lines = shown.decode().splitlines()
+    code, shown = stderr_on_a_terminal(["--root", project.root, "build", "--out", tmp_path / "out"])
+    assert code == 0
+    lines = shown.splitlines()
     assert [line.split()[1] for line in lines] == ["loading", "loaded", "validated:", "inferred"]
     assert lines[1].startswith(f"kg: loaded {TINY_TRIPLES} data and ")
     assert lines[2].startswith("kg: validated: 0 violations, 2 warnings")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -170,3 +171,54 @@ def test_a_build_without_a_record_of_its_inputs_is_refused(tmp_path, capsysbinar
     (project.default_build_dir / "inputs.json").unlink()
     code, _, err = export(capsysbinary, project)
     assert code == 2 and "does not record what it was made from" in err
+
+
+JSON_LD_CASES = {
+    "typed literals": """ex:a ex:int "7"^^xsd:int ; ex:integer "07"^^xsd:integer ; ex:decimal "1.50"^^xsd:decimal ;
+        ex:double "5.0E0"^^xsd:double ; ex:boolean "0"^^xsd:boolean ; ex:true true ; ex:date "2026-03-16Z"^^xsd:date ;
+        ex:year "2026"^^xsd:gYear ; ex:odd "x"^^<urn:type:odd> .""",
+    "strings and languages": 'ex:a ex:label "plain" , "English"@en , "中文"@zh , "quote \\" and \\\\ "@en ; ex:empty "" ;'
+                             ' ex:controls "tab\\tline\\nreturn\\r\\u0001 \\U0001F600" ; ex:typed "x"^^xsd:string .',
+    "iris of every shape": """ex:a a ex:Thing , <https://w3id.org/restructuring-kg/id/org/acme/lab> ;
+        <https://example.org/x#y/z> <urn:isbn:123> ; ex:p <https://w3id.org/restructuring-kg/ontology#> ,
+        <https://w3id.org/restructuring-kg/.well-known/genid/0a1b> , <http://example.com> .""",
+    "blank nodes": """ex:a ex:p [ ex:q "1" ; a ex:B ] ; ex:r _:only . _:free ex:q ex:a . ex:b a _:cls .""",
+    "one node": 'ex:a ex:p "1" .',
+    "nothing": "",
+}
+
+
+@pytest.mark.parametrize("case", list(JSON_LD_CASES))
+def test_json_ld_is_the_document_rdflib_writes(case):
+    from rdflib import Graph
+
+    from kg.export import _json_ld_document, _json_ld_nt, _ordered, _to_rdflib, nt_lines
+    from kg.vocab import PREFIXES
+
+    text = "@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + JSON_LD_CASES[case]
+    triples = [q.triple for q in pyoxigraph.parse(text.encode(), format=pyoxigraph.RdfFormat.TURTLE)]
+    ours = _json_ld_document(b"".join(nt_lines(triples)).splitlines())
+    assert ours is not None
+    rdflib_s = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
+    assert _ordered(ours) == _ordered(rdflib_s)
+    # and the text a build writes (nodes written as read, for more than one), byte for byte
+    text = json.dumps(_ordered(rdflib_s), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert _json_ld_nt(b"".join(sorted(nt_lines(triples)))) == text.encode("utf-8")
+    assert len(Graph().parse(data=json.dumps(ours), format="json-ld")) == len(set(triples))
+
+
+def test_json_ld_keeps_a_false_that_rdflib_s_writer_drops():
+    from rdflib import Graph
+
+    from kg.export import _json_ld
+
+    triples = [q.triple for q in pyoxigraph.parse(b"<urn:a> <urn:p> false , true , 0 .", format=pyoxigraph.RdfFormat.TURTLE)]
+    assert len(Graph().parse(data=_json_ld(triples), format="json-ld")) == 3
+
+
+def test_json_ld_of_rdf_lists_is_rdflib_s():
+    from kg.export import _json_ld, _json_ld_document, nt_lines
+
+    triples = [q.triple for q in pyoxigraph.parse(b"<urn:a> <urn:p> ( 1 2 ) .", format=pyoxigraph.RdfFormat.TURTLE)]
+    assert _json_ld_document(b"".join(nt_lines(triples)).splitlines()) is None
+    assert json.loads(_json_ld(triples))["urn:p"] == {"@list": [1, 2]}

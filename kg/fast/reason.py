@@ -62,9 +62,9 @@ from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kg.fast.store import INFERRED, from_rdflib, graph_of, to_rdflib
-from kg.reason import _TOP, inconsistent, literal_errors
+from kg.reason import inconsistent, literal_errors
 from kg.reason import reason as owlrl_reason
-from kg.vocab import OWL, RDF, RDFS, XSD
+from kg.vocab import OWL, RDF, RDFS, TOP_TERMS, XSD
 
 __all__ = ["Reasoned", "Rules", "compile_rules", "reason"]
 
@@ -302,11 +302,11 @@ def compile_rules(schema: Graph) -> Rules:
         target.update(p for p in closed.subjects(RDF.type, kind) if not isinstance(p, Literal))
     for prop, target in ((RDFS.domain, rules.domains), (RDFS.range, rules.ranges)):
         for p, c in closed.subject_objects(prop):
-            if not isinstance(p, Literal) and not isinstance(c, Literal) and c not in _TOP:
+            if not isinstance(p, Literal) and not isinstance(c, Literal) and c not in TOP_TERMS:
                 target.setdefault(p, set()).add(c)
     for c, d in list(closed.subject_objects(RDFS.subClassOf)) + list(closed.subject_objects(OWL.equivalentClass)):
         for a, b in ((c, d), (d, c)) if (c, OWL.equivalentClass, d) in closed else ((c, d),):
-            if a != b and not isinstance(a, Literal) and not isinstance(b, Literal) and b not in _TOP:
+            if a != b and not isinstance(a, Literal) and not isinstance(b, Literal) and b not in TOP_TERMS:
                 rules.super_classes.setdefault(a, set()).add(b)
     for c, head in closed.subject_objects(OWL.intersectionOf):
         classes = _members(closed, head)
@@ -378,7 +378,7 @@ def _with_owlrl(store: pyoxigraph.Store, graph, warnings: list[str]) -> Reasoned
 
 
 _RDF_TYPE = from_rdflib(RDF.type)
-_TOP_NODES = {from_rdflib(t) for t in _TOP}
+_TOP_NODES = {from_rdflib(t) for t in TOP_TERMS}
 _REFLEXIVE = {from_rdflib(p) for p in (OWL.sameAs, OWL.equivalentClass, OWL.equivalentProperty, RDFS.subClassOf,
                                        RDFS.subPropertyOf)}
 _HIERARCHY = {from_rdflib(RDFS.subClassOf), from_rdflib(RDFS.subPropertyOf)}

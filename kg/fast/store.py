@@ -20,6 +20,7 @@ written=...)`` give them back as written, and :func:`graph_of` does so itself.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Optional, Union
 
@@ -28,7 +29,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ProjectError, display_path
-from kg.load import check_literals, from_oxigraph
+from kg.load import LoadWarning, check_literals, from_oxigraph
 from kg.vocab import GRAPH, XSD
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "record_rewritten",
     "to_rdflib",
     "union",
+    "warn_rewritten",
     "written_forms",
 ]
 
@@ -142,6 +144,18 @@ def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Lite
                       pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
                       pyoxigraph.Quad(node, _DATATYPE, term.datatype, WRITTEN)])
     return [(from_oxigraph(term), from_oxigraph(stored)) for term, stored in rewritten]
+
+
+def warn_rewritten(rewritten: list[tuple[Literal, Literal]]) -> None:
+    """Say, as a :class:`~kg.load.LoadWarning`, which literals (the ``(written, stored)``
+    pairs of :func:`record_rewritten`) a store holds in another form: its queries see that one."""
+    if rewritten:
+        shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
+        more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
+        warnings.warn(
+            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries see the "
+            "stored form; rdflib (--engine reference) and both validators see the literals as written",
+            LoadWarning, stacklevel=3)
 
 
 def written_forms(store: pyoxigraph.Store) -> dict:

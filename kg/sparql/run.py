@@ -23,17 +23,13 @@ group; user text never becomes SPARQL syntax.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from rdflib import Graph
 from rdflib.namespace import XSD
 
-from kg.current import current
 from kg.errors import QueryError, display_path
-from kg.load import LoadWarning, load_project
 from kg.project import Project, find_project
-from kg.reason import reason
 from kg.results import QueryResult
 from kg.sparql.catalogue import Query, find_query
 from kg.sparql.evaluate import evaluate
@@ -78,19 +74,14 @@ def query_graph(
     inferences of :func:`kg.reason.reason` when ``inferred`` (for a query whose header
     says ``needs: inferred``).
 
-    ``engine`` is ``"rdflib"`` (an :class:`rdflib.Graph`) or ``"oxigraph"`` (an
-    in-memory ``pyoxigraph.Store``, much faster on the larger queries).
+    ``engine`` is an engine of :mod:`kg.engines` (``reference``, alias ``rdflib``: an
+    :class:`rdflib.Graph` and owlrl; ``fast``, alias ``oxigraph``: an in-memory
+    ``pyoxigraph.Store`` loaded from the files and the fast reasoner, much faster).
     """
-    if engine not in ENGINES:
-        raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    graphs = load_project(project if project is not None else find_project())
-    graph = Graph()
-    graph += graphs.ontology
-    graph += graphs.data
-    if inferred:
-        graph += reason(graph)
-        graph += current(graph)  # the untimed ORG shortcuts of the latest state
-    return to_store(graph) if engine == "oxigraph" else graph
+    from kg.engines import engine_named
+
+    chosen = engine_named(engine, error=QueryError)
+    return chosen.query_target(chosen.open(project if project is not None else find_project()), inferred=inferred)
 
 
 def to_store(*graphs: Graph) -> Any:
@@ -109,7 +100,7 @@ def to_store(*graphs: Graph) -> Any:
     """
     import pyoxigraph
 
-    from kg.fast.store import record_rewritten
+    from kg.fast.store import record_rewritten, warn_rewritten
 
     store = pyoxigraph.Store()
     literals: set[pyoxigraph.Literal] = set()
@@ -130,14 +121,7 @@ def to_store(*graphs: Graph) -> Any:
             pyoxigraph.Quad(t.subject, t.predicate, t.object)
             for t in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
         ))
-    rewritten = record_rewritten(store, literals)
-    if rewritten:
-        shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
-        more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
-        warnings.warn(
-            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries see the "
-            "stored form; rdflib (kg query --engine rdflib) and both validators see the literals as written",
-            LoadWarning, stacklevel=2)
+    warn_rewritten(record_rewritten(store, literals))
     return store
 
 
