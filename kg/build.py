@@ -148,5 +148,6 @@ def validate_project(dataset: Any, *, engine: str = "fast") -> ValidationReport:
         from kg.fast.validate import validate as fast_validate
         from kg.query import to_store
 
-        return fast_validate(to_store(dataset.ontology, dataset.data), shapes_graph=dataset.shapes)
+        return fast_validate(to_store(dataset.ontology, dataset.data), shapes_graph=dataset.shapes,
+                             data_graph=dataset.data, ontology_graph=dataset.ontology)
     return chosen.validate(dataset)

@@ -135,7 +135,6 @@ def _add_engine(parser: argparse.ArgumentParser) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from kg.engines import engine_named
     from kg.validate import report_json, text_lines
-    from kg.vocab import bind_prefixes
 
     engine = engine_named(args.engine)
     project = _project(args)
@@ -157,7 +156,9 @@ def _run_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report_json(report, graphs), indent=2, ensure_ascii=False))
     elif args.format == "turtle":
-        print(bind_prefixes(report.graph).serialize(format="turtle"), end="")
+        from kg.export import turtle  # literals as written (issue 18, item 7)
+
+        print(turtle(report.graph), end="")
     else:
         _print_lines(text_lines(report, graphs, least="info" if args.verbose else args.severity))
     return EXIT_OK if report.conforms else EXIT_FAILED

@@ -62,6 +62,7 @@ __all__ = [
     "serialize",
     "skolem_iris",
     "stable_labels",
+    "turtle",
     "write_build",
 ]
 
@@ -168,6 +169,25 @@ def ntriples(graph: Graph) -> str:
     <urn:b> <urn:p> "2" .
     """
     return pyoxigraph.serialize(_triples(graph, {}), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def turtle(graph: Graph) -> str:
+    """``graph`` as Turtle with the project's prefixes it uses, every literal as written
+    (rdflib's writer would turn ``"120"^^xsd:double`` into ``1.2e+02``).
+
+    >>> from rdflib import Graph, Literal, URIRef
+    >>> from kg.vocab import XSD
+    >>> graph = Graph()
+    >>> _ = graph.add((URIRef("urn:a"), URIRef("https://schema.org/value"), Literal("120", datatype=XSD.double, normalize=False)))
+    >>> print(turtle(graph).splitlines()[-1])
+    <urn:a> schema:value "120"^^xsd:double .
+    """
+    triples = _triples(graph, {})
+    terms = [t for triple in triples for t in (triple.subject, triple.predicate, triple.object)]
+    iris = {t.value for t in terms if isinstance(t, pyoxigraph.NamedNode)}
+    iris |= {t.datatype.value for t in terms if isinstance(t, pyoxigraph.Literal)}
+    used = {prefix: namespace for prefix, namespace in PREFIXES.items() if any(iri.startswith(namespace) for iri in iris)}
+    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
 
 
 def _to_rdflib(triples: list) -> Graph:

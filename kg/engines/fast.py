@@ -191,6 +191,14 @@ class FastEngine:
                             overlap=overlap, subjects=subjects)
 
     def validate(self, dataset: StoreDataset) -> ValidationReport:
+        if merged_forms(dataset.store):  # the store made several written literals one: the files say which was where
+            from kg.load import load_project
+
+            with warnings.catch_warnings():  # said once, when the project was opened
+                warnings.simplefilter("ignore", LoadWarning)
+                graphs = load_project(dataset.project)
+            return fast_validate(dataset.store, shapes_graph=dataset.shapes, data_graph=graphs.data,
+                                 ontology_graph=graphs.ontology)
         return fast_validate(dataset.store, shapes_graph=dataset.shapes)
 
     def reason(self, dataset: StoreDataset) -> Inferred:

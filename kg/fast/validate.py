@@ -468,6 +468,55 @@ def _looks_at_literals(text: str, predicates: frozenset) -> bool:
     return bool(bound & uses)
 
 
+@functools.lru_cache(maxsize=1024)
+def _may_match(text: str, predicates: frozenset) -> bool:
+    """Whether a triple pattern of the SPARQL query ``text`` can match a triple of one of
+    ``predicates`` (it names one, or any predicate: a variable, a negated property set) and
+    read its object: a predicate variable whose object is a blank node or variable used
+    nowhere else, in a query without aggregates, reads only the subject and the predicate.
+    A query that is not valid SPARQL can.
+
+    >>> _may_match("SELECT $this WHERE { $this <urn:p>/<urn:q> ?v }", frozenset({URIRef("urn:q")}))
+    True
+    >>> _may_match("SELECT $this WHERE { $this <urn:p> ?v }", frozenset({URIRef("urn:q")}))
+    False
+    >>> _may_match("SELECT DISTINCT $this ?p WHERE { $this ?p [] }", frozenset({URIRef("urn:q")}))
+    False
+    >>> _may_match("SELECT $this ?o WHERE { $this ?p ?o }", frozenset({URIRef("urn:q")}))
+    True
+    """
+    tree = parse_query(text)
+    if tree is None:
+        return True
+    try:
+        query = traverse(tree[1], visitPost=functools.partial(translatePName, prologue=translatePrologue(tree[0], None)))
+    except Exception:  # rdflib raises a bare Exception for an unknown prefix
+        return True
+    uses: dict = {}
+    stack = [query]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (Variable, BNode)):
+            uses[item] = uses.get(item, 0) + 1
+        elif isinstance(item, CompValue):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+    aggregates = any(e.name.startswith("Aggregate_") for e in _walk(query))
+    for item in _walk(query):
+        if item.name == "TriplesBlock":
+            for block in item["triples"]:
+                for start in range(1, len(block), 3):
+                    path, value = block[start], block[start + 1] if start + 1 < len(block) else None
+                    _, iris, anything = _predicate(path)
+                    if iris & predicates:
+                        return True
+                    if anything and not (isinstance(path, Variable) and isinstance(value, (Variable, BNode))
+                                         and uses.get(value) == 1 and not aggregates):
+                        return True
+    return False
+
+
 def _joinable(text: str) -> bool:
     """Whether the SELECT query ``text`` can run once over all focus nodes, joined with them
     on ``$this``: it binds ``$this`` itself at its top level, has no prologue of its own,
@@ -1279,15 +1328,26 @@ def _copy(source: Graph, node: Node, target: Graph) -> None:
             _copy(source, o, target)
 
 
-def _format_message(message: Literal, bound: dict) -> Literal:
-    """pySHACL's substitution of ``{?var}`` and ``{$var}`` in a SPARQL constraint's message."""
+def _format_message(message: Literal, bound: dict, *, keep_language: bool = False) -> Literal:
+    """pySHACL's substitution of ``{?var}`` and ``{$var}`` in a SPARQL constraint's message:
+    a plain string, or with the message's language tag (``keep_language``, as pySHACL does
+    for the validators of SPARQL-based constraint components).
+
+    >>> _format_message(Literal("{?value} is hosted elsewhere", lang="en"), {"value": "vega"}, keep_language=True)
+    rdflib.term.Literal('vega is hosted elsewhere', lang='en')
+    """
     text = str(message.value)
     for name, value in bound.items():
         text = re.sub("{{[?$]{}}}".format(name), str(value), text)
+    if keep_language:
+        return Literal(text, lang=message.language, datatype=message.datatype)
     return Literal(text)
 
 
 def _messages(hit: _Hit, written: dict) -> list[Literal]:
+    """The messages of a result, as pySHACL gives them: for a SPARQL constraint, its own and
+    its shape's, substituted, as plain strings; for a SPARQL-based constraint component, its
+    validator's substituted (language kept) and its shape's as written."""
     if hit.constraint is None:
         return hit.shape.messages or [Literal(_generic(hit, written))]
     bound = dict(hit.constraint.parameters) | dict(hit.bindings)
@@ -1295,7 +1355,10 @@ def _messages(hit: _Hit, written: dict) -> list[Literal]:
         if term is not None:
             bound[name] = _as_written(term, written)
     extra = [m for m in hit.constraint.messages if m not in hit.shape.messages]
-    messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
+    if hit.constraint.component == SH.SPARQLConstraintComponent:
+        messages = [_format_message(m, bound) for m in extra + hit.shape.messages]
+    else:
+        messages = [_format_message(m, bound, keep_language=True) for m in extra] + list(hit.shape.messages)
     return messages or [Literal(_generic(hit, written))]
 
 
@@ -1359,13 +1422,14 @@ def unsupported(shapes_graph: Graph) -> Optional[str]:
 _TARGET_TRIPLES = set(_TARGETS) | {SH.target}
 
 
-def _shapes_of(graph: Graph, nodes: set) -> Graph:
+def _shapes_of(graph: Graph, nodes: set, *, components: bool = True) -> Graph:
     """The part of the shapes ``graph`` that validating ``nodes`` needs: what they reach and
-    the SPARQL-based constraint components, without the targets of any other shape."""
+    (unless ``components`` is false) the SPARQL-based constraint components, without the
+    targets of any other shape."""
     part = Graph()
     for prefix, namespace in graph.namespaces():
         part.bind(prefix, namespace, override=True)
-    todo = list(nodes) + _components(graph)
+    todo = list(nodes) + (_components(graph) if components else [])
     seen = set()
     while todo:
         node = todo.pop()
@@ -1401,11 +1465,16 @@ def _is_class(graph: Graph, node: Node) -> bool:
     return node == OWL.Class or RDFS.Class in graph.transitive_objects(node, RDFS.subClassOf)
 
 
-def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> list[str]:
+def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph, written: Optional[tuple]) -> list[str]:
     """Run the shapes this module cannot run with pySHACL, each alone with the shapes it
-    refers to; add the results to ``report``; one note per shape."""
+    refers to, on ``written`` (the data and ontology graphs as written) if given, else on a
+    copy of the store's default graph; add the results to ``report``; one note per shape."""
     nodes = set(shapes.unsupported)
-    reference = pyshacl_validate(graph_of(store), shapes_graph=_shapes_of(shapes.graph, nodes))
+    part = _shapes_of(shapes.graph, nodes)
+    if written is not None:
+        reference = pyshacl_validate(written[0], shapes_graph=part, ontology_graph=written[1])
+    else:
+        reference = pyshacl_validate(graph_of(store), shapes_graph=part)
     top = next(report.subjects(RDF.type, SH.ValidationReport))
     for result in reference.graph.objects(None, SH.result):
         report.add((top, SH.result, result))
@@ -1420,6 +1489,40 @@ def _by_reference(store: pyoxigraph.Store, shapes: _Shapes, report: Graph) -> li
             for node, why in sorted(shapes.unsupported.items(), key=lambda item: str(item[0]))]
 
 
+def _see_merged(store: pyoxigraph.Store, shapes: _Shapes, merged: dict) -> None:
+    """Mark as unsupported (for pySHACL, on the graphs as written) each shape with targets
+    that may see a literal the store holds for several written differently: its shapes,
+    paths or SPARQL (with those of the SPARQL-based components it uses) name a predicate of
+    such a literal. The store cannot tell those triples apart (two values of one subject
+    may even be one triple there), so no query of it gives the answer."""
+    predicates = set()
+    for stored in merged:
+        predicates |= {quad.predicate for quad in store.quads_for_pattern(None, None, stored, pyoxigraph.DefaultGraph())}
+    if not predicates:
+        return
+    named = frozenset(URIRef(p.value) for p in predicates)
+    g = shapes.graph
+    parameters = {g.value(parameter, SH.path): component
+                  for component in _components(g) for parameter in g.objects(component, SH.parameter)}
+    for node in sorted(shapes.shapes, key=str):
+        shape = shapes.shapes[node]
+        if not shape.targets or shape.deactivated or node in shapes.unsupported:
+            continue
+        part = _shapes_of(g, {node}, components=False)
+        part += _shapes_of(g, {parameters[p] for p in set(part.predicates()) if p in parameters}, components=False)
+        iris = {o for o in part.objects() if isinstance(o, URIRef)}
+        texts = [_prologue(shapes, s) + str(o) for s, p, o in part if p in (SH.select, SH.ask)]
+        if iris & named or any(_may_match(text, named) for text in texts):
+            forms = "; ".join(" and ".join(form.n3() for form in merged[stored]) for stored in sorted(merged, key=str))
+            seeing = ", ".join(sorted(map(_name, iris & named))) or "its SPARQL"
+            shapes.unsupported[node] = f"the values of {seeing}: Oxigraph holds as one literal {forms}"
+
+
+def _prologue(shapes: _Shapes, constraint: Node) -> str:
+    """The PREFIX declarations a SPARQL constraint or validator's query is read with."""
+    return _PROLOGUE + "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in shapes._declared(constraint).items())
+
+
 def _merged(store: pyoxigraph.Store) -> list[str]:
     """A note for each literal of the store that stands for several written differently."""
     return [f"the store holds {_as_written(stored, {}).n3()} for the literals written "
@@ -1428,7 +1531,8 @@ def _merged(store: pyoxigraph.Store) -> list[str]:
             for stored, forms in sorted(merged_forms(store).items(), key=lambda item: str(item[0]))]
 
 
-def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True) -> ValidationReport:
+def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True,
+             data_graph: Optional[Graph] = None, ontology_graph: Optional[Graph] = None) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
     The store is left as it was: the focus nodes of each shape, computed once, are kept
@@ -1443,7 +1547,10 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     Literals the store holds in another form than written (``"7"^^xsd:int`` as an
     ``xsd:integer``; :func:`kg.fast.store.written_forms`) are checked, compared and reported
     as written; a stored literal that stands for several written differently (see
-    :func:`kg.fast.store.merged_forms`) is one value here, and named in the notes.
+    :func:`kg.fast.store.merged_forms`) is one value here, and named in the notes, unless
+    the graphs the store was made from are given (``data_graph``, and ``ontology_graph`` if
+    the store holds one): then the shapes that may see such a literal are validated by
+    pySHACL on those graphs, each alone, and named in the notes, as above.
 
     :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
         forbidden SPARQL).
@@ -1455,6 +1562,9 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     # taken out again below.
     bounds = [pyoxigraph.Quad(*map(from_rdflib, t)) for t in day_bounds(store)]
     store.extend(bounds)
+    merged = merged_forms(store)
+    if merged and data_graph is not None:
+        _see_merged(store, shapes, merged)
     engine = _Engine(store, shapes)
     hits = []
     try:
@@ -1474,8 +1584,10 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     if shapes.unsupported and not fallback:
         raise Unsupported("; ".join(f"{node}: {why}" for node, why in shapes.unsupported.items()))
     graph = _report(hits, shapes, engine.written)
-    notes = _by_reference(store, shapes, graph) if shapes.unsupported else []
-    notes += _merged(store)
+    written = (data_graph, ontology_graph) if data_graph is not None else None
+    notes = _by_reference(store, shapes, graph, written) if shapes.unsupported else []
+    if written is None:
+        notes += _merged(store)
     report = next(graph.subjects(RDF.type, SH.ValidationReport))
     graph.add((report, SH.conforms, Literal(not any(graph.objects(report, SH.result)))))
     results = results_of(graph)

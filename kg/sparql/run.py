@@ -23,22 +23,17 @@ group; user text never becomes SPARQL syntax.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Iterable, Iterator, Mapping, Optional, Union
 
 from rdflib import Graph
 from rdflib.namespace import XSD
 
-from kg.current import current
 from kg.errors import QueryError, display_path
-from kg.load import LoadWarning, load_project
 from kg.project import Project, find_project
-from kg.reason import reason
 from kg.results import QueryResult
 from kg.sparql.catalogue import Query, find_query
 from kg.sparql.evaluate import evaluate
 from kg.sparql.text import _scan, bind_query
-from kg.timebounds import day_bounds
 
 __all__ = ["ENGINES", "query_graph", "run_query", "to_store"]
 
@@ -80,21 +75,14 @@ def query_graph(
     says ``needs: inferred``). The derived day bounds (:func:`kg.timebounds.day_bounds`)
     are added either way.
 
-    ``engine`` is ``"rdflib"`` (an :class:`rdflib.Graph`) or ``"oxigraph"`` (an
-    in-memory ``pyoxigraph.Store``, much faster on the larger queries).
+    ``engine`` is an engine of :mod:`kg.engines` (``reference``, alias ``rdflib``: an
+    :class:`rdflib.Graph` and owlrl; ``fast``, alias ``oxigraph``: an in-memory
+    ``pyoxigraph.Store`` loaded from the files and the fast reasoner, much faster).
     """
-    if engine not in ENGINES:
-        raise QueryError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    graphs = load_project(project if project is not None else find_project())
-    graph = Graph()
-    graph += graphs.ontology
-    graph += graphs.data
-    bounds = day_bounds(graph)  # the plain days of every date (kg.timebounds), from the asserted data
-    if inferred:
-        graph += reason(graph)
-        graph += current(graph)  # the untimed ORG shortcuts of the latest state
-    graph += bounds
-    return to_store(graph) if engine == "oxigraph" else graph
+    from kg.engines import engine_named
+
+    chosen = engine_named(engine, error=QueryError)
+    return chosen.query_target(chosen.open(project if project is not None else find_project()), inferred=inferred)
 
 
 def to_store(*graphs: Graph) -> Any:
@@ -113,7 +101,7 @@ def to_store(*graphs: Graph) -> Any:
     """
     import pyoxigraph
 
-    from kg.fast.store import record_rewritten
+    from kg.fast.store import record_rewritten, warn_rewritten
 
     store = pyoxigraph.Store()
     literals: set[pyoxigraph.Literal] = set()
@@ -134,14 +122,7 @@ def to_store(*graphs: Graph) -> Any:
             pyoxigraph.Quad(t.subject, t.predicate, t.object)
             for t in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)
         ))
-    rewritten = record_rewritten(store, literals)
-    if rewritten:
-        shown = ", ".join(f"{written.n3()} as {stored.n3()}" for written, stored in rewritten[:3])
-        more = f" and {len(rewritten) - 3} more" if len(rewritten) > 3 else ""
-        warnings.warn(
-            f"Oxigraph stores {shown}{more} (it keeps values, not lexical forms): its queries see the "
-            "stored form; rdflib (kg query --engine rdflib) and both validators see the literals as written",
-            LoadWarning, stacklevel=2)
+    warn_rewritten(record_rewritten(store, literals))
     return store
 
 
