@@ -7,7 +7,7 @@ being written valid); the function returns where a validator must report it.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
 
 from benchmarks.synth.terms import (
     AFFECTED,
@@ -33,6 +33,7 @@ from benchmarks.synth.terms import (
     MEMBER_DURING,
     MIN_VALUE,
     NOT_AFTER,
+    NOT_BEFORE,
     ORGANIZATION,
     PARENT,
     PERSON,
@@ -243,7 +244,8 @@ def _interval_backwards(c: Cluster) -> Expected:
     for instant, year in ((begin, "2025"), (end, "2024")):
         c.emit(instant, A, iri("time:Instant"))
         c.emit(instant, iri("time:inXSDgYear"), typed(year, "xsd:gYear"))
-    return [(interval, "ClosedIntervalShape")]
+    # Read on the days the build derives: rkg:holdsFrom (1 January 2025) after rkg:holdsUntil.
+    return [(interval, "ClosedIntervalShape-endNotBeforeBeginning")]
 
 
 def _interval_two_ends(c: Cluster) -> Expected:
@@ -268,7 +270,11 @@ def _instant_two_positions(c: Cluster) -> Expected:
     begin = _undated_beginning(c)
     c.emit(begin, iri("time:inXSDDate"), typed("2019-06-24", "xsd:date"))
     c.emit(begin, iri("time:inXSDgYear"), typed("2019", "xsd:gYear"))
-    return [(begin, "InstantShape-position")]
+    return [(begin, "InstantShape-onePosition")]
+
+
+def _instant_unpositioned(c: Cluster) -> Expected:
+    return [(_undated_beginning(c), "InstantShape-position")]
 
 
 def _instant_datatype(c: Cluster) -> Expected:
@@ -668,6 +674,45 @@ def _not_after_twice(c: Cluster) -> Expected:
     return [(e, "NotAfterShape-value"), (e, "ActivityNotAfterFallbackProperty")]
 
 
+def _undated_event(c: Cluster, *bounds: tuple[str, str, Optional[str]]) -> str:
+    """A new event no source dates, bounded by ``(property, value, datatype or None)`` and with a note."""
+    e = c.new_event()
+    c.drop(e, DATE)
+    for prop, value, datatype in bounds:
+        c.emit(e, prop, typed(value, datatype) if datatype else literal(value, None))
+    c.emit(e, INFERENCE_NOTE, literal("Injected bounds from the dates of the articles."))
+    return e
+
+
+def _not_before_without_note(c: Cluster) -> Expected:
+    begin = _undated_beginning(c)
+    c.emit(begin, NOT_BEFORE, typed("2019", "xsd:gYear"))
+    return [(begin, "NotBeforeShape-note")]
+
+
+def _not_before_datatype(c: Cluster) -> Expected:
+    e = _undated_event(c, (NOT_BEFORE, "2021-05-04", None))
+    return [(e, "NotBeforeShape-value")]
+
+
+def _not_before_twice(c: Cluster) -> Expected:
+    e = _undated_event(c, (NOT_BEFORE, "2021-05", "xsd:gYearMonth"), (NOT_BEFORE, "2021-06", "xsd:gYearMonth"))
+    return [(e, "NotBeforeShape-value")]
+
+
+def _not_before_beside_date(c: Cluster) -> Expected:
+    e = c.new_event()
+    c.emit(e, NOT_BEFORE, typed("2001", "xsd:gYear"))
+    c.emit(e, INFERENCE_NOTE, literal("Injected bound beside the stated date."))
+    # SHACL-SPARQL constraints report under the node shape that holds them.
+    return [(e, "NotBeforeShape")]
+
+
+def _not_before_after_not_after(c: Cluster) -> Expected:
+    e = _undated_event(c, (NOT_AFTER, "2026-03", "xsd:gYearMonth"), (NOT_BEFORE, "2026-04", "xsd:gYearMonth"))
+    return [(e, "NotBeforeShape"), (e, "ActivityNotAfterFallbackProperty")]
+
+
 def _placement_without_parent(c: Cluster) -> Expected:
     u = c.new_unit()
     placement = c.units[u].placements[0].iri
@@ -822,6 +867,12 @@ KINDS: dict[str, Callable[[Cluster], Expected]] = {
     "measure-outside-scheme": _measure_outside_scheme,
     "token-function-outside-scheme": _token_function_outside_scheme,
     "undeclared-term": _undeclared_term,
+    "instant-unpositioned": _instant_unpositioned,
+    "not-before-without-note": _not_before_without_note,
+    "not-before-datatype": _not_before_datatype,
+    "not-before-twice": _not_before_twice,
+    "not-before-beside-date": _not_before_beside_date,
+    "not-before-after-not-after": _not_before_after_not_after,
 }
 #: The names of the kinds of defects ``violations=K`` injects, K of each.
 VIOLATION_KINDS: tuple[str, ...] = tuple(KINDS)
