@@ -32,7 +32,7 @@ import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union, cast
 from urllib.parse import unquote, urlparse
 
 import elementpath.datatypes
@@ -61,15 +61,17 @@ __all__ = [
     "load_warnings",
     "parse",
     "read_schema",
+    "shapes_of",
 ]
 
 PathLike = Union[str, os.PathLike]
 _OXIGRAPH_POSITION = re.compile(r"^Parser error (?:at|between) .*?: ")
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = XSD_NS + "string"
-#: The XSD 1.1 atomic datatypes (RDF 1.1 uses XSD 1.1), by local name, as elementpath's classes.
-_XSD_TYPES = {
-    key[len("{http://www.w3.org/2001/XMLSchema}"):]: cls
+#: The XSD 1.1 atomic datatypes (RDF 1.1 uses XSD 1.1), by local name, as elementpath's classes
+#: (typed there as instances of their metaclass, which mypy cannot call with a lexical form).
+_XSD_TYPES: dict[str, type[Any]] = {
+    key[len("{http://www.w3.org/2001/XMLSchema}"):]: cast("type[Any]", cls)
     for key, cls in elementpath.datatypes.builtin_atomic_types.items()
     if key.startswith("{http://www.w3.org/2001/XMLSchema}")
 }
@@ -291,7 +293,8 @@ def _graph_of(files: Iterable[_File]) -> Graph:
 
 
 def _dataset_of(files: Iterable[_File]) -> Dataset:
-    dataset = bind_prefixes(Dataset())
+    dataset = Dataset()
+    bind_prefixes(dataset)
     for file in files:
         _add(file, dataset.graph(URIRef(file.path.as_uri())))
     return dataset
@@ -430,8 +433,8 @@ def load_warnings(files: list[FileSummary], shapes_graph: Optional[Graph]) -> li
     if shapes_graph is not None and not any(
         any(True for _ in shapes_graph.subjects(RDF.type, mark)) for mark in _SHAPE_MARKS
     ) and not any(any(True for _ in shapes_graph.subject_objects(p)) for p in _TARGETS):
-        files = ", ".join(display_path(file.path) for file in shapes)
-        found.append(f"{files}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target): validation checks nothing")
+        named = ", ".join(display_path(file.path) for file in shapes)
+        found.append(f"{named}: no SHACL shapes (no sh:NodeShape, sh:PropertyShape or target): validation checks nothing")
     return found
 
 
@@ -519,6 +522,26 @@ class Schema:
     files: list[FileSummary]
 
 
+def _no_shapes(project: Project) -> ProjectError:
+    return ProjectError(f"{display_path(project.shapes_file)}: no such file (the SHACL shapes)")
+
+
+def shapes_of(project: Project, shapes: Optional[Graph]) -> Graph:
+    """``shapes`` (the shapes a project was opened with), which validation needs.
+
+    :raises ProjectError: ``shapes`` is ``None``: the project has no shapes file.
+
+    >>> from kg.project import find_project
+    >>> shapes_of(find_project(), None)
+    Traceback (most recent call last):
+    ...
+    kg.errors.ProjectError: ontology/shapes.ttl: no such file (the SHACL shapes)
+    """
+    if shapes is None:
+        raise _no_shapes(project)
+    return shapes
+
+
 def read_schema(project: Project, *, require_shapes: bool = False, check_terms: bool = True) -> Schema:
     """Read the ontology and shapes files of ``project`` (small: rdflib graphs), with the
     checks every loader makes (see :func:`load_project`, whose errors these are; the
@@ -531,7 +554,7 @@ def read_schema(project: Project, *, require_shapes: bool = False, check_terms: 
     """
 
     if require_shapes and not project.shapes_file.is_file():
-        raise ProjectError(f"{display_path(project.shapes_file)}: no such file (the SHACL shapes)")
+        raise _no_shapes(project)
     if not project.ontology_files:
         raise ProjectError(f"{display_path(project.ontology_dir)}: no ontology files (*.ttl)")
     if not project.data_files:
