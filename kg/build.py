@@ -102,8 +102,8 @@ def build(
             f"the data has {count} SHACL violation{'s' if count != 1 else ''}; nothing written "
             f"to {display_path(out_dir)} (fix them, or build anyway with --force)",
             report=report,
+            dataset=dataset,
         )
-        error.dataset = dataset
         raise error
 
     start = time.perf_counter()
@@ -141,13 +141,13 @@ def validate_project(dataset: Any, *, engine: str = "fast") -> ValidationReport:
     >>> validate_project(load_project(find_project())).conforms
     True
     """
-    from kg.load import ProjectGraphs
+    from kg.load import ProjectGraphs, shapes_of
 
     chosen = engine_named(engine, error=BuildError)
     if isinstance(dataset, ProjectGraphs) and chosen.name == "fast":
         from kg.fast.validate import validate as fast_validate
         from kg.query import to_store
 
-        return fast_validate(to_store(dataset.ontology, dataset.data), shapes_graph=dataset.shapes,
+        return fast_validate(to_store(dataset.ontology, dataset.data), shapes_graph=shapes_of(dataset.project, dataset.shapes),
                              data_graph=dataset.data, ontology_graph=dataset.ontology)
     return chosen.validate(dataset)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 __all__ = [
     "BuildError",
@@ -143,12 +143,14 @@ class BuildError(KGError):
     """A build was refused (violations, an unknown engine) or is missing, not a build, or out of date.
 
     ``report`` is the :class:`kg.validate.ValidationReport` when the build was refused
-    because the graph has violations, else ``None``.
+    because the graph has violations, else ``None``; ``dataset`` is then the project as
+    an engine opened it (:mod:`kg.engines`), which the report's lines read, else ``None``.
     """
 
-    def __init__(self, message: str, *, report=None):
+    def __init__(self, message: str, *, report: Any = None, dataset: Any = None):
         super().__init__(message)
-        self.report = report
+        self.report: Any = report
+        self.dataset: Any = dataset
 
 
 class WriteError(KGError):
