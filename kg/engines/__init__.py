@@ -32,8 +32,8 @@ True
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Mapping, Optional, Protocol, Union
 
 from kg.errors import KGError
@@ -83,7 +83,7 @@ class Engine(Protocol):
         """What :func:`kg.query.run_query` runs on for this dataset: with the inferences
         (this engine's reasoning) when ``inferred``."""
 
-    def write(self, dataset: Any, inferred: Inferred, out_dir: Union[str, Path], *,
+    def write(self, dataset: Any, inferred: Inferred, out_dir: Union[str, os.PathLike], *,
               inputs: Optional[Mapping[str, str]] = None) -> dict[str, int]:
         """Write the build files (:func:`kg.export.write_build`); the triples written per graph."""
 

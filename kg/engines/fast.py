@@ -35,10 +35,11 @@ engine's (``tests/test_build.py``).
 
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Union
+from typing import Iterator, Mapping, Optional, Union, cast
 
 import pyoxigraph
 from rdflib import BNode, Graph
@@ -59,7 +60,7 @@ from kg.fast.store import (
     written_forms,
 )
 from kg.fast.validate import validate as fast_validate
-from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema
+from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema, shapes_of
 from kg.project import Project
 from kg.timebounds import add_day_bounds
 from kg.validate import ValidationReport
@@ -83,10 +84,10 @@ class _DataView:
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
         """The objects of ``subject`` and ``predicate`` in the data (not the ontology), as written."""
         dataset, written = self._dataset, self._dataset.written
-        subject = from_rdflib(subject)
-        if isinstance(subject, _LITERAL):  # a literal focus node (sh:targetNode "04") has no triples
+        term = from_rdflib(subject)
+        if isinstance(term, _LITERAL):  # a literal focus node (sh:targetNode "04") has no triples
             return
-        for quad in dataset.store.quads_for_pattern(subject, from_rdflib(predicate), None, _DEFAULT):
+        for quad in dataset.store.quads_for_pattern(term, from_rdflib(predicate), None, _DEFAULT):
             if dataset.is_data(quad.triple):
                 yield to_rdflib(quad.object, written=written)
 
@@ -168,7 +169,7 @@ class FastEngine:
             file_subjects: set = set()
             count = [0]
             store.bulk_extend(_noting(_renamed(path, index, parse, check, unknown), literals, file_subjects, count))
-            if unknown:
+            if check is not None and unknown:  # only a check notes unknown terms
                 raise check.error(path, parse.prefixes, unknown)
             summaries.append(FileSummary(path, "data", count[0], parse.prefixes))
             subjects.append((path, file_subjects))
@@ -191,15 +192,16 @@ class FastEngine:
                             overlap=overlap, subjects=subjects)
 
     def validate(self, dataset: StoreDataset) -> ValidationReport:
+        shapes = shapes_of(dataset.project, dataset.shapes)
         if merged_forms(dataset.store):  # the store made several written literals one: the files say which was where
             from kg.load import load_project
 
             with warnings.catch_warnings():  # said once, when the project was opened
                 warnings.simplefilter("ignore", LoadWarning)
                 graphs = load_project(dataset.project)
-            return fast_validate(dataset.store, shapes_graph=dataset.shapes, data_graph=graphs.data,
+            return fast_validate(dataset.store, shapes_graph=shapes, data_graph=graphs.data,
                                  ontology_graph=graphs.ontology)
-        return fast_validate(dataset.store, shapes_graph=dataset.shapes)
+        return fast_validate(dataset.store, shapes_graph=shapes)
 
     def reason(self, dataset: StoreDataset) -> Inferred:
         reasoned = fast_reason(dataset.store)
@@ -215,7 +217,7 @@ class FastEngine:
         add_day_bounds(dataset.store)  # the derived days every as-of query reads (kg.timebounds)
         return dataset.store
 
-    def write(self, dataset: StoreDataset, inferred: Inferred, out_dir: Union[str, Path], *,
+    def write(self, dataset: StoreDataset, inferred: Inferred, out_dir: Union[str, os.PathLike], *,
               inputs: Optional[Mapping[str, str]] = None) -> dict[str, int]:
         """Write the build files from the store: the data's triples and the inferred graph,
         literals as written, blank nodes named as :func:`kg.export.export` names them."""
@@ -233,7 +235,7 @@ def store_lines(dataset: StoreDataset) -> dict[str, list[bytes]]:
     which costs a fraction of making Python terms of each triple.
     """
     store = dataset.store
-    ontology_rename: dict[BNode, Node] = ontology_names(dataset.ontology)
+    ontology_rename: dict[Node, Node] = {b: name for b, name in ontology_names(dataset.ontology).items()}
     ontology = nt_lines(pyoxigraph.Triple(*(from_rdflib(ontology_rename.get(t, t)) for t in triple))
                         for triple in dataset.ontology)
     # What the store holds otherwise than written, as N-Triples text: the written form
@@ -302,7 +304,9 @@ def store_lines(dataset: StoreDataset) -> dict[str, list[bytes]]:
 
 
 def _lines(store: pyoxigraph.Store, graph) -> list[bytes]:
-    return store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph).splitlines(keepends=True)
+    # The stubs say bytes | None: None is only when an output is given, and none is.
+    text = cast(bytes, store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph))
+    return text.splitlines(keepends=True)
 
 
 def _nt(term) -> bytes:
@@ -360,6 +364,7 @@ def _renamed(path: Path, index: int, quads, check: Optional[TermCheck], unknown:
                     text = term.value
                     if text.startswith(starts) and text not in checked:
                         checked.add(text)
+                        assert check is not None and unknown is not None  # starts is check's; open passes both
                         check.note(text, to_rdflib(s), unknown)
         yield pyoxigraph.Quad(s, p, o) if changed else quad
 

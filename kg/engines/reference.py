@@ -12,7 +12,7 @@ True
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Mapping, Optional, Union
 
 from rdflib import Graph
@@ -20,7 +20,7 @@ from rdflib import Graph
 from kg.current import current
 from kg.engines import Inferred
 from kg.export import export
-from kg.load import ProjectGraphs, load_project
+from kg.load import ProjectGraphs, load_project, shapes_of
 from kg.project import Project
 from kg.reason import reason
 from kg.timebounds import day_bounds
@@ -38,7 +38,7 @@ class ReferenceEngine:
         return load_project(project, require_shapes=require_shapes, check_terms=check_terms)
 
     def validate(self, dataset: ProjectGraphs) -> ValidationReport:
-        return validate(dataset.data, shapes_graph=dataset.shapes, ontology_graph=dataset.ontology)
+        return validate(dataset.data, shapes_graph=shapes_of(dataset.project, dataset.shapes), ontology_graph=dataset.ontology)
 
     def reason(self, dataset: ProjectGraphs) -> Inferred:
         inferred = reason(dataset.ontology + dataset.data)
@@ -58,6 +58,6 @@ class ReferenceEngine:
         graph += bounds
         return graph
 
-    def write(self, dataset: ProjectGraphs, inferred: Inferred, out_dir: Union[str, Path], *,
+    def write(self, dataset: ProjectGraphs, inferred: Inferred, out_dir: Union[str, os.PathLike], *,
               inputs: Optional[Mapping[str, str]] = None) -> dict[str, int]:
         return export(out_dir, ontology=dataset.ontology, asserted=dataset.data, inferred=inferred.graph, inputs=inputs)
