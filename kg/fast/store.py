@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Optional, Union
+from typing import Iterable, Iterator, Mapping, Optional, Union, cast
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -89,7 +89,9 @@ def load_store(paths: Iterable[PathLike], *, store: Optional[pyoxigraph.Store] =
 
 def union(store: pyoxigraph.Store, query: str, **options) -> pyoxigraph.QuerySolutions:
     """Run ``query`` over the default graph and the inferred graph together."""
-    return store.query(query, default_graph=[pyoxigraph.DefaultGraph(), INFERRED], **options)
+    # The stubs say solutions, a boolean or triples, whatever the query's form: this is for SELECT ones.
+    return cast(pyoxigraph.QuerySolutions,
+                store.query(query, default_graph=[pyoxigraph.DefaultGraph(), INFERRED], **options))
 
 
 def to_rdflib(term, *, written: Optional[Mapping] = None) -> Node:
@@ -143,7 +145,8 @@ def record_rewritten(store: pyoxigraph.Store, literals: Iterable[pyoxigraph.Lite
         store.extend([pyoxigraph.Quad(node, _STORED, stored, WRITTEN),
                       pyoxigraph.Quad(node, _LEXICAL, pyoxigraph.Literal(term.value), WRITTEN),
                       pyoxigraph.Quad(node, _DATATYPE, term.datatype, WRITTEN)])
-    return [(from_oxigraph(term), from_oxigraph(stored)) for term, stored in rewritten]
+    # from_oxigraph is typed for any term: of a literal, it makes a literal.
+    return [(cast(Literal, from_oxigraph(term)), cast(Literal, from_oxigraph(stored))) for term, stored in rewritten]
 
 
 def warn_rewritten(rewritten: list[tuple[Literal, Literal]]) -> None:
@@ -178,8 +181,10 @@ def merged_forms(store: pyoxigraph.Store) -> dict:
 def _recorded(store: pyoxigraph.Store) -> dict:
     found: dict = {}
     for quad in store.quads_for_pattern(None, _STORED, None, WRITTEN):
-        lexical = next(store.quads_for_pattern(quad.subject, _LEXICAL, None, WRITTEN)).object.value
-        datatype = next(store.quads_for_pattern(quad.subject, _DATATYPE, None, WRITTEN)).object.value
+        # record_rewritten wrote a literal (the lexical form) and an IRI (the datatype) there, no quoted triple.
+        lexical = cast(pyoxigraph.Literal, next(store.quads_for_pattern(quad.subject, _LEXICAL, None, WRITTEN)).object).value
+        datatype = cast(pyoxigraph.NamedNode,
+                        next(store.quads_for_pattern(quad.subject, _DATATYPE, None, WRITTEN)).object).value
         found.setdefault(quad.object, []).append(Literal(lexical, datatype=URIRef(datatype), normalize=False))
     return found
 
