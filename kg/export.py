@@ -37,7 +37,7 @@ import json
 import os
 from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -119,7 +119,8 @@ def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]
         if len(set(labels.values())) == distinct:
             break
         distinct = len(set(labels.values()))
-    names, seen = {}, {}
+    names: dict[BNode, str] = {}
+    seen: dict[str, int] = {}
     for b in sorted(bnodes, key=lambda b: labels[b]):
         n = seen[labels[b]] = seen.get(labels[b], 0) + 1
         names[b] = labels[b][:16] + (f"-{n}" if n > 1 else "")
@@ -143,13 +144,14 @@ def _oxigraph_term(term: Node):
         return pyoxigraph.NamedNode(str(term))
     if isinstance(term, BNode):
         return pyoxigraph.BlankNode(str(term))
+    term = cast(Literal, term)  # of a triple of a graph: neither an IRI nor a blank node, a literal
     if term.language:
         return pyoxigraph.Literal(str(term), language=term.language)
     datatype = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
     return pyoxigraph.Literal(str(term), datatype=datatype)
 
 
-def _triples(graph: Graph, rename: dict[BNode, Node]) -> list:
+def _triples(graph: Graph, rename: Mapping[Node, Node]) -> list:
     """The triples of ``graph``, blank nodes renamed, as Oxigraph triples in N-Triples order."""
     triples = set()
     for triple in graph:
@@ -168,7 +170,7 @@ def ntriples(graph: Graph) -> str:
     <urn:a> <urn:p> "1" .
     <urn:b> <urn:p> "2" .
     """
-    return pyoxigraph.serialize(_triples(graph, {}), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
+    return _serialize(_triples(graph, {}), format=pyoxigraph.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
 def turtle(graph: Graph) -> str:
@@ -187,13 +189,21 @@ def turtle(graph: Graph) -> str:
     iris = {t.value for t in terms if isinstance(t, pyoxigraph.NamedNode)}
     iris |= {t.datatype.value for t in terms if isinstance(t, pyoxigraph.Literal)}
     used = {prefix: namespace for prefix, namespace in PREFIXES.items() if any(iri.startswith(namespace) for iri in iris)}
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+    return _serialize(triples, format=pyoxigraph.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+
+
+def _serialize(terms: Iterable, **options: Any) -> bytes:
+    """:func:`pyoxigraph.serialize` of ``terms`` (triples or quads) to bytes.
+
+    Its stubs say ``bytes | None``: ``None`` is when an ``output`` file is given, which no caller does.
+    """
+    return cast(bytes, pyoxigraph.serialize(terms, **options))
 
 
 def _to_rdflib(triples: list) -> Graph:
     graph = bind_prefixes(Graph())
     for triple in triples:
-        graph.add(tuple(_rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object)))
+        graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
     return graph
 
 
@@ -406,7 +416,8 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
 
     referenced: set[bytes] = set()  # blank nodes met as objects: a node each, if not a subject
     done: set[bytes] = set()
-    node, current = None, None
+    node: Optional[dict[str, Any]] = None
+    current: Optional[bytes] = None
     for line in lines:
         subject, predicate, obj = line.split(b" ", 2)
         obj = obj[:-2]  # " ."
@@ -423,6 +434,7 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
             key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
         else:
             key, item = symbol(predicate), value(obj)
+        assert node is not None  # made at the first line
         present = node.get(key)
         if present is None:
             node[key] = item
@@ -490,7 +502,7 @@ def _write_graph(text: bytes, format: str) -> bytes:
         return text
     if format == "jsonld":
         return _json_ld_nt(text)
-    return pyoxigraph.serialize(_parsed(text), format=EXPORT_FORMATS[format], prefixes=PREFIXES)
+    return _serialize(_parsed(text), format=EXPORT_FORMATS[format], prefixes=PREFIXES)
 
 
 def _write_graphs(texts: Mapping[str, bytes], rdf_format: pyoxigraph.RdfFormat) -> bytes:
@@ -499,7 +511,7 @@ def _write_graphs(texts: Mapping[str, bytes], rdf_format: pyoxigraph.RdfFormat) 
     quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
              for name, text in texts.items() for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),)
              for q in _parsed(text))
-    return pyoxigraph.serialize(quads, format=rdf_format, prefixes=PREFIXES)
+    return _serialize(quads, format=rdf_format, prefixes=PREFIXES)
 
 
 def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
@@ -515,7 +527,8 @@ def build_graphs(out_dir: Union[str, os.PathLike]) -> dict[str, list]:
     try:
         quads = pyoxigraph.parse(path=path, format=pyoxigraph.RdfFormat.TRIG)
         for quad in quads:
-            name = names.get(getattr(quad.graph_name, "value", None))
+            graph_name = quad.graph_name
+            name = names.get(graph_name.value) if isinstance(graph_name, pyoxigraph.NamedNode) else None
             if name is None:
                 raise BuildError(f"{display_path(path)}: not written by kg build (a triple outside its graphs)")
             graphs[name].append(pyoxigraph.Triple(quad.subject, quad.predicate, quad.object))
@@ -614,8 +627,8 @@ def export(
     :raises BuildError: the folder holds other files (:class:`~kg.errors.WriteError`: it cannot be written).
     """
     # The ontology keeps its blank nodes (OWL needs them for lists and axioms), under stable names.
-    rename: dict[BNode, Node] = ontology_names(ontology)
-    rename.update(skolem_iris(asserted))
+    rename: dict[Node, Node] = {b: name for b, name in ontology_names(ontology).items()}
+    rename.update(skolem_iris(asserted).items())
     lines = {name: nt_lines(_triples(graph, rename)) for name, graph in
              (("ontology", ontology), ("asserted", asserted), ("inferred", inferred))}
     return write_build(out_dir, lines, inputs=inputs)
@@ -669,4 +682,4 @@ def nt_lines(triples: Iterable) -> list[bytes]:
     >>> nt_lines([t])
     [b'<urn:a> <urn:p> "1" .\\n']
     """
-    return pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).splitlines(keepends=True)
+    return _serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES).splitlines(keepends=True)
