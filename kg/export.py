@@ -33,6 +33,7 @@ across the asserted and the inferred files: loading both into a store joins them
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from json.encoder import encode_basestring as _encode_string
@@ -281,7 +282,10 @@ def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
         if not value:
             return "{}"
         inner = indent + "  "
-        return ("{\n" + ",\n".join(f"{inner}{_encode_string(key)}: {_json_text(item, inner, in_list=key == '@list')}"
+        # Strings (most values: IRIs, "@id"s, "@value"s) encoded here, without a call each.
+        return ("{\n" + ",\n".join(f"{inner}{_encode_string(key)}: "
+                                   + (_encode_string(item) if isinstance(item, str) else
+                                      _json_text(item, inner, in_list=key == '@list'))
                                    for key, item in sorted(value.items())) + "\n" + indent + "}")
     if isinstance(value, list):
         if not value:
@@ -289,7 +293,8 @@ def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
         if not in_list:
             value = _sorted_items(value)
         inner = indent + "  "
-        return "[\n" + ",\n".join(inner + _json_text(item, inner) for item in value) + "\n" + indent + "]"
+        return "[\n" + ",\n".join(inner + (_encode_string(item) if isinstance(item, str) else _json_text(item, inner))
+                                  for item in value) + "\n" + indent + "]"
     return json.dumps(value)  # numbers, booleans, null: as the json module writes them
 
 
@@ -392,28 +397,35 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
     def identifier(term: bytes) -> str:
         return term.decode() if term[:2] == b"_:" else shrink(term)
 
+    def literal(term: bytes):
+        end = term.rindex(b'"')
+        if b"\\U" in term[:end]:
+            raise _NotCovered  # an escape JSON does not have
+        text = json.loads(term[:end + 1])
+        rest = term[end + 1:]
+        if not rest:
+            return text
+        if rest[:1] == b"@":
+            return {"@language": rest[1:].decode(), "@value": text}
+        datatype = rest[2:]
+        if datatype in _NATIVE:
+            return Literal(text, datatype=URIRef(datatype[1:-1].decode()), normalize=False).toPython()
+        if datatype == _XSD_STRING:
+            return text
+        return {"@type": symbol(datatype), "@value": text}
+
     def value(term: bytes):
-        if term[:1] == b'"':
-            end = term.rindex(b'"')
-            if b"\\U" in term[:end]:
-                raise _NotCovered  # an escape JSON does not have
-            text = json.loads(term[:end + 1])
-            rest = term[end + 1:]
-            if not rest:
-                return text
-            if rest[:1] == b"@":
-                return {"@language": rest[1:].decode(), "@value": text}
-            datatype = rest[2:]
-            if datatype in _NATIVE:
-                return Literal(text, datatype=URIRef(datatype[1:-1].decode()), normalize=False).toPython()
-            if datatype == _XSD_STRING:
-                return text
-            return {"@type": symbol(datatype), "@value": text}
+        if term[:1] == b'"':  # read once per distinct literal, not per occurrence (nothing changes a value)
+            found = literals.get(term)
+            if found is None:
+                found = literals[term] = (literal(term),)
+            return found[0]
         if term[:2] == b"_:":
             referenced.add(term)
             return {"@id": term.decode()}
         return {"@id": shrink(term)}
 
+    literals: dict[bytes, tuple] = {}  # a literal's N-Triples text: its JSON value
     referenced: set[bytes] = set()  # blank nodes met as objects: a node each, if not a subject
     done: set[bytes] = set()
     node: Optional[dict[str, Any]] = None
@@ -508,9 +520,13 @@ def _write_graph(text: bytes, format: str) -> bytes:
 def _write_graphs(texts: Mapping[str, bytes], rdf_format: pyoxigraph.RdfFormat) -> bytes:
     """The sorted N-Triples ``texts`` of graphs, each the named graph ``GRAPH.<name>``, in
     TriG or N-Quads."""
-    quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object, graph)
-             for name, text in texts.items() for graph in (pyoxigraph.NamedNode(str(GRAPH[name])),)
-             for q in _parsed(text))
+    # Each line made an N-Quads line by its graph's name before its end (" .\n" ends a line
+    # only: N-Triples escapes a literal's line breaks), rather than a Python quad per triple.
+    # One graph's N-Quads text at a time.
+    quads = itertools.chain.from_iterable(
+        pyoxigraph.parse(text.replace(b" .\n", b" <%s> .\n" % str(GRAPH[name]).encode()),
+                         format=pyoxigraph.RdfFormat.N_QUADS)
+        for name, text in texts.items())
     return _serialize(quads, format=rdf_format, prefixes=PREFIXES)
 
 

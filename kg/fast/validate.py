@@ -62,7 +62,7 @@ from rdflib.term import Identifier, Node, Variable
 
 from kg.errors import ShapesError, Unsupported
 from kg.fast.store import from_rdflib, graph_of, merged_forms, record_rewritten, to_rdflib, written_forms
-from kg.timebounds import day_bounds
+from kg.timebounds import store_day_bounds
 from kg.validate import SH, ValidationReport, check_sparql, format_path, parse_query, results_of
 from kg.validate import validate as pyshacl_validate
 from kg.validate import walk_query as _walk
@@ -1560,7 +1560,7 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     shapes = _Shapes(shapes_graph)
     # The days derived from the dates (kg.timebounds), which the shapes compare dates by;
     # taken out again below.
-    bounds = [pyoxigraph.Quad(*map(from_rdflib, t)) for t in day_bounds(store)]
+    bounds = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in store_day_bounds(store)]
     store.extend(bounds)
     merged = merged_forms(store)
     if merged and data_graph is not None:
