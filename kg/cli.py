@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gc
 import json
 import logging
 import signal
@@ -77,6 +78,10 @@ def _interruptible(work: Callable[[], T], *, timeout: Optional[float], what: str
             outcome["value"] = work()
         except BaseException as error:  # handed to the waiting thread, raised there
             outcome["error"] = error
+        # Oxigraph's query results may only be dropped by the thread that made them: collect
+        # the reference cycles left by the work here, not later in the waiting thread (where
+        # pyoxigraph prints "RuntimeError: ... is unsendable" at exit).
+        gc.collect()
 
     worker = threading.Thread(target=run, name="kg-work", daemon=True)
     worker.start()
