@@ -137,8 +137,8 @@ def day_bounds(source: Any) -> Graph:
     """
     if not isinstance(source, Graph):
         derived = Graph()
-        for triple in store_day_bounds(source):
-            derived.add((from_oxigraph(triple.subject), from_oxigraph(triple.predicate), from_oxigraph(triple.object)))
+        for made in store_day_bounds(source):
+            derived.add((from_oxigraph(made.subject), from_oxigraph(made.predicate), from_oxigraph(made.object)))
         return derived
     dated = ((thing, str(how), value) for thing, how, value in cast("Iterable[tuple[Any, ...]]", source.query(DATED)))
     intervals = ((i, str(side), instant) for i, side, instant in cast("Iterable[tuple[Any, ...]]", source.query(INTERVALS)))
@@ -172,8 +172,11 @@ def store_day_bounds(store: pyoxigraph.Store) -> list[pyoxigraph.Triple]:
             found = spans[value] = span_of(cast(Literal, from_oxigraph(value)))
         return found
 
-    dated = ((row["thing"], row["how"].value, row["value"]) for row in store.query(DATED))
-    intervals = ((row["interval"], row["side"].value, row["instant"]) for row in store.query(INTERVALS))
+    # SELECT queries: their solutions (pyoxigraph types query() as any kind of result).
+    dated = ((row["thing"], row["how"].value, row["value"])
+             for row in cast(pyoxigraph.QuerySolutions, store.query(DATED)))
+    intervals = ((row["interval"], row["side"].value, row["instant"])
+                 for row in cast(pyoxigraph.QuerySolutions, store.query(INTERVALS)))
     predicates = {name: pyoxigraph.NamedNode(str(RKG[name])) for name in _NAMES}
     default = pyoxigraph.DefaultGraph()
     held = {quad.triple for predicate in predicates.values()
