@@ -46,6 +46,7 @@ from rdflib.term import Node
 
 from kg.errors import BuildError, display_path
 from kg.files import replace_folder
+from kg.load import from_oxigraph
 from kg.vocab import GRAPH, PREFIXES, bind_prefixes
 
 __all__ = [
@@ -204,18 +205,9 @@ def _serialize(terms: Iterable, **options: Any) -> bytes:
 def _to_rdflib(triples: list) -> Graph:
     graph = bind_prefixes(Graph())
     for triple in triples:
-        graph.add((_rdflib_term(triple.subject), _rdflib_term(triple.predicate), _rdflib_term(triple.object)))
+        graph.add(cast(tuple[Node, Node, Node],
+                       tuple(from_oxigraph(term, plain_strings=False) for term in triple)))
     return graph
-
-
-def _rdflib_term(term) -> Node:
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def _json_ld(triples: Iterable) -> bytes:

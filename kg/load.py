@@ -139,9 +139,10 @@ def _literal_line(text: str, literal: pyoxigraph.Literal) -> Optional[int]:
     return None
 
 
-def from_oxigraph(term, bnodes: Optional[dict] = None) -> Node:
+def from_oxigraph(term, bnodes: Optional[dict] = None, *, plain_strings: bool = True) -> Node:
     """An Oxigraph term as an rdflib term, a literal's lexical form and datatype as written
-    (``xsd:string`` literals become plain literals).
+    (``xsd:string`` literals become plain literals, unless ``plain_strings`` is false:
+    then they keep the datatype, as the JSON-LD writer wants them).
 
     rdflib's own parser normalises literals (``"2026-03-16Z"^^xsd:date`` loses its time
     zone, ``"0"^^xsd:boolean`` becomes ``false``); ``normalize=False`` keeps what was written.
@@ -161,7 +162,7 @@ def from_oxigraph(term, bnodes: Optional[dict] = None) -> Node:
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    if datatype == _XSD_STRING:
+    if datatype == _XSD_STRING and plain_strings:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype), normalize=False)
 

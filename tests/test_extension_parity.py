@@ -27,10 +27,11 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.cli import main
+from kg.load import from_oxigraph
 from kg.vocab import OWL, RDF, XSD
 from tests.conftest import ROOT, write_project
 
@@ -104,13 +105,8 @@ def _report_graph(output: str) -> Graph:
 
 
 def _term(term):
-    if isinstance(term, pyoxigraph.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, pyoxigraph.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return _lit(term.value, term.datatype.value)
+    """An Oxigraph term as rdflib's, as written (``xsd:string`` kept): kg's one converter."""
+    return from_oxigraph(term, plain_strings=False)
 
 
 def _parsed(path: Path) -> Graph:
