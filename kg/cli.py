@@ -299,7 +299,7 @@ def _run_sources_check(args: argparse.Namespace) -> int:
 
 
 def _query_store(args: argparse.Namespace):
-    """The graph the named queries run on (ontology and data), in the fast engine's store."""
+    """The graph the named queries run on (ontology, data and derived days), in the engine --engine names."""
     from kg.engines import engine_named
 
     engine = engine_named(getattr(args, "engine", "fast"))
