@@ -518,13 +518,21 @@ BAD_CASES = [
          ("LifecycleEventProperty", "Class", PAT_VP)),
     case("membership-generated-by-a-plan", f"INSERT DATA {{ {PAT_VP} prov:wasGeneratedBy {INVESTMENT} }}",
          ("NotFromPlanProperty", "Not", PAT_VP)),
+    # The appointment that ended Jane Doe's term (its end recorded) also makes a placement
+    # with no beginning: it would hold before the appointment too.
+    case("placement-made-by-a-handover-without-beginning",
+         "INSERT DATA { rpl:acme-lab-in-acme-ai-group prov:wasGeneratedBy rev:2026-03-16-roe-rick-appointed }",
+         ("PlacementShape", "SPARQL", "rpl:acme-lab-in-acme-ai-group")),
     case("two-ceos-at-once", replace("rmem:roe-rick-ceo-acme-begin", "time:inXSDDate", '"2026-03-15"^^xsd:date'),
          ("MembershipShape", "SPARQL", RICK_CEO),
          ("MembershipShape", "SPARQL", JANE_CEO)),
     case("two-ceos-when-the-predecessor-never-ends", "DELETE WHERE { rmem:doe-jane-ceo-acme-interval time:hasEnd ?e }",
          ("MembershipShape", "SPARQL", RICK_CEO),
          ("MembershipShape", "SPARQL", JANE_CEO)),
+    # Rick Roe's term, made by the appointment that ended Jane Doe's, loses its beginning:
+    # the two overlap, and it no longer begins where hers ends (LifecycleHandoverConstraint).
     case("two-ceos-since-unknown-dates", "DELETE WHERE { rmem:roe-rick-ceo-acme-interval time:hasBeginning ?b }",
+         ("MembershipShape", "SPARQL", RICK_CEO),
          ("MembershipShape", "SPARQL", RICK_CEO),
          ("MembershipShape", "SPARQL", JANE_CEO)),
     case("two-ceos-in-the-same-month", replace("rmem:doe-jane-ceo-acme-end", "time:inXSDDate", '"2026-03-20"^^xsd:date')

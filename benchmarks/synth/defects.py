@@ -22,6 +22,7 @@ from benchmarks.synth.terms import (
     ENTITY,
     EVENT_ROLE,
     FIGURE,
+    GENERATED_BY,
     INFERENCE_NOTE,
     INFERRED,
     LABEL,
@@ -329,6 +330,17 @@ def _fact_from_plan(c: Cluster) -> Expected:
     c.emit(plan, AFFECTED, c.iri)
     m = c.membership(p, c.iri, iri("rkg:vicePresident"), 3000, None, generated_by=plan)
     return [(m, "NotFromPlanProperty")]
+
+
+def _handover_without_beginning(c: Cluster) -> Expected:
+    """An event ends a term (its end recorded) and makes a placement with no beginning."""
+    e = c.new_event()
+    c.membership(c.person(), c.iri, iri("rkg:vicePresident"), 2000, 2500, invalidated_by=e)
+    placement = c.units[c.new_unit()].placements[0].iri
+    c.drop(c.objects(placement, PLACED_DURING)[0], BEGINNING)
+    c.emit(placement, GENERATED_BY, e)
+    # SHACL-SPARQL constraints report under the node shape that holds them.
+    return [(placement, "PlacementShape")]
 
 
 def _event_undated(c: Cluster) -> Expected:
@@ -808,6 +820,7 @@ KINDS: dict[str, Callable[[Cluster], Expected]] = {
     "reports-to-cycle": _reports_to_cycle,
     "lifecycle-not-activity": _lifecycle_not_activity,
     "fact-from-plan": _fact_from_plan,
+    "handover-without-beginning": _handover_without_beginning,
     "event-undated": _event_undated,
     "event-two-dates": _event_two_dates,
     "event-date-datatype": _event_date_datatype,
