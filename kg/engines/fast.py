@@ -112,10 +112,10 @@ class StoreDataset:
     #: the ontology's triples as the store holds them, and those the data states too
     ontology_triples: frozenset = frozenset()
     overlap: frozenset = frozenset()
-    #: the subjects of each data file (pyoxigraph terms), for files_of
-    subjects: list = field(default_factory=list)
+    #: the data files, in the order read (the ``index`` of :func:`_renamed`)
+    files: list = field(default_factory=list)
     _written: Optional[dict] = None
-    _objects: Optional[list] = None
+    _terms: Optional[list] = None
 
     @property
     def data(self) -> _DataView:
@@ -137,13 +137,18 @@ class StoreDataset:
         """The data files that describe ``node`` (have it as a subject), sorted; when none
         does, those that mention it as an object (see :func:`kg.load.files_of`)."""
         term = from_rdflib(node)
-        found = sorted(path for path, subjects in self.subjects if term in subjects)
+        if self._terms is None:  # asked of a report only: a second reading of the files, once
+            self._terms = []
+            for index, path in enumerate(self.files):
+                subjects, objects = set(), set()
+                for quad in _renamed(path, index, _read(path)):
+                    subjects.add(quad.subject)
+                    objects.add(quad.object)
+                self._terms.append((path, subjects, objects - subjects))
+        found = sorted(path for path, subjects, _ in self._terms if term in subjects)
         if found or isinstance(term, _LITERAL):
             return found
-        if self._objects is None:  # rarely asked: a second reading of the files, once
-            self._objects = [(path, {quad.object for quad in _renamed(path, index, _read(path), None)})
-                             for index, (path, _) in enumerate(self.subjects)]
-        return sorted(path for path, objects in self._objects if term in objects)
+        return sorted(path for path, subjects, objects in self._terms if term in objects)
 
 
 class FastEngine:
@@ -162,17 +167,19 @@ class FastEngine:
         check = TermCheck(schema.ontology) if check_terms else None
         store = pyoxigraph.Store()
         literals: set = set()
-        summaries, subjects = [], []
+        summaries, files = [], []
         for index, path in enumerate(Path(p).resolve() for p in project.data_files):
             parse = CheckedParse(path, _read(path))
             unknown: dict = {}
-            file_subjects: set = set()
-            count = [0]
-            store.bulk_extend(_noting(_renamed(path, index, parse, check, unknown), literals, file_subjects, count))
+            found_literals: set = set()
+            count: list = []
+            store.bulk_extend(_renamed(path, index, parse.quads(), check, unknown, found_literals, count))
+            parse.check(found_literals)  # each distinct literal once
             if check is not None and unknown:  # only a check notes unknown terms
                 raise check.error(path, parse.prefixes, unknown)
             summaries.append(FileSummary(path, "data", count[0], parse.prefixes))
-            subjects.append((path, file_subjects))
+            files.append(path)
+            literals |= found_literals
         data_count = len(store)
         # The ontology, as the store holds it (a scratch store says), and what of it the data states too.
         ontology = [pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in schema.ontology]
@@ -189,7 +196,7 @@ class FastEngine:
             warnings.warn(message, LoadWarning, stacklevel=2)
         return StoreDataset(project=project, store=store, ontology=schema.ontology, shapes=schema.shapes,
                             warnings=tuple(found), data_count=data_count, ontology_triples=ontology_triples,
-                            overlap=overlap, subjects=subjects)
+                            overlap=overlap, files=files)
 
     def validate(self, dataset: StoreDataset) -> ValidationReport:
         shapes = shapes_of(dataset.project, dataset.shapes)
@@ -325,8 +332,8 @@ def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigrap
     written literals became, :func:`kg.fast.store.merged_forms`), as the files write them:
     the files are read again (rare: only then), their blank nodes named as the first time."""
     forms = {from_rdflib(form) for forms in merged_forms(dataset.store).values() for form in forms}
-    for index, (path, _) in enumerate(dataset.subjects):
-        for quad in _renamed(path, index, _read(path), None):
+    for index, path in enumerate(dataset.files):
+        for quad in _renamed(path, index, _read(path)):
             if quad.object in forms:
                 yield quad.triple
 
@@ -338,45 +345,61 @@ def _read(path: Path) -> bytes:
         raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
 
 
-def _renamed(path: Path, index: int, quads, check: Optional[TermCheck], unknown: Optional[dict] = None
-             ) -> Iterator[pyoxigraph.Quad]:
+def _renamed(path: Path, index: int, quads, check: Optional[TermCheck] = None, unknown: Optional[dict] = None,
+             literals: Optional[set] = None, count: Optional[list] = None) -> Iterator[pyoxigraph.Quad]:
     """The quads of the data file ``path`` (the ``index``-th), its blank nodes named apart
     from other files' (``f<index>b<n>``, in the order first met, so that a second reading
-    names them alike), and its IRIs checked against ``check``'s (noted in ``unknown``)."""
+    names them alike), its IRIs checked against ``check``'s (noted in ``unknown``), its
+    literals added to ``literals`` and its quads counted (``count`` gets the number, once
+    all are given).
+
+    ``quads`` are a :class:`~kg.load.CheckedParse`'s (its :meth:`~kg.load.CheckedParse.quads`:
+    the caller checks the literals gathered), or the file's bytes, read again (checked
+    then). One loop over each quad, each of its terms asked for once (Oxigraph makes a new
+    Python object at each asking): at 1M triples this is most of the load's Python time.
+    """
     if isinstance(quads, bytes):
         quads = CheckedParse(path, quads)
     names: dict[str, pyoxigraph.BlankNode] = {}
     prefix = f"f{index}b"
     starts = check.starts if check is not None else None
-    checked: set[str] = set()  # the ontologies' own terms met so far (few: classes, properties)
-    for quad in quads:
-        s, p, o = quad.subject, quad.predicate, quad.object
-        changed = False
-        if isinstance(s, _BLANK):
-            s = names.get(s.value) or names.setdefault(s.value, _BLANK(f"{prefix}{len(names)}"))
-            changed = True
-        if isinstance(o, _BLANK):
+    checked: set = set()  # the ontologies' own terms met so far (few: classes, properties)
+    predicates: set = set()  # the predicates met so far (few)
+
+    def note(text: str, subject) -> None:
+        checked.add(text)
+        if check is not None:
+            check.note(text, to_rdflib(subject), unknown if unknown is not None else {})
+
+    add_literal = literals.add if literals is not None else None
+    last = None  # the last subject checked: a file gives a subject's triples together
+    number = 0
+    for number, quad in enumerate(quads, 1):  # noqa: B007 (number is read after the loop)
+        s, o = quad.subject, quad.object
+        kind, changed = type(o), False
+        if kind is _LITERAL:
+            if add_literal is not None:
+                add_literal(o)
+        elif kind is _BLANK:
             o = names.get(o.value) or names.setdefault(o.value, _BLANK(f"{prefix}{len(names)}"))
             changed = True
+        if type(s) is _BLANK:
+            s = names.get(s.value) or names.setdefault(s.value, _BLANK(f"{prefix}{len(names)}"))
+            changed = True
         if starts is not None:
-            for term in (s, p, o):
-                if isinstance(term, _NAMED):
-                    text = term.value
-                    if text.startswith(starts) and text not in checked:
-                        checked.add(text)
-                        assert check is not None and unknown is not None  # starts is check's; open passes both
-                        check.note(text, to_rdflib(s), unknown)
-        yield pyoxigraph.Quad(s, p, o) if changed else quad
-
-
-def _noting(quads: Iterator[pyoxigraph.Quad], literals: set, subjects: set, count: list) -> Iterator[pyoxigraph.Quad]:
-    """``quads``, noting their typed literals (for :func:`record_rewritten`), their subjects
-    and their number (``count[0]``)."""
-    add_subject, add_literal = subjects.add, literals.add
-    for quad in quads:
-        count[0] += 1
-        add_subject(quad.subject)
-        value = quad.object
-        if isinstance(value, _LITERAL) and not value.language and value.datatype.value != _XSD_STRING:
-            add_literal(value)
-        yield quad
+            if s != last:
+                last = s
+                if type(s) is _NAMED and (text := s.value).startswith(starts) and text not in checked:
+                    note(text, s)
+            p = quad.predicate
+            if p not in predicates:
+                predicates.add(p)
+                if (text := p.value).startswith(starts) and text not in checked:
+                    note(text, s)
+            if kind is _NAMED and (text := o.value).startswith(starts) and text not in checked:
+                note(text, s)
+            yield pyoxigraph.Quad(s, p, o) if changed else quad
+        else:
+            yield pyoxigraph.Quad(s, quad.predicate, o) if changed else quad
+    if count is not None:
+        count.append(number)
