@@ -14,7 +14,12 @@ kept as rdflib graphs (the shapes compiler reads them).
 Validation (:func:`kg.fast.validate.validate`) and reasoning (:func:`kg.fast.reason.reason`
 and :func:`kg.current.add_current`) run in the store; :meth:`FastEngine.write` writes the
 build files from it (:func:`kg.export.write_build`), the same bytes as the reference
-engine's (``tests/test_build.py``).
+engine's (``tests/test_build.py``). Where the store holds one literal for several the
+files write differently (``"128"^^xsd:int`` and ``"0128"^^xsd:int``:
+:func:`kg.fast.store.merged_forms`; rare), no query of it tells them apart: the data count
+is then the files' (:attr:`StoreDataset.data_count`), the shapes that may see them go to
+pySHACL, and :meth:`FastEngine.reason` and :meth:`FastEngine.write` hand the build to the
+reference engine (owlrl on the files as written), with a warning saying why.
 
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -47,6 +52,7 @@ from rdflib.term import Node
 
 from kg.current import add_current
 from kg.engines import Inferred
+from kg.engines.reference import ReferenceEngine
 from kg.errors import ProjectError, display_path
 from kg.export import GENID, nt_lines, ontology_names, stable_labels, write_build
 from kg.fast.reason import reason as fast_reason
@@ -60,7 +66,17 @@ from kg.fast.store import (
     written_forms,
 )
 from kg.fast.validate import validate as fast_validate
-from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema, shapes_of
+from kg.load import (
+    CheckedParse,
+    FileSummary,
+    LoadWarning,
+    ProjectGraphs,
+    TermCheck,
+    load_project,
+    load_warnings,
+    read_schema,
+    shapes_of,
+)
 from kg.project import Project
 from kg.timebounds import add_day_bounds
 from kg.validate import ValidationReport
@@ -100,7 +116,8 @@ class StoreDataset:
         rules read); reasoning adds the graph :data:`kg.fast.store.INFERRED`.
     :ivar ontology: the ontology, as an rdflib graph (it is small).
     :ivar shapes: the shapes, as an rdflib graph, or ``None``.
-    :ivar data_count: the number of distinct data triples.
+    :ivar data_count: the number of distinct data triples, as the files write them (the
+        store's, plus the triples it holds as one: see :func:`kg.fast.store.merged_forms`).
     """
 
     project: Project
@@ -116,6 +133,7 @@ class StoreDataset:
     files: list = field(default_factory=list)
     _written: Optional[dict] = None
     _terms: Optional[list] = None
+    _graphs: Optional[ProjectGraphs] = None
 
     @property
     def data(self) -> _DataView:
@@ -128,6 +146,16 @@ class StoreDataset:
         if self._written is None:
             self._written = written_forms(self.store)
         return self._written
+
+    def as_written(self) -> ProjectGraphs:
+        """The project as :func:`kg.load.load_project` reads it (rdflib graphs, every literal
+        as written), read once, for what the store cannot answer: where it holds one literal
+        for several written differently (:func:`kg.fast.store.merged_forms`)."""
+        if self._graphs is None:
+            with warnings.catch_warnings():  # said once, when the project was opened
+                warnings.simplefilter("ignore", LoadWarning)
+                self._graphs = load_project(self.project)
+        return self._graphs
 
     def is_data(self, triple: pyoxigraph.Triple) -> bool:
         """Whether ``triple`` (of the default graph) was stated by a data file."""
@@ -191,6 +219,11 @@ class FastEngine:
         literals.update(q.object for q in ontology if isinstance(q.object, _LITERAL) and not q.object.language
                         and q.object.datatype.value != _XSD_STRING)
         warn_rewritten(record_rewritten(store, literals))
+        merged = merged_forms(store)
+        if merged:  # the store holds one triple for several the files write: those count as written
+            stored = {quad.triple for value in merged for quad in store.quads_for_pattern(None, None, value, _DEFAULT)}
+            as_written = set(_written_with(files, merged))
+            data_count += len(as_written) - sum(1 for t in stored if t not in ontology_triples or t in overlap)
         found = load_warnings(schema.files + summaries, schema.shapes)
         for message in found:
             warnings.warn(message, LoadWarning, stacklevel=2)
@@ -201,16 +234,20 @@ class FastEngine:
     def validate(self, dataset: StoreDataset) -> ValidationReport:
         shapes = shapes_of(dataset.project, dataset.shapes)
         if merged_forms(dataset.store):  # the store made several written literals one: the files say which was where
-            from kg.load import load_project
-
-            with warnings.catch_warnings():  # said once, when the project was opened
-                warnings.simplefilter("ignore", LoadWarning)
-                graphs = load_project(dataset.project)
+            graphs = dataset.as_written()
             return fast_validate(dataset.store, shapes_graph=shapes, data_graph=graphs.data,
                                  ontology_graph=graphs.ontology)
         return fast_validate(dataset.store, shapes_graph=shapes)
 
     def reason(self, dataset: StoreDataset) -> Inferred:
+        merged = merged_forms(dataset.store)
+        if merged:  # rare: owlrl on the files as written (the reference engine), and write() writes its build
+            inferred = ReferenceEngine().reason(dataset.as_written())
+            held = ", ".join(to_rdflib(value).n3() for value in sorted(merged, key=str))
+            return Inferred(inferred.count, graph=inferred.graph, warnings=(
+                f"Oxigraph holds {held} for literals written differently (it keeps values, and the rules would "
+                "take them as one): the whole graph was reasoned with owlrl on the files as written "
+                "(the reference engine), and the build written from those graphs",))
         reasoned = fast_reason(dataset.store)
         added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
@@ -227,7 +264,10 @@ class FastEngine:
     def write(self, dataset: StoreDataset, inferred: Inferred, out_dir: Union[str, os.PathLike], *,
               inputs: Optional[Mapping[str, str]] = None) -> dict[str, int]:
         """Write the build files from the store: the data's triples and the inferred graph,
-        literals as written, blank nodes named as :func:`kg.export.export` names them."""
+        literals as written, blank nodes named as :func:`kg.export.export` names them (or,
+        when :meth:`reason` handed the graph to the reference engine, that engine's build)."""
+        if inferred.graph is not None:
+            return ReferenceEngine().write(dataset.as_written(), inferred, out_dir, inputs=inputs)
         return write_build(out_dir, store_lines(dataset), inputs=inputs)
 
 
@@ -329,10 +369,16 @@ def _literal_n3(text: bytes) -> str:
 
 def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigraph.Triple]:
     """The data triples whose object the store holds as one of ``merged`` (a value several
-    written literals became, :func:`kg.fast.store.merged_forms`), as the files write them:
-    the files are read again (rare: only then), their blank nodes named as the first time."""
-    forms = {from_rdflib(form) for forms in merged_forms(dataset.store).values() for form in forms}
-    for index, path in enumerate(dataset.files):
+    written literals became, :func:`kg.fast.store.merged_forms`), as the files write them."""
+    return _written_with(dataset.files, merged_forms(dataset.store))
+
+
+def _written_with(files: list[Path], merged: dict) -> Iterator[pyoxigraph.Triple]:
+    """The triples of the data ``files`` whose object is one of the literals ``merged``
+    (:func:`kg.fast.store.merged_forms`) stands for, as written: the files are read again
+    (rare: only then), their blank nodes named as the first time."""
+    forms = {from_rdflib(form) for forms in merged.values() for form in forms}
+    for index, path in enumerate(files):
         for quad in _renamed(path, index, _read(path)):
             if quad.object in forms:
                 yield quad.triple
