@@ -85,6 +85,7 @@ __all__ = ["FastEngine", "StoreDataset"]
 
 _DEFAULT = pyoxigraph.DefaultGraph()
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_STRING = pyoxigraph.NamedNode(_XSD_STRING)
 _BLANK, _NAMED, _LITERAL = pyoxigraph.BlankNode, pyoxigraph.NamedNode, pyoxigraph.Literal
 
 
@@ -202,12 +203,14 @@ class FastEngine:
             found_literals: set = set()
             count: list = []
             store.bulk_extend(_renamed(path, index, parse.quads(), check, unknown, found_literals, count))
-            parse.check(found_literals)  # each distinct literal once
+            # Each distinct literal once; typed ones only (strings are never rewritten, nor ill-formed).
+            typed = {value for value in found_literals if value.language is None and value.datatype != _STRING}
+            parse.check(typed)
             if check is not None and unknown:  # only a check notes unknown terms
                 raise check.error(path, parse.prefixes, unknown)
             summaries.append(FileSummary(path, "data", count[0], parse.prefixes))
             files.append(path)
-            literals |= found_literals
+            literals |= typed
         data_count = len(store)
         # The ontology, as the store holds it (a scratch store says), and what of it the data states too.
         ontology = [pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in schema.ontology]
