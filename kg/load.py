@@ -176,33 +176,61 @@ class CheckedParse:
     its line. :attr:`prefixes` holds the prefixes ``data`` declares. What the quads are put
     into (a list, a store) is the caller's: only one quad at a time is held here.
 
+    A caller that looks at every object anyway (:meth:`kg.engines.fast.FastEngine.open`)
+    may iterate :meth:`quads` instead (the syntax checked, not the literals), gather the
+    distinct literals, and give them to :meth:`check` at the end: the same errors, each
+    distinct literal checked once.
+
     >>> quads = CheckedParse(Path("x.ttl"), b'<urn:a> <urn:b> "7"^^<http://www.w3.org/2001/XMLSchema#int> .')
     >>> [str(q.object) for q in quads]
     ['"7"^^<http://www.w3.org/2001/XMLSchema#int>']
+    >>> parse = CheckedParse(Path("x.ttl"), b'<urn:a> <urn:b> "2026-13"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .')
+    >>> literals = {quad.object for quad in parse.quads()}
+    >>> parse.check(literals)
+    Traceback (most recent call last):
+    ...
+    kg.errors.IllFormedLiteralError: x.ttl:1: ill-formed literal "2026-13"^^xsd:gYearMonth: not a valid xsd:gYearMonth (month must be in 1..12)
     """
 
     def __init__(self, path: Path, data: bytes, *, rdf_format: pyoxigraph.RdfFormat = pyoxigraph.RdfFormat.TURTLE):
-        self.path, self.data = path, data
+        self.path, self.data, self.rdf_format = path, data, rdf_format
         self._parser = pyoxigraph.parse(data, format=rdf_format, base_iri=path.absolute().as_uri())
         self.prefixes: dict[str, str] = {}
 
     def __iter__(self):
         problems = []
+        for quad in self.quads():
+            value = quad.object
+            if isinstance(value, pyoxigraph.Literal) and not value.language:
+                problem = literal_problem(value.value, value.datatype.value)
+                if problem is not None:
+                    problems.append((value, problem))
+            yield quad
+        if problems:
+            raise _ill_formed(self.path, self.data, problems)
+
+    def quads(self):
+        """The quads, the syntax checked (:class:`RDFSyntaxError`), the literals not (see :meth:`check`)."""
         try:
-            for quad in self._parser:
-                value = quad.object
-                if isinstance(value, pyoxigraph.Literal) and not value.language:
-                    problem = literal_problem(value.value, value.datatype.value)
-                    if problem is not None:
-                        problems.append((value, problem))
-                yield quad
+            yield from self._parser
         except SyntaxError as error:
             message = _OXIGRAPH_POSITION.sub("", str(error.msg))
             if error.offset:
                 message = f"{message} (column {error.offset})"
             raise RDFSyntaxError(self.path, error.lineno, message) from error
         self.prefixes = dict(self._parser.prefixes)
-        if problems:
+
+    def check(self, literals: Iterable) -> None:
+        """Raise :class:`IllFormedLiteralError` (as iterating does) when one of ``literals``
+        (the distinct objects :meth:`quads` gave, or any of them: other terms are skipped)
+        is outside the lexical space of its XSD datatype."""
+        bad = {value for value in literals if isinstance(value, pyoxigraph.Literal) and not value.language
+               and literal_problem(value.value, value.datatype.value) is not None}
+        if bad:  # how often each is written: the file again (only then)
+            problems = [(quad.object, problem) for quad in pyoxigraph.parse(self.data, format=self.rdf_format,
+                                                                            base_iri=self.path.absolute().as_uri())
+                        if quad.object in bad and (problem := literal_problem(quad.object.value,
+                                                                              quad.object.datatype.value))]
             raise _ill_formed(self.path, self.data, problems)
 
 

@@ -136,19 +136,6 @@ def _turtle_results(output: str) -> set[tuple]:
 
 # -- kg validate -------------------------------------------------------------------------
 
-#: What merging h-engine (the CLI's load, reason and write path through kg/engines/) left
-#: failing here: each names the code that gives the fast engine's other answer.
-H_ENGINE_TRIPLE_COUNT = pytest.mark.xfail(strict=True, reason=(
-    "kg/engines/fast.py: the fast engine counts the store's distinct triples (StoreDataset.data_count = "
-    "len(store)), so altair's two gpuCount triples (\"512\" as xsd:positiveInteger and as xsd:integer, one "
-    "value to Oxigraph) count as one: the text summary says 296 triples, the reference 297"))
-H_ENGINE_MERGED_REASONING = pytest.mark.xfail(strict=True, reason=(
-    "kg/engines/fast.py (FastEngine.reason, store_lines): the build reasons over and writes from the store, "
-    "where literals written differently are one value; kg/build.py's hand-over to owlrl on the files as written "
-    "(on h-ext) has no place there yet, so the fast rules take \"128\"^^xsd:int and \"0128\"^^xsd:int (or "
-    "\"128\"^^xsd:integer) as one and the inferred copies are written in the stored form"))
-
-
 #: What the defects are, by focus node, constraint component and value: one line each.
 EXPECTED_DEFECTS = {
     ("rigel", "ClosedConstraintComponent", URIRef(ORG + "example-compute")),
@@ -232,7 +219,6 @@ def test_validate_turtle_reports_are_the_same(validations, variant):
         assert (None, URIRef(SH + "conforms"), Literal(False)) in Graph().parse(data=out, format="turtle")
 
 
-@H_ENGINE_TRIPLE_COUNT
 def test_validate_text_reports_are_the_same(validations):
     fast, reference = (validations["merged", engine, "text"] for engine in ENGINES)
     assert fast[1] == reference[1]
@@ -317,7 +303,6 @@ def forced(folders) -> dict[str, tuple[Path, str]]:
     return out
 
 
-@H_ENGINE_MERGED_REASONING
 def test_build_with_force_writes_the_same_files(forced):
     """With the defects, orion's "128"^^xsd:int (copied to its other name by the key) and altair's
     "128"^^xsd:integer are one literal in Oxigraph: the copy is still written as xsd:int, as owlrl
@@ -335,7 +320,6 @@ def test_build_with_force_writes_the_same_files(forced):
     assert "the whole graph was reasoned with owlrl" in fast_err
 
 
-@H_ENGINE_MERGED_REASONING
 def test_a_key_over_a_number_written_two_ways_gives_owlrl_s_answer(folders):
     """orion's racks "128"^^xsd:int and its other name's "0128"^^xsd:int are one value in
     Oxigraph: keyed on the company and the racks, the fast rules made the two one (owl:sameAs),

@@ -275,3 +275,40 @@ def test_the_line_is_that_of_the_ill_formed_literal_not_of_the_same_text_elsewhe
     assert caught.value.problems == [
         (4, 'ill-formed literal "26"^^xsd:gYear: not a valid xsd:gYear (Invalid datetime string \'26\') '
             "(written 2 times; the first is shown)")]
+
+
+def test_the_fast_engine_names_ill_formed_literals_as_the_parser_does(make_project):
+    """The fast engine checks each distinct literal once, after the file (CheckedParse.check):
+    the same error, with the same lines and counts, as the per-quad check of the parser."""
+    from kg.engines import engine_named
+    from tests.conftest import PROLOGUE, TINY_DATA
+
+    bad = PROLOGUE + '\nrorg:acme <https://example.org/year> "26"^^xsd:gYear ;\n    <https://example.org/age> "1,5"^^xsd:decimal .\nrorg:beta <https://example.org/year> "26"^^xsd:gYear .\n'
+    project = make_project(data={"acme.ttl": TINY_DATA, "bad.ttl": bad})
+    with pytest.raises(IllFormedLiteralError) as fast:
+        engine_named("fast").open(project)
+    with pytest.raises(IllFormedLiteralError) as parsed:
+        parse(project.data_dir / "bad.ttl")
+    assert fast.value.problems == parsed.value.problems
+    assert [line for line, _ in fast.value.problems] == [len(PROLOGUE.splitlines()) + 2, len(PROLOGUE.splitlines()) + 3]
+    assert "(written 2 times; the first is shown)" in fast.value.problems[0][1]
+
+
+def test_the_fast_engine_counts_the_data_triples_as_written(make_project):
+    """Oxigraph holds "7"^^xsd:int, "07"^^xsd:int and "7"^^xsd:integer as one value: the
+    three triples (one about a blank node) are one in the store, three in the files, and
+    the fast engine's count is the files' (the reference's), as the text report says it."""
+    import pyoxigraph
+
+    from kg.engines import engine_named
+    from tests.conftest import PROLOGUE, TINY_DATA
+
+    seven = PROLOGUE + ('rorg:acme <https://example.org/n> "7"^^xsd:int, "07"^^xsd:int, "7"^^xsd:integer ;\n'
+                        '    <https://example.org/m> [ <https://example.org/n> "7"^^xsd:int, "7"^^xsd:integer ] .\n')
+    project = make_project(data={"acme.ttl": TINY_DATA, "seven.ttl": seven})
+    with pytest.warns(UserWarning):
+        fast = engine_named("fast").open(project)
+    reference = engine_named("reference").open(project)
+    assert len(fast.data) == len(reference.data)
+    n = pyoxigraph.NamedNode("https://example.org/n")
+    assert len(list(fast.store.quads_for_pattern(None, n, None, pyoxigraph.DefaultGraph()))) == 2  # 5 written

@@ -243,3 +243,24 @@ def test_a_namespace_that_only_looks_like_the_projects_is_named_whatever_its_pre
     graphs = load_project(make_project(data={"acme.ttl": data}))
     assert any(f"the prefix k: is bound to <{iri}>, not to the project's "
                "<https://w3id.org/restructuring-kg/ontology#>" in w for w in graphs.warnings)
+
+
+def test_the_fast_engine_finds_the_file_of_a_blank_node(make_project):
+    """The fast engine reads the files again for files_of (not at load): a blank node is
+    found in its own file, named there as the store names it (labelled or not)."""
+    import pyoxigraph
+
+    from kg.engines import engine_named
+    from kg.fast.store import to_rdflib
+    from tests.conftest import PROLOGUE, TINY_DATA
+
+    note = PROLOGUE + 'rorg:acme <https://example.org/note> _:b1, [ rdfs:label "{0} anonymous" ] .\n_:b1 rdfs:label "{0}" .\n'
+    project = make_project(data={"acme.ttl": TINY_DATA, "x.ttl": note.format("x"), "y.ttl": note.format("y")})
+    dataset = engine_named("fast").open(project)
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    for name in ("x", "y"):
+        for text in (name, f"{name} anonymous"):
+            node = to_rdflib(next(dataset.store.quads_for_pattern(None, None, pyoxigraph.Literal(text), None)).subject)
+            assert isinstance(node, BNode)
+            assert [p.name for p in dataset.files_of(node)] == [f"{name}.ttl"]
+            assert list(dataset.data.objects(node, label)) == [Literal(text)]

@@ -14,7 +14,12 @@ kept as rdflib graphs (the shapes compiler reads them).
 Validation (:func:`kg.fast.validate.validate`) and reasoning (:func:`kg.fast.reason.reason`
 and :func:`kg.current.add_current`) run in the store; :meth:`FastEngine.write` writes the
 build files from it (:func:`kg.export.write_build`), the same bytes as the reference
-engine's (``tests/test_build.py``).
+engine's (``tests/test_build.py``). Where the store holds one literal for several the
+files write differently (``"128"^^xsd:int`` and ``"0128"^^xsd:int``:
+:func:`kg.fast.store.merged_forms`; rare), no query of it tells them apart: the data count
+is then the files' (:attr:`StoreDataset.data_count`), the shapes that may see them go to
+pySHACL, and :meth:`FastEngine.reason` and :meth:`FastEngine.write` hand the build to the
+reference engine (owlrl on the files as written), with a warning saying why.
 
 >>> import tempfile, pathlib
 >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -47,6 +52,7 @@ from rdflib.term import Node
 
 from kg.current import add_current
 from kg.engines import Inferred
+from kg.engines.reference import ReferenceEngine
 from kg.errors import ProjectError, display_path
 from kg.export import GENID, nt_lines, ontology_names, stable_labels, write_build
 from kg.fast.reason import reason as fast_reason
@@ -60,7 +66,17 @@ from kg.fast.store import (
     written_forms,
 )
 from kg.fast.validate import validate as fast_validate
-from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema, shapes_of
+from kg.load import (
+    CheckedParse,
+    FileSummary,
+    LoadWarning,
+    ProjectGraphs,
+    TermCheck,
+    load_project,
+    load_warnings,
+    read_schema,
+    shapes_of,
+)
 from kg.project import Project
 from kg.timebounds import add_day_bounds
 from kg.validate import ValidationReport
@@ -69,6 +85,7 @@ __all__ = ["FastEngine", "StoreDataset"]
 
 _DEFAULT = pyoxigraph.DefaultGraph()
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_STRING = pyoxigraph.NamedNode(_XSD_STRING)
 _BLANK, _NAMED, _LITERAL = pyoxigraph.BlankNode, pyoxigraph.NamedNode, pyoxigraph.Literal
 
 
@@ -100,7 +117,8 @@ class StoreDataset:
         rules read); reasoning adds the graph :data:`kg.fast.store.INFERRED`.
     :ivar ontology: the ontology, as an rdflib graph (it is small).
     :ivar shapes: the shapes, as an rdflib graph, or ``None``.
-    :ivar data_count: the number of distinct data triples.
+    :ivar data_count: the number of distinct data triples, as the files write them (the
+        store's, plus the triples it holds as one: see :func:`kg.fast.store.merged_forms`).
     """
 
     project: Project
@@ -112,10 +130,11 @@ class StoreDataset:
     #: the ontology's triples as the store holds them, and those the data states too
     ontology_triples: frozenset = frozenset()
     overlap: frozenset = frozenset()
-    #: the subjects of each data file (pyoxigraph terms), for files_of
-    subjects: list = field(default_factory=list)
+    #: the data files, in the order read (the ``index`` of :func:`_renamed`)
+    files: list = field(default_factory=list)
     _written: Optional[dict] = None
-    _objects: Optional[list] = None
+    _terms: Optional[list] = None
+    _graphs: Optional[ProjectGraphs] = None
 
     @property
     def data(self) -> _DataView:
@@ -129,6 +148,16 @@ class StoreDataset:
             self._written = written_forms(self.store)
         return self._written
 
+    def as_written(self) -> ProjectGraphs:
+        """The project as :func:`kg.load.load_project` reads it (rdflib graphs, every literal
+        as written), read once, for what the store cannot answer: where it holds one literal
+        for several written differently (:func:`kg.fast.store.merged_forms`)."""
+        if self._graphs is None:
+            with warnings.catch_warnings():  # said once, when the project was opened
+                warnings.simplefilter("ignore", LoadWarning)
+                self._graphs = load_project(self.project)
+        return self._graphs
+
     def is_data(self, triple: pyoxigraph.Triple) -> bool:
         """Whether ``triple`` (of the default graph) was stated by a data file."""
         return triple not in self.ontology_triples or triple in self.overlap
@@ -137,13 +166,18 @@ class StoreDataset:
         """The data files that describe ``node`` (have it as a subject), sorted; when none
         does, those that mention it as an object (see :func:`kg.load.files_of`)."""
         term = from_rdflib(node)
-        found = sorted(path for path, subjects in self.subjects if term in subjects)
+        if self._terms is None:  # asked of a report only: a second reading of the files, once
+            self._terms = []
+            for index, path in enumerate(self.files):
+                subjects, objects = set(), set()
+                for quad in _renamed(path, index, _read(path)):
+                    subjects.add(quad.subject)
+                    objects.add(quad.object)
+                self._terms.append((path, subjects, objects - subjects))
+        found = sorted(path for path, subjects, _ in self._terms if term in subjects)
         if found or isinstance(term, _LITERAL):
             return found
-        if self._objects is None:  # rarely asked: a second reading of the files, once
-            self._objects = [(path, {quad.object for quad in _renamed(path, index, _read(path), None)})
-                             for index, (path, _) in enumerate(self.subjects)]
-        return sorted(path for path, objects in self._objects if term in objects)
+        return sorted(path for path, subjects, objects in self._terms if term in objects)
 
 
 class FastEngine:
@@ -162,17 +196,21 @@ class FastEngine:
         check = TermCheck(schema.ontology) if check_terms else None
         store = pyoxigraph.Store()
         literals: set = set()
-        summaries, subjects = [], []
+        summaries, files = [], []
         for index, path in enumerate(Path(p).resolve() for p in project.data_files):
             parse = CheckedParse(path, _read(path))
             unknown: dict = {}
-            file_subjects: set = set()
-            count = [0]
-            store.bulk_extend(_noting(_renamed(path, index, parse, check, unknown), literals, file_subjects, count))
+            found_literals: set = set()
+            count: list = []
+            store.bulk_extend(_renamed(path, index, parse.quads(), check, unknown, found_literals, count))
+            # Each distinct literal once; typed ones only (strings are never rewritten, nor ill-formed).
+            typed = {value for value in found_literals if value.language is None and value.datatype != _STRING}
+            parse.check(typed)
             if check is not None and unknown:  # only a check notes unknown terms
                 raise check.error(path, parse.prefixes, unknown)
             summaries.append(FileSummary(path, "data", count[0], parse.prefixes))
-            subjects.append((path, file_subjects))
+            files.append(path)
+            literals |= typed
         data_count = len(store)
         # The ontology, as the store holds it (a scratch store says), and what of it the data states too.
         ontology = [pyoxigraph.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in schema.ontology]
@@ -184,26 +222,35 @@ class FastEngine:
         literals.update(q.object for q in ontology if isinstance(q.object, _LITERAL) and not q.object.language
                         and q.object.datatype.value != _XSD_STRING)
         warn_rewritten(record_rewritten(store, literals))
+        merged = merged_forms(store)
+        if merged:  # the store holds one triple for several the files write: those count as written
+            stored = {quad.triple for value in merged for quad in store.quads_for_pattern(None, None, value, _DEFAULT)}
+            as_written = set(_written_with(files, merged))
+            data_count += len(as_written) - sum(1 for t in stored if t not in ontology_triples or t in overlap)
         found = load_warnings(schema.files + summaries, schema.shapes)
         for message in found:
             warnings.warn(message, LoadWarning, stacklevel=2)
         return StoreDataset(project=project, store=store, ontology=schema.ontology, shapes=schema.shapes,
                             warnings=tuple(found), data_count=data_count, ontology_triples=ontology_triples,
-                            overlap=overlap, subjects=subjects)
+                            overlap=overlap, files=files)
 
     def validate(self, dataset: StoreDataset) -> ValidationReport:
         shapes = shapes_of(dataset.project, dataset.shapes)
         if merged_forms(dataset.store):  # the store made several written literals one: the files say which was where
-            from kg.load import load_project
-
-            with warnings.catch_warnings():  # said once, when the project was opened
-                warnings.simplefilter("ignore", LoadWarning)
-                graphs = load_project(dataset.project)
+            graphs = dataset.as_written()
             return fast_validate(dataset.store, shapes_graph=shapes, data_graph=graphs.data,
                                  ontology_graph=graphs.ontology)
         return fast_validate(dataset.store, shapes_graph=shapes)
 
     def reason(self, dataset: StoreDataset) -> Inferred:
+        merged = merged_forms(dataset.store)
+        if merged:  # rare: owlrl on the files as written (the reference engine), and write() writes its build
+            inferred = ReferenceEngine().reason(dataset.as_written())
+            held = ", ".join(to_rdflib(value).n3() for value in sorted(merged, key=str))
+            return Inferred(inferred.count, graph=inferred.graph, warnings=(
+                f"Oxigraph holds {held} for literals written differently (it keeps values, and the rules would "
+                "take them as one): the whole graph was reasoned with owlrl on the files as written "
+                "(the reference engine), and the build written from those graphs",))
         reasoned = fast_reason(dataset.store)
         added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
@@ -220,7 +267,10 @@ class FastEngine:
     def write(self, dataset: StoreDataset, inferred: Inferred, out_dir: Union[str, os.PathLike], *,
               inputs: Optional[Mapping[str, str]] = None) -> dict[str, int]:
         """Write the build files from the store: the data's triples and the inferred graph,
-        literals as written, blank nodes named as :func:`kg.export.export` names them."""
+        literals as written, blank nodes named as :func:`kg.export.export` names them (or,
+        when :meth:`reason` handed the graph to the reference engine, that engine's build)."""
+        if inferred.graph is not None:
+            return ReferenceEngine().write(dataset.as_written(), inferred, out_dir, inputs=inputs)
         return write_build(out_dir, store_lines(dataset), inputs=inputs)
 
 
@@ -322,11 +372,17 @@ def _literal_n3(text: bytes) -> str:
 
 def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigraph.Triple]:
     """The data triples whose object the store holds as one of ``merged`` (a value several
-    written literals became, :func:`kg.fast.store.merged_forms`), as the files write them:
-    the files are read again (rare: only then), their blank nodes named as the first time."""
-    forms = {from_rdflib(form) for forms in merged_forms(dataset.store).values() for form in forms}
-    for index, (path, _) in enumerate(dataset.subjects):
-        for quad in _renamed(path, index, _read(path), None):
+    written literals became, :func:`kg.fast.store.merged_forms`), as the files write them."""
+    return _written_with(dataset.files, merged_forms(dataset.store))
+
+
+def _written_with(files: list[Path], merged: dict) -> Iterator[pyoxigraph.Triple]:
+    """The triples of the data ``files`` whose object is one of the literals ``merged``
+    (:func:`kg.fast.store.merged_forms`) stands for, as written: the files are read again
+    (rare: only then), their blank nodes named as the first time."""
+    forms = {from_rdflib(form) for forms in merged.values() for form in forms}
+    for index, path in enumerate(files):
+        for quad in _renamed(path, index, _read(path)):
             if quad.object in forms:
                 yield quad.triple
 
@@ -338,45 +394,61 @@ def _read(path: Path) -> bytes:
         raise ProjectError(f"{display_path(path)}: cannot read ({error.strerror or error})") from None
 
 
-def _renamed(path: Path, index: int, quads, check: Optional[TermCheck], unknown: Optional[dict] = None
-             ) -> Iterator[pyoxigraph.Quad]:
+def _renamed(path: Path, index: int, quads, check: Optional[TermCheck] = None, unknown: Optional[dict] = None,
+             literals: Optional[set] = None, count: Optional[list] = None) -> Iterator[pyoxigraph.Quad]:
     """The quads of the data file ``path`` (the ``index``-th), its blank nodes named apart
     from other files' (``f<index>b<n>``, in the order first met, so that a second reading
-    names them alike), and its IRIs checked against ``check``'s (noted in ``unknown``)."""
+    names them alike), its IRIs checked against ``check``'s (noted in ``unknown``), its
+    literals added to ``literals`` and its quads counted (``count`` gets the number, once
+    all are given).
+
+    ``quads`` are a :class:`~kg.load.CheckedParse`'s (its :meth:`~kg.load.CheckedParse.quads`:
+    the caller checks the literals gathered), or the file's bytes, read again (checked
+    then). One loop over each quad, each of its terms asked for once (Oxigraph makes a new
+    Python object at each asking): at 1M triples this is most of the load's Python time.
+    """
     if isinstance(quads, bytes):
         quads = CheckedParse(path, quads)
     names: dict[str, pyoxigraph.BlankNode] = {}
     prefix = f"f{index}b"
     starts = check.starts if check is not None else None
-    checked: set[str] = set()  # the ontologies' own terms met so far (few: classes, properties)
-    for quad in quads:
-        s, p, o = quad.subject, quad.predicate, quad.object
-        changed = False
-        if isinstance(s, _BLANK):
-            s = names.get(s.value) or names.setdefault(s.value, _BLANK(f"{prefix}{len(names)}"))
-            changed = True
-        if isinstance(o, _BLANK):
+    checked: set = set()  # the ontologies' own terms met so far (few: classes, properties)
+    predicates: set = set()  # the predicates met so far (few)
+
+    def note(text: str, subject) -> None:
+        checked.add(text)
+        if check is not None:
+            check.note(text, to_rdflib(subject), unknown if unknown is not None else {})
+
+    add_literal = literals.add if literals is not None else None
+    last = None  # the last subject checked: a file gives a subject's triples together
+    number = 0
+    for number, quad in enumerate(quads, 1):  # noqa: B007 (number is read after the loop)
+        s, o = quad.subject, quad.object
+        kind, changed = type(o), False
+        if kind is _LITERAL:
+            if add_literal is not None:
+                add_literal(o)
+        elif kind is _BLANK:
             o = names.get(o.value) or names.setdefault(o.value, _BLANK(f"{prefix}{len(names)}"))
             changed = True
+        if type(s) is _BLANK:
+            s = names.get(s.value) or names.setdefault(s.value, _BLANK(f"{prefix}{len(names)}"))
+            changed = True
         if starts is not None:
-            for term in (s, p, o):
-                if isinstance(term, _NAMED):
-                    text = term.value
-                    if text.startswith(starts) and text not in checked:
-                        checked.add(text)
-                        assert check is not None and unknown is not None  # starts is check's; open passes both
-                        check.note(text, to_rdflib(s), unknown)
-        yield pyoxigraph.Quad(s, p, o) if changed else quad
-
-
-def _noting(quads: Iterator[pyoxigraph.Quad], literals: set, subjects: set, count: list) -> Iterator[pyoxigraph.Quad]:
-    """``quads``, noting their typed literals (for :func:`record_rewritten`), their subjects
-    and their number (``count[0]``)."""
-    add_subject, add_literal = subjects.add, literals.add
-    for quad in quads:
-        count[0] += 1
-        add_subject(quad.subject)
-        value = quad.object
-        if isinstance(value, _LITERAL) and not value.language and value.datatype.value != _XSD_STRING:
-            add_literal(value)
-        yield quad
+            if s != last:
+                last = s
+                if type(s) is _NAMED and (text := s.value).startswith(starts) and text not in checked:
+                    note(text, s)
+            p = quad.predicate
+            if p not in predicates:
+                predicates.add(p)
+                if (text := p.value).startswith(starts) and text not in checked:
+                    note(text, s)
+            if kind is _NAMED and (text := o.value).startswith(starts) and text not in checked:
+                note(text, s)
+            yield pyoxigraph.Quad(s, p, o) if changed else quad
+        else:
+            yield pyoxigraph.Quad(s, quad.predicate, o) if changed else quad
+    if count is not None:
+        count.append(number)
