@@ -70,7 +70,7 @@ def _sub_selects(text: str) -> list[tuple[int, set[str]]]:
     """For each sub-select (a ``{`` followed by ``SELECT``): the offset just after the
     ``{`` that opens its ``WHERE`` group, and the variables that occur in it.
 
-    >>> q = "SELECT ?a WHERE { ?a ?p ?b { SELECT ?b WHERE { ?b ?q ?c } } }"
+    >>> q = "SELECT ?a WHERE { ?a <urn:p> ?b { SELECT ?b WHERE { ?b <urn:q> ?c } } }"
     >>> [(q[:at][-19:], sorted(names)) for at, names in _sub_selects(q)]
     [('{ SELECT ?b WHERE {', ['b', 'c'])]
     """
