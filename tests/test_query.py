@@ -90,6 +90,21 @@ def test_own_queries_answer_the_same_in_a_store_holding_inferred_triples(path, c
     assert csv_rows(result) == case["rows"]
 
 
+@pytest.mark.parametrize("name", ["restructuring-timeline", "strategy-fingerprint"])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_company_s_rows_are_its_rows_of_all_companies(name, engine, catalogue, asserted, stores):
+    """These queries rank or count in a subquery, where the company is bound too: for each
+    company, its rows (sources in order, counts) are those the query gives for all."""
+    graph = stores["asserted"] if engine == "oxigraph" else asserted
+    query = catalogue[name]
+    everyone = csv_rows(run_query(query, graph))
+    companies = sorted({row["companyName"] for row in everyone})
+    assert len(companies) > 3
+    for company in companies:
+        own = csv_rows(run_query(query, graph, params={"company": company}))
+        assert own and own == [row for row in everyone if row["companyName"] == company], company
+
+
 # -- the query files --------------------------------------------------------------
 
 
