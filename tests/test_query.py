@@ -90,6 +90,21 @@ def test_own_queries_answer_the_same_in_a_store_holding_inferred_triples(path, c
     assert csv_rows(result) == case["rows"]
 
 
+@pytest.mark.parametrize("name", ["restructuring-timeline", "strategy-fingerprint"])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_company_s_rows_are_its_rows_of_all_companies(name, engine, catalogue, asserted, stores):
+    """These queries rank or count in a subquery, where the company is bound too: for each
+    company, its rows (sources in order, counts) are those the query gives for all."""
+    graph = stores["asserted"] if engine == "oxigraph" else asserted
+    query = catalogue[name]
+    everyone = csv_rows(run_query(query, graph))
+    companies = sorted({row["companyName"] for row in everyone})
+    assert len(companies) > 3
+    for company in companies:
+        own = csv_rows(run_query(query, graph, params={"company": company}))
+        assert own and own == [row for row in everyone if row["companyName"] == company], company
+
+
 # -- the query files --------------------------------------------------------------
 
 
@@ -256,6 +271,41 @@ def test_iri_that_could_end_early_is_refused(tiny, value):
 def test_oxigraph_gives_the_rdflib_answer(tiny):
     for params in ({"company": "Acme"}, {"company": "Beta Corp"}):
         assert run_query(OF_COMPANY, to_store(tiny), params=params).rows == run_query(OF_COMPANY, tiny, params=params).rows
+
+
+COUNTED = Query.from_text(
+    """#+ summary: the number of a company's things, counted in a sub-select
+#+ params:
+#+   - name: company
+#+     type: company
+#+   - name: date
+#+     type: date
+#+     default: 2026-03
+PREFIX rkg: <https://w3id.org/restructuring-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name ?things ?last WHERE {
+  ?company rdfs:label ?name .
+  # '{ SELECT' in a string or comment is no sub-select: "{ SELECT ?company {"
+  { SELECT (COUNT(?thing) AS ?things) (MAX($dateLast) AS ?last) WHERE { ?thing rkg:company $company } }
+} ORDER BY ?name"""
+)
+
+
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_a_parameter_is_bound_inside_a_sub_select_too(tiny, engine):
+    """A sub-select sees nothing of the rows around it; the binder gives it the
+    parameters it mentions, so it counts (or ranks) for the value given only, and an
+    unbound parameter leaves it counting for all values."""
+    graph = tiny if engine == "rdflib" else to_store(tiny)
+    rows = run_query(COUNTED, graph, params={"company": "Beta Corp"}).rows
+    assert [(str(row["name"]), int(row["things"])) for row in rows] == [("Beta Corp", 0)]
+    rows = run_query(COUNTED, graph, params={"company": "Acme"}).rows
+    assert [(str(row["name"]), int(row["things"])) for row in rows] == [("Acme Group", 1)]
+    # The day variables of a date parameter reach the sub-select as well.
+    assert rows[0]["last"] == datetime.date(2026, 3, 31)
+    unbound = run_query(COUNTED, graph).rows
+    assert {int(row["things"]) for row in unbound} == {1}
+    assert 'string or comment is no sub-select: "{ SELECT ?company {"' in bind_query(COUNTED, graph, {"company": "Acme"})
 
 
 def test_an_optional_whose_filter_fails_keeps_its_row_with_a_parameter():

@@ -66,6 +66,42 @@ def _where_group(text: str) -> int:
     raise QueryError("the query has no WHERE group")
 
 
+def _sub_selects(text: str) -> list[tuple[int, set[str]]]:
+    """For each sub-select (a ``{`` followed by ``SELECT``): the offset just after the
+    ``{`` that opens its ``WHERE`` group, and the variables that occur in it.
+
+    >>> q = "SELECT ?a WHERE { ?a <urn:p> ?b { SELECT ?b WHERE { ?b <urn:q> ?c } } }"
+    >>> [(q[:at][-19:], sorted(names)) for at, names in _sub_selects(q)]
+    [('{ SELECT ?b WHERE {', ['b', 'c'])]
+    """
+    tokens = _significant(text)
+    found: list[tuple[int, set[str]]] = []
+    for i, token in enumerate(tokens[1:], 1):
+        if token.group().upper() != "SELECT" or token.lastgroup != "word" or tokens[i - 1].group() != "{":
+            continue
+        depth, parens, where = 1, 0, None
+        names: set[str] = set()
+        for inner in tokens[i + 1:]:
+            mark = inner.group()
+            if inner.lastgroup == "var":
+                names.add(mark[1:])
+            elif mark == "(":
+                parens += 1
+            elif mark == ")":
+                parens -= 1
+            elif mark == "{":
+                if where is None and parens == 0:
+                    where = inner.end()
+                depth += 1
+            elif mark == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+        if where is not None:
+            found.append((where, names))
+    return found
+
+
 def _check_form(text: str, where: str) -> None:
     words = [m.group().upper() for m in _tokens(text) if m.lastgroup == "word"]
     form = next((w for w in words if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
@@ -126,8 +162,12 @@ def bind_query(
 
     Parameters not given take their default; one with no default stays unbound
     (the query then answers for all values). The ``VALUES`` block is written from
-    checked RDF terms. A date parameter ``p`` also binds ``?pFirst`` and ``?pLast``, the
-    first and last day of the date given (``xsd:date``), when the query uses them.
+    checked RDF terms, at the top of the ``WHERE`` group and, for the parameters a
+    sub-select mentions, at the top of its ``WHERE`` group too: a parameter is the one
+    value of its variable everywhere in the query (a sub-select is evaluated on its own
+    and would otherwise rank, count or list for every value). A date parameter ``p``
+    also binds ``?pFirst`` and ``?pLast``, the first and last day of the date given
+    (``xsd:date``), when the query uses them.
     """
     # The parameter layer runs queries (to resolve names); the tokenizer alone, which
     # kg.store uses, must not load it.
@@ -151,10 +191,23 @@ def bind_query(
     bound += _day_variables(query, bound)
     if not bound:
         return query.text
+    # The query's WHERE group gets every binding; a sub-select, which sees nothing of
+    # the rows around it, gets those of the parameters it mentions (as the query's own
+    # VALUES would not reach it). Insertions from the end keep the offsets valid.
+    text = query.text
+    places: list[tuple[int, Optional[set[str]]]] = [(_where_group(text), None), *_sub_selects(text)]
+    for at, mentioned in sorted(places, key=lambda place: place[0], reverse=True):
+        these = [(name, term) for name, term in bound if mentioned is None or name in mentioned]
+        if these:
+            text = f"{text[:at]}\n  {_values(these)}\n{text[at:]}"
+    return text
+
+
+def _values(bound: list[tuple[str, Identifier]]) -> str:
+    """A one-row ``VALUES`` block of checked RDF terms."""
     names = " ".join(f"?{name}" for name, _ in bound)
     terms = " ".join(sparql_term(term) for _, term in bound)
-    at = _where_group(query.text)
-    return f"{query.text[:at]}\n  VALUES ({names}) {{ ({terms}) }}\n{query.text[at:]}"
+    return f"VALUES ({names}) {{ ({terms}) }}"
 
 
 def _day_variables(query: Query, bound: list[tuple[str, Identifier]]) -> list[tuple[str, Identifier]]:
