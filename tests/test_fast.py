@@ -109,6 +109,22 @@ def test_validation_leaves_the_store_as_it_was(synthetic, shipped_graphs, shippe
     assert list(store.named_graphs()) == []
 
 
+def test_values_found_over_the_whole_store_give_the_focus_nodes_own_results(synthetic, shipped_graphs,
+                                                                             shipped_project, monkeypatch):
+    """The value checks read each path's values once over the whole store and look only the
+    bad ones up among the focus nodes (compared with pySHACL above); with more bad values than
+    that lookup takes, each shape's focus nodes are joined with the path: the same report."""
+    import kg.fast.validate as fast
+
+    path, _ = synthetic
+    store = load_store([*shipped_project.ontology_files, path])
+    looked_up = fast_validate(store, shapes_graph=shipped_graphs.shapes, fallback=False)
+    monkeypatch.setattr(fast, "_FEW", 0)
+    joined = fast_validate(store, shapes_graph=shipped_graphs.shapes, fallback=False)
+    assert len(looked_up.violations) > 80
+    assert result_keys(joined, graph_of(store)) == result_keys(looked_up, graph_of(store))
+
+
 @pytest.mark.slow
 def test_validation_of_the_shipped_graph_is_pyshacl_s(shipped_graphs, shipped_project):
     """The one run of pySHACL on the shipped data (that it conforms: tests/test_shapes.py)."""
