@@ -763,6 +763,7 @@ class _Engine:
         self._rewritten_predicates: Optional[frozenset] = None
         self._path_values: dict[tuple, list] = {}
         self._over_count: dict[tuple, list] = {}
+        self._have_values: dict[tuple, bool] = {}
 
     def stored(self, focus: _Focus) -> _Focus:
         """``focus`` computed once, for all the constraints that run on it, and kept in a
@@ -950,10 +951,28 @@ class _Engine:
             yield from self.sparql(shape, focus, sparql)
         values = _ValueFocus(focus, shape.path_text)
         repeat = self.multiplicity(values) if shape.properties else {}
+        self.have_values(shape.properties, values)
         for prop in shape.properties:
             for hit in self.hits(prop, values):
                 # a value reached from n focus nodes is validated n times (n results)
                 yield from itertools.repeat(hit, repeat.get(hit.focus, 1) if hit.shape is prop else 1)
+
+    def have_values(self, properties: list[_Shape], focus: _Focus) -> None:
+        """Check at once, with one ``ASK``, whether every node of ``focus`` has a value of
+        each path that ``properties`` (property shapes) give a ``sh:minCount 1``: if so, none
+        of those constraints has a result there (noted for :meth:`constraint`), and no
+        query per path is needed (each joins the focus nodes with its path once)."""
+        paths = sorted({prop.path_text for prop in properties
+                        if prop.path_text is not None and not prop.deactivated
+                        and any(str(n) == "1" for n in prop.params.get(SH.minCount, []))})
+        paths = [path for path in paths if (focus.key, path) not in self._have_values]
+        if len(paths) < 2:
+            return
+        focus = self.stored(focus)
+        missing = " || ".join(f"NOT EXISTS {{ ?this {path} ?_m{i} }}" for i, path in enumerate(paths))
+        some = bool(self.select(f"ASK {{ {focus.pattern('?this')} FILTER ({missing}) }}"))
+        for path in paths:
+            self._have_values[(focus.key, path)] = not some
 
     def multiplicity(self, values: "_ValueFocus") -> dict:
         """The nodes of ``values`` reached more than once from the focus nodes (through each
@@ -981,6 +1000,7 @@ class _Engine:
             return set()
         failing = {hit.focus for hit in self.hits(shape, focus) if hit.shape is shape}
         values = _ValueFocus(focus, shape.path_text)
+        self.have_values(shape.properties, values)
         for prop in shape.properties:
             failed_values = self.fails(prop, values)
             if failed_values and shape.path_text is not None:
@@ -1005,6 +1025,8 @@ class _Engine:
                 return
             if path is None:
                 rows = self.nodes(focus) if n > 1 else set()
+            elif n == 1 and self._have_values.get((focus.key, path)):  # see have_values
+                rows = set()
             elif n == 1:
                 rows = {r["this"] for r in self.select(
                     f"SELECT ?this WHERE {{ {focus.pattern('?this')} FILTER NOT EXISTS {{ ?this {path} ?v }} }}")}
