@@ -702,6 +702,16 @@ class _StoredFocus(_Focus):
         return f"{{ GRAPH {self.graph} {{ {self.graph} {_MEMBER} {var} }} }}"
 
 
+class _LazyFocus(_Focus):
+    """A set of nodes stored (:meth:`_Engine.keep`) when a query first reads it."""
+
+    def __init__(self, engine: "_Engine", focus: _Focus):
+        self.engine, self.focus, self.key = engine, focus, focus.key
+
+    def pattern(self, var: str) -> str:
+        return self.engine.keep(self.focus).pattern(var)
+
+
 #: The named graph that holds the shapes graph while validation runs, for ``$shapesGraph``.
 SHAPES_GRAPH = pyoxigraph.NamedNode("urn:x-restructuring-kg:validate:shapes")
 #: The predicate of the named graphs that hold computed focus nodes.
@@ -759,6 +769,7 @@ class _Engine:
         self._subclasses: dict[Node, list[str]] = {}
         self._hits: dict[tuple, list[_Hit]] = {}
         self._stored: dict[tuple, _StoredFocus] = {}
+        self._lazy: dict[tuple, _LazyFocus] = {}
         self._multiplicity: dict[tuple, dict] = {}
         self._rewritten_predicates: Optional[frozenset] = None
         self._path_values: dict[tuple, list] = {}
@@ -766,6 +777,17 @@ class _Engine:
         self._have_values: dict[tuple, bool] = {}
 
     def stored(self, focus: _Focus) -> _Focus:
+        """``focus`` as the queries of several constraints read it: computed once for all
+        (:meth:`keep`) when a query first reads it. (A constraint that finds its answer
+        without the focus nodes, see :meth:`value_pairs`, does not read them: a set that
+        no query reads is not computed.)"""
+        if isinstance(focus, (_StoredFocus, _LazyFocus)):
+            return focus
+        if focus.key not in self._lazy:
+            self._lazy[focus.key] = _LazyFocus(self, focus)
+        return self._lazy[focus.key]
+
+    def keep(self, focus: _Focus) -> _Focus:
         """``focus`` computed once, for all the constraints that run on it, and kept in a
         named graph of the store (see :meth:`forget`); ``focus`` itself if the store
         cannot be written."""
@@ -784,6 +806,7 @@ class _Engine:
         for focus in self._stored.values():
             self.store.remove_graph(focus.graph)
         self._stored.clear()
+        self._lazy.clear()
         if self.shapes.uses_shapes_graph:
             self.store.remove_graph(SHAPES_GRAPH)
 
@@ -1018,7 +1041,6 @@ class _Engine:
             return _Hit(shape, this, v, component)
 
         path = shape.path_text
-        pattern = self.values_pattern(shape, focus)
         if parameter == SH.minCount:
             n = int(str(value))
             if n <= 0:
@@ -1132,7 +1154,7 @@ class _Engine:
             if not (isinstance(value, Literal) and isinstance(value.toPython(), bool)) or path is None:
                 raise Unsupported(f"sh:uniqueLang {value.n3()} on {_name(shape.node)}")
             if value.toPython():
-                query = (f"SELECT ?this ?lang WHERE {{ {pattern} FILTER (isLITERAL(?v) && LANG(?v) != \"\") }} "
+                query = (f"SELECT ?this ?lang WHERE {{ {self.values_pattern(shape, focus)} FILTER (isLITERAL(?v) && LANG(?v) != \"\") }} "
                          f"GROUP BY ?this (LCASE(LANG(?v)) AS ?lang) HAVING (COUNT(DISTINCT ?v) > 1)")
                 yield from (hit(row["this"], None) for row in self.select(query))
         elif parameter == SH.closed:
@@ -1180,9 +1202,8 @@ class _Engine:
                         yield _Hit(shape, this, None, component)
 
     def datatype(self, shape: _Shape, focus: _Focus, datatype: Node) -> list[tuple]:
-        pattern = self.values_pattern(shape, focus)
         if datatype == RDFS.Literal:
-            return self.pairs(f"SELECT DISTINCT ?this ?v WHERE {{ {pattern} FILTER (!isLITERAL(?v)) }}")
+            return self.value_pairs(shape, focus, "FILTER (!isLITERAL(?v))", lambda v: not isinstance(v, pyoxigraph.Literal))
         if datatype == RDFS.Datatype:
             raise Unsupported("sh:datatype rdfs:Datatype")
         term = _sparql_term(datatype)
