@@ -6,7 +6,13 @@ shapes graph and returns the same :class:`~kg.validate.ValidationReport` as
 source shape, constraint component, severity, message), in the same order.
 
 Each constraint of each shape becomes one query over all its focus nodes at once (a
-shape's targets become a SPARQL pattern), instead of pySHACL's loop over focus nodes.
+shape's targets become a SPARQL pattern, stored in the store when a query first reads
+it), instead of pySHACL's loop over focus nodes. A check of the values alone (sh:class,
+sh:datatype, sh:nodeKind, sh:in, patterns, ranges...) and sh:maxCount first look at every
+value of the path in the store, once per path for all shapes (a scan of its triples is
+cheaper than a join with the focus nodes), and join with the focus nodes only the few
+values (or nodes) that fail; the sh:minCount 1 of the property shapes on one set of
+focus nodes are checked together by one ``ASK``.
 A SHACL-SPARQL constraint (or the validator of a SPARQL-based constraint component, its
 parameter values written into the query) runs once, joined with the focus nodes, where
 that gives what pre-binding ``$this`` gives; else once per focus node with ``$this``
@@ -808,6 +814,8 @@ class _Engine:
             self.store.remove_graph(focus.graph)
         self._stored.clear()
         self._lazy.clear()
+        self._path_values.clear()
+        self._over_count.clear()
         if self.shapes.uses_shapes_graph:
             self.store.remove_graph(SHAPES_GRAPH)
 
