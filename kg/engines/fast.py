@@ -62,7 +62,7 @@ from kg.fast.store import (
 from kg.fast.validate import validate as fast_validate
 from kg.load import CheckedParse, FileSummary, LoadWarning, TermCheck, load_warnings, read_schema, shapes_of
 from kg.project import Project
-from kg.timebounds import add_day_bounds
+from kg.timebounds import store_day_bounds
 from kg.validate import ValidationReport
 
 __all__ = ["FastEngine", "StoreDataset"]
@@ -114,6 +114,9 @@ class StoreDataset:
     overlap: frozenset = frozenset()
     #: the subjects of each data file (pyoxigraph terms), for files_of
     subjects: list = field(default_factory=list)
+    #: :func:`kg.timebounds.store_day_bounds` of the default graph, derived once (see
+    #: :meth:`FastEngine.day_bounds`); ``None`` until asked, or after the default graph changed
+    day_bounds: Optional[list] = None
     _written: Optional[dict] = None
     _objects: Optional[list] = None
 
@@ -200,21 +203,34 @@ class FastEngine:
                 warnings.simplefilter("ignore", LoadWarning)
                 graphs = load_project(dataset.project)
             return fast_validate(dataset.store, shapes_graph=shapes, data_graph=graphs.data,
-                                 ontology_graph=graphs.ontology)
-        return fast_validate(dataset.store, shapes_graph=shapes)
+                                 ontology_graph=graphs.ontology, day_bounds=self.day_bounds(dataset))
+        return fast_validate(dataset.store, shapes_graph=shapes, day_bounds=self.day_bounds(dataset))
+
+    def day_bounds(self, dataset: StoreDataset) -> list[pyoxigraph.Triple]:
+        """The plain days of every date of the default graph (:func:`kg.timebounds.store_day_bounds`),
+        derived on first need and kept: validation adds them to the default graph while the
+        shapes run, reasoning writes them to the inferred graph, a query target holds them.
+        Both start from the asserted data, as the reference engine's bounds do."""
+        if dataset.day_bounds is None:
+            dataset.day_bounds = store_day_bounds(dataset.store)
+        return dataset.day_bounds
 
     def reason(self, dataset: StoreDataset) -> Inferred:
+        bounds = self.day_bounds(dataset)  # before the rules run: they never see the bounds
         reasoned = fast_reason(dataset.store)
         added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
-        added += len(add_day_bounds(dataset.store, into=INFERRED))
-        return Inferred(int(reasoned) + added, warnings=reasoned.warnings)
+        dataset.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, INFERRED) for t in bounds)
+        return Inferred(int(reasoned) + added + len(bounds), warnings=reasoned.warnings)
 
     def query_target(self, dataset: StoreDataset, *, inferred: bool = False) -> pyoxigraph.Store:
+        bounds = self.day_bounds(dataset)  # from the asserted data, as the reference engine's
         if inferred:  # into the default graph, which is what a query reads
             fast_reason(dataset.store, into=_DEFAULT)
             add_current(dataset.store, into=_DEFAULT)
-        add_day_bounds(dataset.store)  # the derived days every as-of query reads (kg.timebounds)
+        # The derived days every as-of query reads (kg.timebounds).
+        dataset.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in bounds)
+        dataset.day_bounds = None  # the default graph changed: derived again if asked
         return dataset.store
 
     def write(self, dataset: StoreDataset, inferred: Inferred, out_dir: Union[str, os.PathLike], *,
