@@ -220,7 +220,7 @@ class FastEngine:
         reasoned = fast_reason(dataset.store)
         added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
         # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
-        dataset.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, INFERRED) for t in bounds)
+        dataset.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, INFERRED) for t in bounds)
         return Inferred(int(reasoned) + added + len(bounds), warnings=reasoned.warnings)
 
     def query_target(self, dataset: StoreDataset, *, inferred: bool = False) -> pyoxigraph.Store:
