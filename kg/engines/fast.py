@@ -49,6 +49,7 @@ from kg.current import add_current
 from kg.engines import Inferred
 from kg.errors import ProjectError, display_path
 from kg.export import GENID, nt_lines, ontology_names, stable_labels, write_build
+from kg.fast.reason import collection_paused
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import (
     INFERRED,
@@ -212,24 +213,27 @@ class FastEngine:
         shapes run, reasoning writes them to the inferred graph, a query target holds them.
         Both start from the asserted data, as the reference engine's bounds do."""
         if dataset.day_bounds is None:
-            dataset.day_bounds = store_day_bounds(dataset.store)
+            with collection_paused():
+                dataset.day_bounds = store_day_bounds(dataset.store)
         return dataset.day_bounds
 
     def reason(self, dataset: StoreDataset) -> Inferred:
         bounds = self.day_bounds(dataset)  # before the rules run: they never see the bounds
-        reasoned = fast_reason(dataset.store)
-        added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
-        # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
-        dataset.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, INFERRED) for t in bounds)
+        with collection_paused():
+            reasoned = fast_reason(dataset.store)
+            added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
+            # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
+            dataset.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, INFERRED) for t in bounds)
         return Inferred(int(reasoned) + added + len(bounds), warnings=reasoned.warnings)
 
     def query_target(self, dataset: StoreDataset, *, inferred: bool = False) -> pyoxigraph.Store:
         bounds = self.day_bounds(dataset)  # from the asserted data, as the reference engine's
-        if inferred:  # into the default graph, which is what a query reads
-            fast_reason(dataset.store, into=_DEFAULT)
-            add_current(dataset.store, into=_DEFAULT)
-        # The derived days every as-of query reads (kg.timebounds).
-        dataset.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in bounds)
+        with collection_paused():
+            if inferred:  # into the default graph, which is what a query reads
+                fast_reason(dataset.store, into=_DEFAULT)
+                add_current(dataset.store, into=_DEFAULT)
+            # The derived days every as-of query reads (kg.timebounds).
+            dataset.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in bounds)
         dataset.day_bounds = None  # the default graph changed: derived again if asked
         return dataset.store
 
