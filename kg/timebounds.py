@@ -56,9 +56,10 @@ _PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("rkg", "time", "d
 
 #: The relations that date a thing, by how: ``exact`` (a day, month or year), ``notBefore``
 #: or ``notAfter``; and those from an interval to its instants, by side.
-_DATING = {"exact": ("time:inXSDDate", "time:inXSDgYearMonth", "time:inXSDgYear", "dcterms:date"),
-           "notBefore": ("rkg:notBefore",), "notAfter": ("rkg:notAfter",)}
-_SIDES = {"beginning": ("time:hasBeginning",), "end": ("time:hasEnd",)}
+_DATING: dict[str, tuple[str, ...]] = {
+    "exact": ("time:inXSDDate", "time:inXSDgYearMonth", "time:inXSDgYear", "dcterms:date"),
+    "notBefore": ("rkg:notBefore",), "notAfter": ("rkg:notAfter",)}
+_SIDES: dict[str, tuple[str, ...]] = {"beginning": ("time:hasBeginning",), "end": ("time:hasEnd",)}
 
 #: Everything dated or bounded, with how (see ``_DATING``).
 DATED = _PROLOGUE + "SELECT ?thing ?how ?value WHERE {\n    " + "\n    UNION ".join(
