@@ -12,7 +12,10 @@ from rdflib import BNode, Literal, URIRef
 
 import kg.engines.fast
 import kg.engines.reference
+import kg.fast.store
+import kg.fast.validate
 import kg.load
+import kg.timebounds
 from kg.build import build
 from kg.cli import main
 from kg.engines import ALIASES, ENGINES, engine_named
@@ -144,6 +147,45 @@ def test_both_engines_write_the_same_build(make_project, tmp_path, extra):
     assert results["fast"].counts == results["reference"].counts
     for name in BUILD_FILES:
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
+
+
+def test_a_build_derives_the_day_bounds_once_and_the_rules_never_see_them(make_project, tmp_path, monkeypatch):
+    # A domain of rkg:holdsFrom: the reference reasons over the asserted data, without the
+    # bounds, so no interval is an ex:Held; the fast build must not make one either.
+    extra = "\nrkg:holdsFrom rdfs:domain <https://example.org/Held> .\n"
+    project = make_project(data={"acme.ttl": TINY_DATA + extra})
+    calls = []
+
+    def counted(store):
+        calls.append(store)
+        return kg.timebounds.store_day_bounds(store)
+
+    monkeypatch.setattr(kg.engines.fast, "store_day_bounds", counted)
+    monkeypatch.setattr(kg.fast.validate, "store_day_bounds", counted)
+    results = {name: build(project, tmp_path / name, force=True, engine=name) for name in ENGINES}
+    assert len(calls) == 1
+    assert results["fast"].counts == results["reference"].counts
+    for name in BUILD_FILES:
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
+    inferred = (tmp_path / "fast" / "inferred.nt").read_text(encoding="utf-8")
+    assert "ontology#holdsFrom>" in inferred and "https://example.org/Held" not in inferred
+
+
+@pytest.mark.parametrize("inferred", [False, True])
+def test_a_query_target_holds_the_day_bounds_of_the_asserted_data_once_validated(make_project, inferred):
+    project = make_project()
+    engine = kg.engines.fast.FastEngine()
+    dataset = engine.open(project)
+    before = set(dataset.store)
+    assert engine.validate(dataset).conforms
+    assert set(dataset.store) == before  # validation took its bounds out again
+    store = engine.query_target(dataset, inferred=inferred)
+    graphs = kg.engines.reference.ReferenceEngine().open(project)
+    expected = {pyoxigraph.Quad(*map(kg.fast.store.from_rdflib, t))
+                for t in kg.timebounds.day_bounds(graphs.ontology + graphs.data)}
+    assert expected and all(quad in store for quad in expected)
+    assert engine.validate(dataset).conforms  # a validation of the target leaves its bounds there
+    assert all(quad in store for quad in expected)
 
 
 def test_files_of_a_node_only_mentioned_as_an_object(make_project):

@@ -55,6 +55,7 @@ from kg.engines import Inferred
 from kg.engines.reference import ReferenceEngine
 from kg.errors import ProjectError, display_path
 from kg.export import GENID, nt_lines, ontology_names, stable_labels, write_build
+from kg.fast.reason import collection_paused
 from kg.fast.reason import reason as fast_reason
 from kg.fast.store import (
     INFERRED,
@@ -78,7 +79,7 @@ from kg.load import (
     shapes_of,
 )
 from kg.project import Project
-from kg.timebounds import add_day_bounds
+from kg.timebounds import store_day_bounds
 from kg.validate import ValidationReport
 
 __all__ = ["FastEngine", "StoreDataset"]
@@ -132,6 +133,9 @@ class StoreDataset:
     overlap: frozenset = frozenset()
     #: the data files, in the order read (the ``index`` of :func:`_renamed`)
     files: list = field(default_factory=list)
+    #: :func:`kg.timebounds.store_day_bounds` of the default graph, derived once (see
+    #: :meth:`FastEngine.day_bounds`); ``None`` until asked, or after the default graph changed
+    day_bounds: Optional[list] = None
     _written: Optional[dict] = None
     _terms: Optional[list] = None
     _graphs: Optional[ProjectGraphs] = None
@@ -239,8 +243,18 @@ class FastEngine:
         if merged_forms(dataset.store):  # the store made several written literals one: the files say which was where
             graphs = dataset.as_written()
             return fast_validate(dataset.store, shapes_graph=shapes, data_graph=graphs.data,
-                                 ontology_graph=graphs.ontology)
-        return fast_validate(dataset.store, shapes_graph=shapes)
+                                 ontology_graph=graphs.ontology, day_bounds=self.day_bounds(dataset))
+        return fast_validate(dataset.store, shapes_graph=shapes, day_bounds=self.day_bounds(dataset))
+
+    def day_bounds(self, dataset: StoreDataset) -> list[pyoxigraph.Triple]:
+        """The plain days of every date of the default graph (:func:`kg.timebounds.store_day_bounds`),
+        derived on first need and kept: validation adds them to the default graph while the
+        shapes run, reasoning writes them to the inferred graph, a query target holds them.
+        Both start from the asserted data, as the reference engine's bounds do."""
+        if dataset.day_bounds is None:
+            with collection_paused():
+                dataset.day_bounds = store_day_bounds(dataset.store)
+        return dataset.day_bounds
 
     def reason(self, dataset: StoreDataset) -> Inferred:
         merged = merged_forms(dataset.store)
@@ -251,17 +265,23 @@ class FastEngine:
                 f"Oxigraph holds {held} for literals written differently (it keeps values, and the rules would "
                 "take them as one): the whole graph was reasoned with owlrl on the files as written "
                 "(the reference engine), and the build written from those graphs",))
-        reasoned = fast_reason(dataset.store)
-        added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
-        # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
-        added += len(add_day_bounds(dataset.store, into=INFERRED))
-        return Inferred(int(reasoned) + added, warnings=reasoned.warnings)
+        bounds = self.day_bounds(dataset)  # before the rules run: they never see the bounds
+        with collection_paused():
+            reasoned = fast_reason(dataset.store)
+            added = add_current(dataset.store, into=INFERRED)  # the untimed ORG shortcuts of the latest state
+            # The plain days of every date (kg.timebounds), from the asserted data, as the shapes saw them.
+            dataset.store.bulk_extend(pyoxigraph.Quad(t.subject, t.predicate, t.object, INFERRED) for t in bounds)
+        return Inferred(int(reasoned) + added + len(bounds), warnings=reasoned.warnings)
 
     def query_target(self, dataset: StoreDataset, *, inferred: bool = False) -> pyoxigraph.Store:
-        if inferred:  # into the default graph, which is what a query reads
-            fast_reason(dataset.store, into=_DEFAULT)
-            add_current(dataset.store, into=_DEFAULT)
-        add_day_bounds(dataset.store)  # the derived days every as-of query reads (kg.timebounds)
+        bounds = self.day_bounds(dataset)  # from the asserted data, as the reference engine's
+        with collection_paused():
+            if inferred:  # into the default graph, which is what a query reads
+                fast_reason(dataset.store, into=_DEFAULT)
+                add_current(dataset.store, into=_DEFAULT)
+            # The derived days every as-of query reads (kg.timebounds).
+            dataset.store.extend(pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in bounds)
+        dataset.day_bounds = None  # the default graph changed: derived again if asked
         return dataset.store
 
     def write(self, dataset: StoreDataset, inferred: Inferred, out_dir: Union[str, os.PathLike], *,

@@ -1692,7 +1692,8 @@ def _merged(store: pyoxigraph.Store) -> list[str]:
 
 
 def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = True,
-             data_graph: Optional[Graph] = None, ontology_graph: Optional[Graph] = None) -> ValidationReport:
+             data_graph: Optional[Graph] = None, ontology_graph: Optional[Graph] = None,
+             day_bounds: Optional[Iterable[pyoxigraph.Triple]] = None) -> ValidationReport:
     """Validate the default graph of ``store`` (ontology and data) against ``shapes_graph``.
 
     The store is left as it was: the focus nodes of each shape, computed once, are kept
@@ -1712,6 +1713,12 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     the store holds one): then the shapes that may see such a literal are validated by
     pySHACL on those graphs, each alone, and named in the notes, as above.
 
+    The shapes compare dates by the days derived from them (:mod:`kg.timebounds`), added to
+    the default graph while the shapes run and taken out again: ``day_bounds``, when given,
+    are those days, :func:`kg.timebounds.store_day_bounds` of the store as it is, derived
+    beforehand by a caller that needs them again (the fast engine's build writes them to
+    the inferred graph); by default they are derived here.
+
     :raises ShapesError: the shapes cannot be used (a malformed shape or query, or
         forbidden SPARQL).
     :raises Unsupported: ``fallback`` is false and some shape needs pySHACL.
@@ -1720,7 +1727,8 @@ def validate(store: pyoxigraph.Store, *, shapes_graph: Graph, fallback: bool = T
     shapes = _Shapes(shapes_graph)
     # The days derived from the dates (kg.timebounds), which the shapes compare dates by;
     # taken out again below.
-    bounds = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in store_day_bounds(store)]
+    derived = store_day_bounds(store) if day_bounds is None else day_bounds
+    bounds = [pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in derived]
     store.extend(bounds)
     merged = merged_forms(store)
     if merged and data_graph is not None:
