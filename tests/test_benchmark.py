@@ -139,13 +139,16 @@ def test_the_named_queries_run_on_jena_each_with_a_median_and_the_rows_oxigraph_
     # The graph the queries run on: the data reasoned, with the derived day bounds (more triples than the data).
     assert jena["load"]["seconds"] > 0 and jena["load"]["triples"] > run["sizes"][0]["triples"]
     for name in names:
-        assert jena[name]["seconds"] > 0 and jena[name]["cpu"] > 0 and jena[name]["runs"] == 2, (name, jena[name])
+        assert jena[name]["seconds"] > 0 and jena[name]["runs"] == 2, (name, jena[name])
+        # The JVM's CPU time is read in coarser steps than a thread's: one can be 0 when the other is not.
+        assert jena[name]["cpu"] > 0 and jena[name]["jvm_cpu"] >= 0, (name, jena[name])
         assert jena[name]["rows"] == fast[name]["rows"], (name, jena[name], fast[name])
     assert sum(jena[name]["rows"] for name in names) > 0
     markdown = next((tmp_path / "results").glob("*.md")).read_text()
     assert "The named queries on Apache Jena ARQ (Jena 4." in markdown
     row = [line for line in markdown.splitlines() if "| query:org-chart |" in line][-1]  # the Jena table is last
-    assert f"| {bench._fmt_seconds({'seconds': jena['query:org-chart']['cpu']})} |" in row
+    assert (f"| {bench._fmt_seconds({'seconds': jena['query:org-chart']['cpu']})} | "
+            f"{bench._fmt_seconds({'seconds': jena['query:org-chart']['jvm_cpu']})} |") in row
     assert row.endswith(f"| {jena['query:org-chart']['rows']} | {fast['query:org-chart']['engine']:.3f} | "
                         f"{fast['query:org-chart']['rows']} |")
     assert "The named queries on Apache Jena ARQ:" in capsys.readouterr().out

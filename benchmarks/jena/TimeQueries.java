@@ -6,13 +6,14 @@
 // loads DATA into an in-memory model once, then for each query file runs it WARMUP times
 // untimed and REPEAT times timed (parse, execute, every solution read), each run stopped
 // after CAP_SECONDS; a query whose timed run takes over 10 s is not repeated. Writes one
-// JSON line per step to standard output: {"stage": "load", "seconds", "cpu", "triples"}, then per
-// query {"query": file name, "rows", "times": [seconds...], "cpu": [seconds...]}, or
-// {"query", "capped": true}, or {"query", "error": message}. "times" is wall clock, "cpu"
-// the CPU time of the thread that ran the query (ARQ evaluates an in-memory query in the
-// calling thread; the JVM's collector threads are not in it): on a shared machine the
-// wall clock also counts the time other processes had the cores. The median is taken by
-// the caller.
+// JSON line per step to standard output: {"stage": "load", "seconds", "cpu", "jvm_cpu",
+// "triples"}, then per query {"query": file name, "rows", "times": [seconds...], "cpu":
+// [seconds...], "jvm_cpu": [seconds...]}, or {"query", "capped": true}, or {"query",
+// "error": message}. "times" is wall clock; "cpu" the CPU time of the thread that ran the
+// query (ARQ evaluates an in-memory query in the calling thread); "jvm_cpu" that of the
+// whole JVM (the garbage collector's and the JIT compiler's threads too). On a shared
+// machine the wall clock also counts the time other processes had the cores. The median
+// is taken by the caller.
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -37,11 +38,13 @@ public class TimeQueries {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long start = System.nanoTime();
         long cpuStart = threads.getCurrentThreadCpuTime();
+        long jvmStart = jvmCpu();
         Model model = RDFDataMgr.loadModel(args[3]);
         double loaded = seconds(start);
         double loadedCpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        double loadedJvm = (jvmCpu() - jvmStart) / 1e9;
         System.out.println("{\"stage\": \"load\", \"seconds\": " + loaded + ", \"cpu\": " + loadedCpu
-                           + ", \"triples\": " + model.size() + "}");
+                           + ", \"jvm_cpu\": " + loadedJvm + ", \"triples\": " + model.size() + "}");
         System.out.flush();
         for (int i = 4; i < args.length; i++) {
             Path file = Path.of(args[i]);
@@ -54,19 +57,22 @@ public class TimeQueries {
                 }
                 List<Double> times = new ArrayList<>();
                 List<Double> cpu = new ArrayList<>();
+                List<Double> jvm = new ArrayList<>();
                 long rows = 0;
                 for (int r = 0; r < repeat; r++) {
                     long begin = System.nanoTime();
                     long cpuBegin = threads.getCurrentThreadCpuTime();
+                    long jvmBegin = jvmCpu();
                     rows = run(text, model, capMillis);
                     cpu.add((threads.getCurrentThreadCpuTime() - cpuBegin) / 1e9);
+                    jvm.add((jvmCpu() - jvmBegin) / 1e9);
                     times.add(seconds(begin));
                     if (times.get(times.size() - 1) > 10) {
                         break;
                     }
                 }
                 line = "{\"query\": " + name + ", \"rows\": " + rows + ", \"times\": " + times
-                        + ", \"cpu\": " + cpu + "}";
+                        + ", \"cpu\": " + cpu + ", \"jvm_cpu\": " + jvm + "}";
             } catch (QueryCancelledException cancelled) {
                 line = "{\"query\": " + name + ", \"capped\": true}";
             } catch (Exception error) {
@@ -87,6 +93,12 @@ public class TimeQueries {
             }
             return ResultSetFormatter.consume(execution.execSelect());
         }
+    }
+
+    /** The CPU time of this JVM so far (all its threads), in nanoseconds. */
+    static long jvmCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double seconds(long since) {
