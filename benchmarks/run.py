@@ -21,6 +21,11 @@ peak resident memory of the process. They run at 100k and 1m triples by default 
 (``kg build``: load + validate + reason) with the ratio of the two. A command the
 reference engine could not finish at one size is not tried at the larger ones.
 
+With ``--stacks ...,jena``, the named queries also run on Apache Jena ARQ (Debian's
+``libapache-jena-java``), in one JVM over the same graph and the same bound texts as the
+fast stack's queries (:func:`_run_jena`); the results get a table of their own, beside
+Oxigraph's engine time and rows. Without Java or Jena, ``--stacks jena`` is refused.
+
 Every stage runs in a worker process under a time cap; a stage that passes it is killed
 and reported as ``> cap``; the worker is restarted for the remaining stages, whose inputs
 it then prepares untimed (a baseline query stage whose reasoning was capped gets the
@@ -41,6 +46,8 @@ Run from the repository root::
     python benchmarks/run.py --cap 60 --fast-cap 300  # baseline capped at 60 s, fast path at 300 s
     python benchmarks/run.py --sizes 100k,1m,5m --cli-sizes 100k,1m,5m --stacks fast --no-queries
                                                    # the commands against their stages only
+    python benchmarks/run.py --sizes 1m --stacks fast,jena --no-cli --cap 120
+                                                   # the named queries on Oxigraph and on Jena
 
 Results go to ``benchmarks/results/<UTC time>.{json,csv,md}``.
 """
