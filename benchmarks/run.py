@@ -21,6 +21,11 @@ peak resident memory of the process. They run at 100k and 1m triples by default 
 (``kg build``: load + validate + reason) with the ratio of the two. A command the
 reference engine could not finish at one size is not tried at the larger ones.
 
+With ``--stacks ...,jena``, the named queries also run on Apache Jena ARQ (Debian's
+``libapache-jena-java``), in one JVM over the same graph and the same bound texts as the
+fast stack's queries (:func:`_run_jena`); the results get a table of their own, beside
+Oxigraph's engine time and rows. Without Java or Jena, ``--stacks jena`` is refused.
+
 Every stage runs in a worker process under a time cap; a stage that passes it is killed
 and reported as ``> cap``; the worker is restarted for the remaining stages, whose inputs
 it then prepares untimed (a baseline query stage whose reasoning was capped gets the
@@ -41,6 +46,8 @@ Run from the repository root::
     python benchmarks/run.py --cap 60 --fast-cap 300  # baseline capped at 60 s, fast path at 300 s
     python benchmarks/run.py --sizes 100k,1m,5m --cli-sizes 100k,1m,5m --stacks fast --no-queries
                                                    # the commands against their stages only
+    python benchmarks/run.py --sizes 1m --stacks fast,jena --no-cli --cap 120
+                                                   # the named queries on Oxigraph and on Jena
 
 Results go to ``benchmarks/results/<UTC time>.{json,csv,md}``.
 """
@@ -59,9 +66,10 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -115,6 +123,7 @@ class _Worker:
         self.params = sample_params(companies=companies, seed=seed)
         self.graph = None
         self.reasoned = False
+        self.queried = False
 
     # stages ---------------------------------------------------------------------------
 
@@ -172,8 +181,7 @@ class _Worker:
         from kg.query import bind_query, run_query
 
         query = self.catalogue[name]
-        params = {p.name: self.params.get(p.name, self.params.get(p.type)) for p in query.params}
-        params = {k: v for k, v in params.items() if v is not None}
+        params = self.params_of(query)
         times, rows = [], 0
         for _ in range(self.repeat):
             start = time.perf_counter()
@@ -194,20 +202,64 @@ class _Worker:
         return {"rows": rows, "runs": len(times), "median": statistics.median(times),
                 "engine": round(statistics.median(engine), 4)}
 
+    def params_of(self, query) -> dict:
+        """The benchmark's parameters of ``query`` (:func:`benchmarks.synth.sample_params`)."""
+        params = {p.name: self.params.get(p.name, self.params.get(p.type)) for p in query.params}
+        return {k: v for k, v in params.items() if v is not None}
+
+    def write_texts(self, directory: Path) -> None:
+        """Every named query's text with the benchmark's parameters bound, as
+        ``directory/<name>.rq``, for another engine (the Jena stage), and the graph they
+        run on saved (:func:`_reasoned_file`)."""
+        from kg.query import bind_query
+
+        self.prepare_queried()
+        for name, query in self.catalogue.items():
+            (directory / f"{name}.rq").write_text(bind_query(query, self.graph, self.params_of(query)),
+                                                  encoding="utf-8")
+
     # prerequisites, prepared untimed -----------------------------------------------------
 
     def prepare(self, stage: str) -> None:
         """Make, untimed, what ``stage`` needs and this worker has not made yet: the loaded
-        graph, and for a query the inferred triples."""
+        graph, and for a query the graph queries run on (:meth:`prepare_queried`)."""
         if stage.startswith("query:"):
-            self.prepare_reasoned()
+            self.prepare_queried()
         elif stage != "load" and self.graph is None:
             self.load()
+
+    def prepare_queried(self) -> None:
+        """The graph the named queries run on, as the engines' ``query_target`` makes it for
+        a user: the reasoned graph, the untimed ORG shortcuts of the latest state
+        (:mod:`kg.current`) and the derived day bounds every as-of query reads
+        (:mod:`kg.timebounds`). A fast worker saves it for restarted workers and for the
+        Jena stage."""
+        if self.queried:
+            return
+        self.prepare_reasoned()
+        if self.stack == "fast":
+            import pyoxigraph
+
+            from kg.current import add_current
+            from kg.timebounds import add_day_bounds
+
+            add_current(self.graph, into=pyoxigraph.DefaultGraph())
+            add_day_bounds(self.graph)
+        else:
+            from kg.current import current
+            from kg.timebounds import day_bounds
+
+            graph: Any = self.graph  # an rdflib graph
+            bounds = day_bounds(graph)
+            graph += current(graph)
+            graph += bounds
+        self.queried = True
+        self.save_reasoned()
 
     def prepare_reasoned(self) -> None:
         """The inferred triples, for queries whose stack's reasoning was not run or was capped.
 
-        A fast worker loads the reasoned graph an earlier worker saved, if there is one."""
+        A fast worker loads the graph an earlier worker saved, if there is one."""
         if self.reasoned:
             return
         import pyoxigraph
@@ -231,12 +283,12 @@ class _Worker:
                 for quad in store.quads_for_pattern(None, None, None, INFERRED):
                     self.graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         self.reasoned = True
-        self.save_reasoned()
 
     def save_reasoned(self) -> None:
-        """Keep the reasoned store (fast stack) for workers restarted after a capped query."""
+        """Keep the graph queries run on (fast stack) for workers restarted after a capped
+        query and for the Jena stage."""
         saved = _reasoned_file(self.data)
-        if self.stack != "fast" or not self.reasoned or saved.exists():
+        if self.stack != "fast" or not self.queried or saved.exists():
             return
         import pyoxigraph
 
@@ -246,13 +298,19 @@ class _Worker:
 
 
 def _reasoned_file(data: Path) -> Path:
-    """Where a fast worker keeps the reasoned graph of ``data`` for a restarted one."""
+    """Where a fast worker keeps the graph queries run on (``data`` reasoned, with the
+    current shortcuts and the day bounds: :meth:`_Worker.prepare_queried`) for a restarted
+    one and for the Jena stage."""
     return data.with_name(f"{data.stem}-reasoned.nt")
 
 
 def _work(args: argparse.Namespace) -> int:
     worker = _Worker(args.worker, Path(args.data), args.companies, args.seed, args.repeat)
-    for stage in args.stages.split(","):
+    if args.texts:
+        worker.write_texts(Path(args.texts))
+        return 0
+    stages = args.stages.split(",")
+    for stage in stages:
         worker.prepare(stage)
         print(json.dumps({"start": stage}), flush=True)
         _peak_reset()
@@ -264,8 +322,8 @@ def _work(args: argparse.Namespace) -> int:
             detail = getattr(worker, stage)()
             seconds = time.perf_counter() - start
         _report(stage, seconds, **detail)
-        if stage == "reason":
-            worker.save_reasoned()
+        if stage == "reason" and any(s.startswith("query:") for s in stages):
+            worker.prepare_queried()  # untimed, and saved
     return 0
 
 
@@ -344,6 +402,95 @@ def _run_stack(stack: str, data: Path, companies: int, stages: list[str], *, cap
                 break
             current = todo[0]
             deadline = time.monotonic() + preparing
+    return results
+
+
+#: The stack whose named queries run on Apache Jena ARQ (:func:`_run_jena`).
+JENA = "jena"
+
+
+def _peak_of(pid: int, *, reset: bool = False) -> Optional[float]:
+    """The resident-set high-water mark of process ``pid`` in MB (``VmHWM``); reset after reading when asked."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            peak = next((int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:")), None)
+        if reset:
+            with open(f"/proc/{pid}/clear_refs", "w") as f:
+                f.write("5")
+        return peak
+    except OSError:
+        return None
+
+
+def _run_jena(data: Path, companies: int, names: list[str], *, cap: float, seed: int, repeat: int,
+              heap: str) -> dict[str, dict]:
+    """The named queries on Apache Jena ARQ, in one JVM (``benchmarks/jena/TimeQueries.java``).
+
+    A fast worker prepares, untimed, the graph the queries run on (the reasoned graph with
+    the current shortcuts and the day bounds, saved as N-Triples: :func:`_reasoned_file`)
+    and every query's text with the benchmark's parameters bound (:func:`kg.query.bind_query`,
+    the text Oxigraph runs). Jena loads the graph into memory once (``load``: reported, not
+    counted in a query's time), then runs each query once to warm up and ``repeat`` times
+    timed (parsed, run, every solution read), each run stopped after ``cap`` seconds; the
+    median is kept, of the wall clock (``seconds``), of the CPU time of the thread that
+    ran the query (``cpu``) and of the whole JVM's (``jvm_cpu``: the garbage collector's
+    and the JIT compiler's threads too): on a shared machine, what the query itself cost.
+    Peak memory is the JVM's resident high-water mark during the stage."""
+    from benchmarks.jena import TIME_QUERIES, compile_runner
+
+    results: dict[str, dict] = {}
+    preparing = max(10 * cap, 600)
+    with tempfile.TemporaryDirectory(prefix="kg-jena-") as tmp:
+        work = Path(tmp)
+        (work / "queries").mkdir()
+        (work / "classes").mkdir()
+        command = [sys.executable, __file__, "--worker", "fast", "--data", str(data), "--companies", str(companies),
+                   "--seed", str(seed), "--texts", str(work / "queries")]
+        prepared = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=preparing)
+        if prepared.returncode:
+            raise RuntimeError(f"preparing the Jena stage failed: {prepared.stderr.strip()[-2000:]}")
+        classpath = compile_runner(TIME_QUERIES, work / "classes")
+        files = [work / "queries" / f"{name}.rq" for name in names]
+        command = ["java", f"-Xmx{heap}", "-cp", classpath, "TimeQueries", "1", str(repeat), str(cap),
+                   str(_reasoned_file(data)), *map(str, files)]
+        with open(work / "stderr", "wb") as errors:
+            process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, cwd=ROOT)
+            lines = _Lines(process.stdout)
+            todo = ["load", *(f"query:{name}" for name in names)]
+            # Each query: one warm-up and ``repeat`` runs, each capped by Jena; this is a safety net.
+            waits = {stage: preparing if stage == "load" else cap * (1 + repeat) + 60 for stage in todo}
+            for stage in todo:
+                line = lines.next(waits[stage])
+                if not line:
+                    capped = line is None
+                    process.kill()
+                    process.wait()
+                    stderr = (work / "stderr").read_text(errors="replace").strip()[-500:]
+                    for left in todo[todo.index(stage):]:
+                        results[left] = ({"capped": True, "seconds": None, "cap": cap} if capped and left == stage
+                                         else {"error": f"Jena stopped: {stderr or 'no output'}", "seconds": None})
+                        print(f"  {JENA:8} {left:40} {'> cap' if capped and left == stage else 'failed'}", flush=True)
+                    break
+                record = json.loads(line)
+                peak = _peak_of(process.pid, reset=True)
+                detail = {} if peak is None else {"peak_mb": round(peak, 1)}
+                if "stage" in record:
+                    results[stage] = {"seconds": record["seconds"], "cpu": round(record["cpu"], 4),
+                                      "jvm_cpu": round(record["jvm_cpu"], 4), "triples": record["triples"], **detail}
+                elif record.get("capped"):
+                    results[stage] = {"capped": True, "seconds": None, "cap": cap, **detail}
+                elif "error" in record:
+                    results[stage] = {"error": record["error"], "seconds": None}
+                else:
+                    results[stage] = {"seconds": statistics.median(record["times"]),
+                                      "cpu": round(statistics.median(record["cpu"]), 4),
+                                      "jvm_cpu": round(statistics.median(record["jvm_cpu"]), 4), "rows": record["rows"],
+                                      "runs": len(record["times"]), **detail}
+                print(f"  {JENA:8} {stage:40} {_fmt_seconds(results[stage]):>9} s "
+                      + " ".join(f"{k}={v}" for k, v in results[stage].items() if k not in ("seconds", "peak_mb")),
+                      flush=True)
+            else:
+                process.wait()
     return results
 
 
@@ -527,6 +674,36 @@ def cli_table(run: dict) -> str:
     return "\n".join(lines)
 
 
+#: Issue 14's target for a named query at 1M triples on Jena, in seconds.
+JENA_TARGET = 1.0
+
+
+def jena_table(run: dict) -> str:
+    """The named queries on Apache Jena ARQ beside Oxigraph on the same bound text: Jena's
+    load of the graph queries run on, then per query Jena's median (wall clock, the query
+    thread's CPU and the JVM's), its peak and its rows, and the fast stack's engine alone
+    (``fast engine s``) and rows when it ran too. A query over :data:`JENA_TARGET` (wall
+    clock) is in bold."""
+    lines = ["| size | triples | stage | Jena s | Jena CPU s | Jena JVM CPU s | Jena MB | Jena rows | Oxigraph engine s | "
+             "Oxigraph rows |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for size in run["sizes"]:
+        jena, fast = size["results"].get(JENA), size["results"].get("fast", {})
+        if not jena:
+            continue
+        for stage, record in jena.items():
+            other = fast.get(stage, {})
+            seconds = _fmt_seconds(record)
+            if stage.startswith("query:") and (record.get("capped") or (record.get("seconds") or 0) > JENA_TARGET):
+                seconds = f"**{seconds}**"
+            rows = f"{record['triples']:,} triples" if "triples" in record else record.get("rows", "-")
+            engine = f"{other['engine']:.3f}" if "engine" in other else "-"
+            cpu, jvm = (_fmt_seconds({"seconds": record[key]}) if key in record else "-" for key in ("cpu", "jvm_cpu"))
+            lines.append(f"| {size['size']} | {size['triples']:,} | {stage} | {seconds} | {cpu} | {jvm} | "
+                         f"{_fmt_mb(record)} | {rows} | {engine} | {other.get('rows', '-')} |")
+    return "\n".join(lines)
+
+
 def _write(run: dict, stamp: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     base = RESULTS_DIR / stamp
@@ -555,14 +732,19 @@ def _write(run: dict, stamp: str) -> Path:
         + table(run) + "\n"
         + ("\nThe commands beside their stages (fast path):\n\n" + cli_table(run) + "\n"
            if any(command in size["results"].get(stack, {}) for size in run["sizes"]
-                  for stack in STACKS for command in CLI_STAGES) else ""))
+                  for stack in STACKS for command in CLI_STAGES) else "")
+        + (f"\nThe named queries on Apache Jena ARQ ({run.get('jena', '?')}; in memory, one JVM, "
+           "warmed up; the same bound text as Oxigraph; load not counted in a query's time):\n\n"
+           + jena_table(run) + "\n" if any(JENA in size["results"] for size in run["sizes"]) else ""))
     return base
 
 
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(SIZES), help=f"sizes to run (default: {','.join(SIZES)})")
-    parser.add_argument("--stacks", default=",".join(STACKS), help="stacks to run (default: baseline,fast)")
+    parser.add_argument("--stacks", default=",".join(STACKS),
+                        help="stacks to run (default: baseline,fast); add jena for the named queries on Apache Jena "
+                        "ARQ (Debian's libapache-jena-java and a JDK)")
     parser.add_argument("--cap", type=float, default=600, help="time cap per stage in seconds (default: 600)")
     parser.add_argument("--fast-cap", type=float, help="time cap per stage of the fast path (default: --cap); "
                         "a larger one lets the largest size finish while the baseline stays capped")
@@ -574,7 +756,10 @@ def main(argv: Optional[list[str]] = None) -> int:
                         "largest, several minutes more on a quiet 2-core machine); only those also in --sizes run")
     parser.add_argument("--no-queries", action="store_true",
                         help="leave out the named queries (load, validate and reason only, for the commands' ratio)")
+    parser.add_argument("--jena-heap", default="6g",
+                        help="the Jena JVM's maximum heap (-Xmx; default: 6g; the 1m graph needs about 3 GB)")
     parser.add_argument("--worker", choices=STACKS, help=argparse.SUPPRESS)
+    parser.add_argument("--texts", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--companies", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--stages", help=argparse.SUPPRESS)
@@ -593,12 +778,28 @@ def main(argv: Optional[list[str]] = None) -> int:
     if unknown:
         parser.error(f"unknown size {unknown[0]!r} in --cli-sizes; the sizes are {', '.join(SIZES)}")
     stacks = args.stacks.split(",")
+    unknown = [s for s in stacks if s not in (*STACKS, JENA)]
+    if unknown:
+        parser.error(f"unknown stack {unknown[0]!r}; the stacks are {', '.join((*STACKS, JENA))}")
+    if JENA in stacks:
+        from benchmarks.jena import missing
+
+        reason = missing()
+        if reason:
+            parser.error(f"--stacks jena: {reason}")
+        if args.no_queries:
+            parser.error("--stacks jena runs the named queries; it cannot be combined with --no-queries")
     started = datetime.datetime.now(datetime.timezone.utc)
     caps = {stack: args.cap for stack in STACKS}
     if args.fast_cap is not None:
         caps["fast"] = args.fast_cap
+    caps[JENA] = caps["fast"]
     run = {"started": started.isoformat(timespec="seconds"), "cap": args.cap, "fast_cap": caps["fast"], "seed": args.seed,
            "machine": _machine(), "sizes": []}
+    if JENA in stacks:
+        from benchmarks.jena import version
+
+        run["jena"] = version()
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     capped_before: set[str] = set()  # baseline stages capped at a smaller size
     DATA_DIR.mkdir(exist_ok=True)
@@ -621,6 +822,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         stages = ["load", "validate", "reason", *queries]
         entry = {"size": size, "companies": companies, "triples": triples, "results": {}}
         for stack in stacks:
+            if stack == JENA:
+                entry["results"][JENA] = _run_jena(data, companies, [q[len("query:"):] for q in queries], cap=caps[JENA],
+                                                   seed=args.seed, repeat=args.repeat, heap=args.jena_heap)
+                continue
             todo = [s for s in stages if not (stack == "baseline" and s in capped_before)]
             results = _run_stack(stack, data, companies, todo, cap=caps[stack], seed=args.seed, repeat=args.repeat)
             for stage in stages:
@@ -641,6 +846,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         base = _write(run, stamp)  # after every size, so that a long run keeps what it has
     print()
     print(table(run))
+    if JENA in stacks:
+        print("\nThe named queries on Apache Jena ARQ:\n")
+        print(jena_table(run))
     if cli_sizes:
         print("\nThe commands beside their stages (fast path):\n")
         print(cli_table(run))

@@ -11,72 +11,37 @@ numbers in different lexical forms), in order: the queries have an ORDER BY.
 A query that a store cannot run the same way is listed in :data:`DIFFERENT` with the
 reason; the test fails when a listed case starts to agree, or an unlisted one differs.
 
-Debian 12's Jena needs an explicit class path: its jars carry no ``Class-Path``, several
-SLF4J bindings are installed side by side (one is chosen here: ``slf4j-nop``), and the
-shaded Xerces looks for its message files under ``xerces/impl/...`` while the jar holds
-them under ``org/apache/jena/ext/xerces/impl/...`` (without them, Jena's XSD datatypes
-fail to initialise: "RuntimeException: internal error"). :func:`jena_classpath` copies
-them to where they are looked for.
+Debian 12's Jena needs an explicit class path (:mod:`benchmarks.jena`, which the
+benchmark's Jena stage uses too).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import pytest
 
+from benchmarks.jena import compile_runner, missing
 from kg.query import bind_query, to_store
 from kg.store import parse_results
 from tests.same_rows import ROOT, check_differences, differences, named_cases
-
-JAVA = Path("/usr/share/java")
-JARS = [
-    *(f"jena-{name}.jar" for name in (
-        "arq", "base", "core", "iri", "dboe-base", "dboe-index", "dboe-storage", "dboe-trans-data",
-        "dboe-transaction", "tdb", "tdb2", "rdfconnection",
-    )),
-    "commons-cli.jar", "commons-codec.jar", "commons-compress.jar", "commons-csv.jar", "commons-io.jar",
-    "commons-lang3.jar", "dexx.collection.jar", "gson.jar", "guava.jar", "httpclient.jar", "httpcore.jar",
-    "jackson-core.jar", "jackson-databind.jar", "jackson-annotations.jar", "jsonld-java.jar", "thrift.jar",
-    "protobuf.jar", "titanium-json-ld.jar", "jakarta.json-api.jar", "slf4j-api.jar", "slf4j-nop.jar",
-]
 
 #: Cases Jena answers differently, with the reason. Empty: every case agrees.
 DIFFERENT: dict[str, str] = {}
 
 
-def jena_classpath(workdir: Path) -> str:
-    """The class path of Debian's Jena 4.5 jars, with Xerces' message files where the
-    shaded classes look for them (see the module docstring)."""
-    fixed = workdir / "xerces-messages"
-    with zipfile.ZipFile(JAVA / "jena-core.jar") as jar:
-        for name in jar.namelist():
-            if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
-                target = fixed / name.removeprefix("org/apache/jena/ext/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(jar.read(name))
-    return os.pathsep.join([*(str(JAVA / jar) for jar in JARS), str(fixed)])
-
-
 @pytest.fixture(scope="module")
 def jena(tmp_path_factory):
     """A function running query texts on Jena ARQ over the shipped graph, in one JVM."""
-    missing = [jar for jar in JARS if not (JAVA / jar).exists()]
-    if missing or not shutil.which("javac"):
-        reason = f"Apache Jena (Debian's libapache-jena-java) or javac is not installed: {missing[:3]}"
+    reason = missing()
+    if reason:
         if os.environ.get("CI"):
             pytest.fail(reason + "; .ci/run installs it")
         pytest.skip(reason)
     workdir = tmp_path_factory.mktemp("jena")
-    classpath = jena_classpath(workdir)
-    subprocess.run(
-        ["javac", "-d", str(workdir), "-cp", classpath, str(ROOT / "tests" / "jena" / "RunQueries.java")],
-        check=True, capture_output=True,
-    )
+    classpath = compile_runner(ROOT / "tests" / "jena" / "RunQueries.java", workdir)
 
     def run(data: Path, texts: dict[str, str]) -> dict[str, object]:
         files = {}
@@ -84,7 +49,7 @@ def jena(tmp_path_factory):
             files[key] = workdir / f"{key.replace('/', '--')}.rq"
             files[key].write_text(text, encoding="utf-8")
         subprocess.run(
-            ["java", "-cp", os.pathsep.join([classpath, str(workdir)]), "RunQueries", str(data),
+            ["java", "-cp", classpath, "RunQueries", str(data),
              *(str(f) for f in files.values())],
             check=True, capture_output=True, timeout=600,
         )
