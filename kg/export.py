@@ -33,12 +33,14 @@ across the asserted and the inferred files: loading both into a store joins them
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
+import operator
 import os
 from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -218,7 +220,15 @@ def _json_ld(triples: Iterable) -> bytes:
 
 def _json_ld_nt(text: bytes) -> bytes:
     """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order, of
-    the N-Triples ``text``.
+    the N-Triples ``text`` (what :func:`_write_json_ld` writes of its lines)."""
+    out = io.BytesIO()
+    _write_json_ld(text.splitlines(keepends=True), out)
+    return out.getvalue()
+
+
+def _write_json_ld(lines: list[bytes], stream: BinaryIO) -> None:
+    """Write to ``stream`` the JSON-LD, compacted with the project's prefixes, nodes and
+    values in a fixed order, of the N-Triples ``lines``.
 
     The document is rdflib's (``serialize(format="json-ld", context=PREFIXES,
     auto_compact=True)``), with every unordered array (not ``@list``) sorted, so that the
@@ -226,24 +236,32 @@ def _json_ld_nt(text: bytes) -> bytes:
     IRIs, no context). rdflib took 15 s for 120k triples (most of ``kg build``'s writing
     at 100k); :func:`_json_ld_document` builds the same document directly from the
     N-Triples lines, in half a second, for the graphs it covers (all but those with RDF
-    lists, where rdflib still runs; ``tests/test_export.py`` compares the two).
+    lists, where rdflib still runs; ``tests/test_export.py`` compares the two). Sorted
+    lines of more than one node are written node by node (:func:`_json_ld_streamed`).
     """
-    lines = text.splitlines()
     streamed = _json_ld_streamed(lines)
     if streamed is not None:
-        return streamed
+        stream.write(('{\n  "@context": ' + _json_text(dict(PREFIXES), "  ") + ',\n  "@graph": [\n').encode("utf-8"))
+        last = len(streamed) - 1
+        # In blocks of nodes: one write per node costs more, one text of all doubles the memory.
+        for start in range(0, len(streamed), 4096):
+            stream.write("".join("    " + text + (",\n" if at < last else "\n")
+                                 for at, (_, text) in enumerate(streamed[start:start + 4096], start)).encode("utf-8"))
+        stream.write(b"  ]\n}\n")
+        return
     document = _json_ld_document(lines)
     if document is None:
-        triples = [q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]
+        triples = [q.triple for q in pyoxigraph.parse(b"".join(lines), format=pyoxigraph.RdfFormat.N_TRIPLES)]
         document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
-    return (_json_text(document) + "\n").encode("utf-8")
+    stream.write((_json_text(document) + "\n").encode("utf-8"))
 
 
-def _json_ld_streamed(lines: list[bytes]) -> Optional[bytes]:
-    """:func:`_json_ld_nt` of the sorted N-Triples ``lines`` of more than one node, each node
-    written as it is read (a subject's lines are together), then ordered by its "@id" text
-    (see :func:`_sorted_items`): only the nodes' text is held, not the whole document.
-    ``None`` when :func:`_json_ld_document` must build the document."""
+def _json_ld_streamed(lines: list[bytes]) -> Optional[list[tuple[str, str]]]:
+    """The nodes of :func:`_write_json_ld`'s document of the sorted N-Triples ``lines`` of
+    more than one node, as ``("@id" JSON text, node text)`` in the document's order: each
+    node's text made as it is read (a subject's lines are together), then ordered by its
+    "@id" text (see :func:`_sorted_items`); only the nodes' text is held, not the whole
+    document. ``None`` when :func:`_json_ld_document` must build the document."""
     keyed = []
     try:
         for node in _json_ld_nodes(lines):
@@ -253,8 +271,7 @@ def _json_ld_streamed(lines: list[bytes]) -> Optional[bytes]:
     if len(keyed) < 2 or len({key for key, _ in keyed}) < len(keyed):
         return None
     keyed.sort(key=lambda pair: pair[0])
-    return ('{\n  "@context": ' + _json_text(dict(PREFIXES), "  ") + ',\n  "@graph": [\n'
-            + ",\n".join("    " + text for _, text in keyed) + "\n  ]\n}\n").encode("utf-8")
+    return keyed
 
 
 def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
@@ -424,7 +441,7 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
     current: Optional[bytes] = None
     for line in lines:
         subject, predicate, obj = line.split(b" ", 2)
-        obj = obj[:-2]  # " ."
+        obj = obj.rstrip(b"\n")[:-2]  # " ." (and the line break, if kept)
         if predicate in _LIST_TERMS or obj in _LIST_TERMS:
             raise _NotCovered
         if subject != current:
@@ -667,20 +684,82 @@ def write_build(
     :raises BuildError: the folder cannot be written, or holds other files.
     """
     target = Path(out_dir).absolute()
-    texts = {name: _sorted_text(lines[name]) for name in _GRAPH_NAMES}
-    counts = {name: text.count(b"\n") for name, text in texts.items()}
+    counts: dict[str, int] = {}
 
     def write(folder: Path) -> None:
-        for name in ("asserted", "inferred"):
-            for suffix in ("nt", "ttl", "jsonld"):
-                (folder / f"{name}.{suffix}").write_bytes(_write_graph(texts[name], suffix))
-        (folder / "graph.trig").write_bytes(_write_graphs(texts, pyoxigraph.RdfFormat.TRIG))
+        with open(folder / "graph.trig", "wb") as trig:
+            trig_header = False
+            for name in _GRAPH_NAMES:
+                # One graph at a time: its lines, the files made of them, then the next.
+                graph = _sorted_lines(lines[name])
+                counts[name] = len(graph)
+                if name == "ontology":
+                    text = _serialize(_parsed(b"".join(graph)), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+                else:
+                    with open(folder / f"{name}.nt", "wb") as stream:
+                        stream.writelines(graph)
+                    # Oxigraph reads the file just written: no second text of the graph.
+                    text = _serialize(pyoxigraph.parse(path=folder / f"{name}.nt", format=pyoxigraph.RdfFormat.N_TRIPLES),
+                                      format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+                    (folder / f"{name}.ttl").write_bytes(text)
+                    with open(folder / f"{name}.jsonld", "wb") as stream:
+                        _write_json_ld(graph, stream)
+                del graph
+                if text:
+                    if not trig_header:
+                        trig.write(_prefix_header())
+                        trig_header = True
+                    trig.write(_trig_part(name, text))
         if inputs is not None:
             record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
             (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     _replace_folder(target, write)
     return counts
+
+
+def _sorted_lines(lines: Iterable[bytes]) -> list[bytes]:
+    """N-Triples ``lines`` sorted as bytes, each once (see :func:`write_build`).
+
+    >>> _sorted_lines([b"<urn:b> <urn:p> <urn:o> .\\n", b"<urn:a> <urn:p> <urn:o> .\\n", b"<urn:b> <urn:p> <urn:o> .\\n"])
+    [b'<urn:a> <urn:p> <urn:o> .\\n', b'<urn:b> <urn:p> <urn:o> .\\n']
+    """
+    ordered = sorted(lines)
+    # Repeats are rare (a triple stated in two files): looked for without hashing every line.
+    if any(map(operator.eq, ordered, itertools.islice(ordered, 1, None))):
+        ordered = list(dict.fromkeys(ordered))
+    return ordered
+
+
+_PROBE = pyoxigraph.NamedNode("urn:x-kg:probe")
+
+
+def _prefix_header() -> bytes:
+    """What Oxigraph's Turtle and TriG writers put before the first triple: the prefixes."""
+    text = _serialize([pyoxigraph.Triple(_PROBE, _PROBE, _PROBE)], format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return text[:text.rindex(b"\n", 0, -1) + 1]
+
+
+def _trig_part(name: str, turtle: bytes) -> bytes:
+    """The part of the TriG file for the graph ``GRAPH.<name>`` whose Turtle (Oxigraph's,
+    with the project's prefixes) is ``turtle``: what Oxigraph's TriG writer writes for the
+    same triples after the prefixes, the Turtle's triples indented in ``<graph> { }``.
+
+    >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("1\\n2"))
+    >>> quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH.asserted)))]
+    >>> trig = _serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+    >>> trig == _prefix_header() + _trig_part("asserted", _serialize([t], format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES))
+    True
+    """
+    header = _prefix_header()
+    graph = pyoxigraph.NamedNode(str(GRAPH[name]))
+    # The graph's own line as Oxigraph writes it (a probe quad in that graph).
+    probe = _serialize([pyoxigraph.Quad(_PROBE, _PROBE, _PROBE, graph)], format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+    opening = probe[len(header):probe.index(b"\n", len(header)) + 1]
+    if not (turtle.startswith(header) and probe.startswith(header) and opening.endswith(b" {\n")):
+        raise BuildError(f"cannot write the TriG part of {name}: Oxigraph's writers differ from what kg.export expects")
+    # A literal's line breaks are escaped in both: every line break ends a line of triples.
+    return opening + b"\t" + turtle[len(header):].replace(b"\n", b"\n\t")[:-1] + b"}\n"
 
 
 def nt_lines(triples: Iterable) -> list[bytes]:
