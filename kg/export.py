@@ -39,6 +39,7 @@ import json
 import operator
 import os
 from json.encoder import encode_basestring as _encode_string
+from json.encoder import encode_basestring_ascii as _encode_ascii
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
 
@@ -265,7 +266,7 @@ def _json_ld_streamed(lines: list[bytes]) -> Optional[list[tuple[str, str]]]:
     keyed = []
     try:
         for node in _json_ld_nodes(lines):
-            keyed.append((json.dumps(node["@id"]), _json_text(node, "    ")))
+            keyed.append((_encode_ascii(node["@id"]), _node_text(node)))
     except _NotCovered:
         return None
     if len(keyed) < 2 or len({key for key, _ in keyed}) < len(keyed):
@@ -305,6 +306,58 @@ def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
         return "[\n" + ",\n".join(inner + (_encode_string(item) if isinstance(item, str) else _json_text(item, inner))
                                   for item in value) + "\n" + indent + "]"
     return json.dumps(value)  # numbers, booleans, null: as the json module writes them
+
+
+def _node_text(node: dict) -> str:
+    """``_json_text(node, "    ")`` of a node of :func:`_json_ld_nodes`, the same text, for less
+    work: its values are strings, numbers, booleans, dicts of strings (``{"@id": ...}``,
+    ``@value`` with ``@language`` or ``@type``) or arrays of these (anything else is left
+    to :func:`_json_text`). An array is sorted by its items' JSON text (as :func:`_sorted_items`
+    sorts them: for ``{"@id": ...}`` dicts alone, the order of their "@id"s).
+
+    >>> node = {"@id": "rorg:é", "@type": ["rkg:Lab", "org:Unit"], "rkg:n": [2, 1.5, True, "x"], "rkg:one": {"@id": "_:b"},
+    ...         "rdfs:label": [{"@language": "zh", "@value": "中文"}, {"@language": "en", "@value": "a\\"b"}, "plain"],
+    ...         "rkg:at": {"@type": "xsd:date", "@value": "2024-01"}, "rkg:to": [{"@id": "rorg:b"}, {"@id": "rorg:a"}],
+    ...         "rkg:l": {"@list": [2, 1]}, "rkg:no": None}
+    >>> _node_text(node) == _json_text(node, "    ")
+    True
+    """
+    parts = []
+    for key, item in sorted(node.items()):
+        if isinstance(item, str):
+            text = _encode_string(item)
+        elif isinstance(item, list) and item:
+            if all(type(value) is str or type(value) is dict and _flat(value) for value in item):
+                text = "[\n" + ",\n".join("        " + (_encode_string(value) if type(value) is str else _flat_text(value, "        "))
+                                           for value in sorted(item, key=_item_key)) + "\n      ]"
+            else:
+                text = _json_text(item, "      ")
+        elif type(item) is dict and _flat(item):
+            text = _flat_text(item, "      ")
+        else:
+            text = _json_text(item, "      ")
+        parts.append(f"      {_encode_string(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n    }"
+
+
+def _flat(value: dict) -> bool:
+    """Whether the dict ``value`` holds strings only, and something."""
+    return bool(value) and all(type(item) is str for item in value.values())
+
+
+def _flat_text(value: dict, indent: str) -> str:
+    """``_json_text(value, indent)`` of a dict of strings (:func:`_flat`)."""
+    if len(value) == 1 and "@id" in value:
+        return f'{{\n{indent}  "@id": {_encode_string(value["@id"])}\n{indent}}}'
+    return ("{\n" + ",\n".join(f"{indent}  {_encode_string(key)}: {_encode_string(item)}" for key, item in sorted(value.items()))
+            + "\n" + indent + "}")
+
+
+def _item_key(value) -> str:
+    """``json.dumps(value, sort_keys=True)`` of a string or a dict of strings."""
+    if type(value) is str:
+        return _encode_ascii(value)
+    return "{" + ", ".join(f"{_encode_ascii(key)}: {_encode_ascii(item)}" for key, item in sorted(value.items())) + "}"
 
 
 def _sorted_items(items: list) -> list:
