@@ -111,16 +111,26 @@ def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]
     """
     bnodes = sorted(around)
     labels = {b: "" for b in bnodes}
-    # Each line is fixed text around the names of the blank nodes in it.
+    # Each line is fixed text around the names of the blank nodes in it. A blank node's
+    # text is its label so far; any other term's is its n3 text (a str, never equal to a
+    # BNode key: rdflib compares and hashes terms with their type). The lines without a
+    # blank node are the same in every round: made once.
     parts = {b: [(">", p, o) for p, o in around[b][0]] + [("<", s, p) for s, p in around[b][1]] for b in bnodes}
+    fixed = {b: [f"{mark} {x} {y}" for mark, x, y in parts[b] if x not in labels and y not in labels] for b in bnodes}
+    parts = {b: [(mark, x, y) for mark, x, y in parts[b] if x in labels or y in labels] for b in bnodes}
+    fixed_text = {b: "\n".join(sorted(fixed[b])) for b in bnodes if not parts[b]}
+
+    def text(b, label: Callable) -> str:
+        found = fixed_text.get(b)
+        if found is not None:
+            return found
+        return "\n".join(sorted(fixed[b] + [f"{mark} {label(x, x)} {label(y, y)}" for mark, x, y in parts[b]]))
 
     distinct = 1
     for _ in range(len(bnodes)):
-        # A blank node's text is its label so far; any other term's is its n3 text (a str,
-        # never equal to a BNode key: rdflib compares and hashes terms with their type).
-        text = labels.get
-        lines = {b: sorted(f"{mark} {text(x, x)} {text(y, y)}" for mark, x, y in parts[b]) for b in bnodes}
-        labels = {b: hashlib.sha256((labels[b] + "\n" + "\n".join(lines[b])).encode()).hexdigest() for b in bnodes}
+        label = labels.get
+        lines = {b: text(b, label) for b in bnodes}
+        labels = {b: hashlib.sha256((labels[b] + "\n" + lines[b]).encode()).hexdigest() for b in bnodes}
         if len(set(labels.values())) == distinct:
             break
         distinct = len(set(labels.values()))
