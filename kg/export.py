@@ -109,7 +109,7 @@ def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]
     neighbours' names until that tells the nodes apart; nodes still alike are
     interchangeable and numbered.
     """
-    bnodes = sorted(around)
+    bnodes = sorted(around, key=str)  # as rdflib orders blank nodes (by their text), without its comparisons
     labels = {b: "" for b in bnodes}
     # Each line is fixed text around the names of the blank nodes in it. A blank node's
     # text is its label so far; any other term's is its n3 text (a str, never equal to a

@@ -319,10 +319,11 @@ def _blank_names(blank: list[tuple[bytes, bytes, bytes]]) -> dict[bytes, bytes]:
 
     around: dict = {}
     for s, p, o in blank:
+        predicate = p.decode()  # an IRI
         if s[:2] == b"_:":
-            around.setdefault(text(s), ([], []))[0].append((text(p), text(o)))
+            around.setdefault(text(s), ([], []))[0].append((predicate, text(o)))
         if o[:2] == b"_:":
-            around.setdefault(text(o), ([], []))[1].append((text(s), text(p)))
+            around.setdefault(text(o), ([], []))[1].append((text(s), predicate))
     return {b"_:" + str(b).encode(): f"<{GENID}{name}>".encode() for b, name in stable_labels(around).items()}
 
 
