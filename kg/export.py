@@ -342,6 +342,8 @@ def _node_text(node: dict) -> str:
                                            for value in sorted(item, key=_item_key)) + "\n      ]"
             else:
                 text = _json_text(item, "      ")
+        elif type(item) is dict and len(item) == 1 and type(item.get("@id")) is str:  # most values: a node's IRI
+            text = f'{{\n        "@id": {_encode_string(item["@id"])}\n      }}'
         elif type(item) is dict and _flat(item):
             text = _flat_text(item, "      ")
         else:
@@ -352,7 +354,7 @@ def _node_text(node: dict) -> str:
 
 def _flat(value: dict) -> bool:
     """Whether the dict ``value`` holds strings only, and something."""
-    return bool(value) and all(type(item) is str for item in value.values())
+    return bool(value) and all([type(item) is str for item in value.values()])
 
 
 def _flat_text(value: dict, indent: str) -> str:
