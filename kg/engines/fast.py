@@ -40,7 +40,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Union, cast
+from typing import Iterator, Mapping, Optional, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph
