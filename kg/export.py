@@ -743,8 +743,11 @@ def write_build(
     What :func:`export` writes, for an engine that holds its triples in a store. The lines
     are sorted as bytes, which is the order of the triples' text (a line is that text and
     ``" ."``; no character that can follow a term's end sorts before a space). The other
-    formats are written from the sorted N-Triples. Returns the number of triples written
-    per graph.
+    formats are written from the sorted N-Triples. Each graph's lines are read once, in the
+    order ontology, asserted, inferred, when the previous graph's files are written and its
+    lines let go: an iterator may make them as they are read (see
+    :func:`kg.engines.fast.store_lines`), and only one graph's lines are held at a time.
+    Returns the number of triples written per graph.
 
     :raises BuildError: the folder cannot be written, or holds other files.
     """
