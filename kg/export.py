@@ -456,6 +456,8 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
     def shrink(iri: bytes) -> str:
         found = shrunk.get(iri)
         if found is None:
+            if len(shrunk) > _CACHED:  # most IRIs are met once or twice: the cache stays small
+                shrunk.clear()
             text = iri[1:-1].decode()
             for delimiter in ("#", "/", ":"):
                 at = text.rfind(delimiter)
@@ -492,6 +494,8 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
         if term[:1] == b'"':  # read once per distinct literal, not per occurrence (nothing changes a value)
             found = literals.get(term)
             if found is None:
+                if len(literals) > _CACHED:
+                    literals.clear()
                 found = literals[term] = (literal(term),)
             return found[0]
         if term[:2] == b"_:":
@@ -501,7 +505,7 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
 
     literals: dict[bytes, tuple] = {}  # a literal's N-Triples text: its JSON value
     referenced: set[bytes] = set()  # blank nodes met as objects: a node each, if not a subject
-    done: set[bytes] = set()
+    done: set[bytes] = set()  # the blank nodes met as subjects
     node: Optional[dict[str, Any]] = None
     current: Optional[bytes] = None
     for line in lines:
@@ -512,9 +516,10 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
         if subject != current:
             if node is not None:
                 yield node
-            if subject in done:
-                raise _NotCovered  # the lines are not sorted
-            done.add(subject)
+            if current is not None and subject < current:
+                raise _NotCovered  # the lines are not sorted (sorted lines have their subjects in order)
+            if subject[:2] == b"_:":
+                done.add(subject)
             current, node = subject, {"@id": identifier(subject)}
         if predicate == _RDF_TYPE:
             key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
@@ -532,6 +537,10 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
         yield node
     for term in sorted(referenced - done):
         yield {"@id": term.decode()}
+
+
+#: How many IRIs and literals :func:`_json_ld_nodes` keeps read, at most (then it starts again).
+_CACHED = 1 << 16
 
 
 class _NotCovered(Exception):

@@ -238,7 +238,7 @@ def test_written_files_are_the_whole_graph_writers_bytes(tmp_path, empty):
     """write_build writes each graph straight to its files (graph.trig from each graph's Turtle,
     JSON-LD node by node): the bytes of Oxigraph's TriG writer over all the quads, and of the
     whole-graph writers, on blank nodes, languages, datatypes, escapes, unicode, lists and empty graphs."""
-    from kg.export import _json_ld_document, _ordered, _to_rdflib, nt_lines, write_build
+    from kg.export import _json_ld_document, _json_ld_nt, _ordered, _to_rdflib, nt_lines, write_build
 
     parsed = [q.triple for q in pyoxigraph.parse(TRICKY.encode(), format=pyoxigraph.RdfFormat.TURTLE)]
     listed = [t for t in parsed if t.predicate.value in ("https://example.org/list", str(RDF.first), str(RDF.rest))]
@@ -265,3 +265,4 @@ def test_written_files_are_the_whole_graph_writers_bytes(tmp_path, empty):
             _to_rdflib([q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
         expected = json.dumps(_ordered(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
         assert (out / f"{name}.jsonld").read_bytes() == expected.encode("utf-8")
+        assert _json_ld_nt(b"".join(reversed(sorted(set(lines[name]))))) == expected.encode("utf-8")  # lines out of order
