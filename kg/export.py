@@ -115,22 +115,33 @@ def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]
     # text is its label so far; any other term's is its n3 text (a str, never equal to a
     # BNode key: rdflib compares and hashes terms with their type). The lines without a
     # blank node are the same in every round: made once.
-    parts = {b: [(">", p, o) for p, o in around[b][0]] + [("<", s, p) for s, p in around[b][1]] for b in bnodes}
-    fixed = {b: [f"{mark} {x} {y}" for mark, x, y in parts[b] if x not in labels and y not in labels] for b in bnodes}
-    parts = {b: [(mark, x, y) for mark, x, y in parts[b] if x in labels or y in labels] for b in bnodes}
-    fixed_text = {b: "\n".join(sorted(fixed[b])) for b in bnodes if not parts[b]}
-
-    def text(b, label: Callable) -> str:
-        found = fixed_text.get(b)
-        if found is not None:
-            return found
-        return "\n".join(sorted(fixed[b] + [f"{mark} {label(x, x)} {label(y, y)}" for mark, x, y in parts[b]]))
+    fixed: dict = {}  # a blank node's lines without a blank node, sorted and joined when they are all
+    parts: dict = {}  # its lines with one: (mark, x, y)
+    for b in bnodes:
+        out, into = around[b]
+        lines, varying = [], []
+        for mark, pairs in ((">", out), ("<", into)):
+            for x, y in pairs:
+                if x in labels or y in labels:
+                    varying.append((mark, x, y))
+                else:
+                    lines.append(f"{mark} {x} {y}")
+        if varying:
+            fixed[b], parts[b] = lines, varying
+        else:
+            fixed[b] = "\n".join(sorted(lines))
 
     distinct = 1
+    sha256 = hashlib.sha256
     for _ in range(len(bnodes)):
         label = labels.get
-        lines = {b: text(b, label) for b in bnodes}
-        labels = {b: hashlib.sha256((labels[b] + "\n" + lines[b]).encode()).hexdigest() for b in bnodes}
+        new = {}
+        for b in bnodes:
+            text = fixed[b]
+            if b in parts:
+                text = "\n".join(sorted(text + [f"{mark} {label(x, x)} {label(y, y)}" for mark, x, y in parts[b]]))
+            new[b] = sha256((labels[b] + "\n" + text).encode()).hexdigest()
+        labels = new
         if len(set(labels.values())) == distinct:
             break
         distinct = len(set(labels.values()))
