@@ -248,9 +248,9 @@ def store_lines(dataset: StoreDataset) -> dict[str, Iterator[bytes]]:
     merged = {_nt(stored) for stored in merged_forms(store)}
     skip = {line for line in nt_lines(dataset.ontology_triples)} - set(nt_lines(dataset.overlap))
     # The ends of the lines whose object may be one of those (a datatype's); None: any line.
-    ends: Optional[tuple[bytes, ...]] = tuple({term[term.rindex(b'"^^<') + 3:] + b" .\n" for term in {*written, *merged}})
-    if any(b'"^^<' not in term for term in {*written, *merged}):
-        ends = None
+    rewritten = {*written, *merged}
+    ends: Optional[tuple[bytes, ...]] = None if any(b'"^^<' not in term for term in rewritten) else tuple(
+        {term[term.rindex(b'"^^<') + 3:] + b" .\n" for term in rewritten})
     rename: dict[bytes, bytes] = {}
     named: list[bool] = []  # once the asserted lines are read: the names in rename are given
 
