@@ -33,12 +33,15 @@ across the asserted and the inferred files: loading both into a store joins them
 from __future__ import annotations
 
 import hashlib
+import io
 import itertools
 import json
+import operator
 import os
 from json.encoder import encode_basestring as _encode_string
+from json.encoder import encode_basestring_ascii as _encode_ascii
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union, cast
 
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -106,18 +109,39 @@ def stable_labels(around: Mapping[BNode, tuple[list, list]]) -> dict[BNode, str]
     neighbours' names until that tells the nodes apart; nodes still alike are
     interchangeable and numbered.
     """
-    bnodes = sorted(around)
+    bnodes = sorted(around, key=str)  # as rdflib orders blank nodes (by their text), without its comparisons
     labels = {b: "" for b in bnodes}
-    # Each line is fixed text around the names of the blank nodes in it.
-    parts = {b: [(">", p, o) for p, o in around[b][0]] + [("<", s, p) for s, p in around[b][1]] for b in bnodes}
+    # Each line is fixed text around the names of the blank nodes in it. A blank node's
+    # text is its label so far; any other term's is its n3 text (a str, never equal to a
+    # BNode key: rdflib compares and hashes terms with their type). The lines without a
+    # blank node are the same in every round: made once.
+    fixed: dict = {}  # a blank node's lines without a blank node, sorted and joined when they are all
+    parts: dict = {}  # its lines with one: (mark, x, y)
+    for b in bnodes:
+        out, into = around[b]
+        lines, varying = [], []
+        for mark, pairs in ((">", out), ("<", into)):
+            for x, y in pairs:
+                if x in labels or y in labels:
+                    varying.append((mark, x, y))
+                else:
+                    lines.append(f"{mark} {x} {y}")
+        if varying:
+            fixed[b], parts[b] = lines, varying
+        else:
+            fixed[b] = "\n".join(sorted(lines))
 
     distinct = 1
+    sha256 = hashlib.sha256
     for _ in range(len(bnodes)):
-        # A blank node's text is its label so far; any other term's is its n3 text (a str,
-        # never equal to a BNode key: rdflib compares and hashes terms with their type).
-        text = labels.get
-        lines = {b: sorted(f"{mark} {text(x, x)} {text(y, y)}" for mark, x, y in parts[b]) for b in bnodes}
-        labels = {b: hashlib.sha256((labels[b] + "\n" + "\n".join(lines[b])).encode()).hexdigest() for b in bnodes}
+        label = labels.get
+        new = {}
+        for b in bnodes:
+            text = fixed[b]
+            if b in parts:
+                text = "\n".join(sorted(text + [f"{mark} {label(x, x)} {label(y, y)}" for mark, x, y in parts[b]]))
+            new[b] = sha256((labels[b] + "\n" + text).encode()).hexdigest()
+        labels = new
         if len(set(labels.values())) == distinct:
             break
         distinct = len(set(labels.values()))
@@ -218,7 +242,15 @@ def _json_ld(triples: Iterable) -> bytes:
 
 def _json_ld_nt(text: bytes) -> bytes:
     """JSON-LD compacted with the project's prefixes, nodes and values in a fixed order, of
-    the N-Triples ``text``.
+    the N-Triples ``text`` (what :func:`_write_json_ld` writes of its lines)."""
+    out = io.BytesIO()
+    _write_json_ld(text.splitlines(keepends=True), out)
+    return out.getvalue()
+
+
+def _write_json_ld(lines: list[bytes], stream: BinaryIO) -> None:
+    """Write to ``stream`` the JSON-LD, compacted with the project's prefixes, nodes and
+    values in a fixed order, of the N-Triples ``lines``.
 
     The document is rdflib's (``serialize(format="json-ld", context=PREFIXES,
     auto_compact=True)``), with every unordered array (not ``@list``) sorted, so that the
@@ -226,35 +258,42 @@ def _json_ld_nt(text: bytes) -> bytes:
     IRIs, no context). rdflib took 15 s for 120k triples (most of ``kg build``'s writing
     at 100k); :func:`_json_ld_document` builds the same document directly from the
     N-Triples lines, in half a second, for the graphs it covers (all but those with RDF
-    lists, where rdflib still runs; ``tests/test_export.py`` compares the two).
+    lists, where rdflib still runs; ``tests/test_export.py`` compares the two). Sorted
+    lines of more than one node are written node by node (:func:`_json_ld_streamed`).
     """
-    lines = text.splitlines()
     streamed = _json_ld_streamed(lines)
     if streamed is not None:
-        return streamed
+        stream.write(('{\n  "@context": ' + _json_text(dict(PREFIXES), "  ") + ',\n  "@graph": [\n').encode("utf-8"))
+        last = len(streamed) - 1
+        # In blocks of nodes: one write per node costs more, one text of all doubles the memory.
+        for start in range(0, len(streamed), 4096):
+            stream.write("".join("    " + text + (",\n" if at < last else "\n")
+                                 for at, (_, text) in enumerate(streamed[start:start + 4096], start)).encode("utf-8"))
+        stream.write(b"  ]\n}\n")
+        return
     document = _json_ld_document(lines)
     if document is None:
-        triples = [q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]
+        triples = [q.triple for q in pyoxigraph.parse(b"".join(lines), format=pyoxigraph.RdfFormat.N_TRIPLES)]
         document = json.loads(_to_rdflib(triples).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
-    return (_json_text(document) + "\n").encode("utf-8")
+    stream.write((_json_text(document) + "\n").encode("utf-8"))
 
 
-def _json_ld_streamed(lines: list[bytes]) -> Optional[bytes]:
-    """:func:`_json_ld_nt` of the sorted N-Triples ``lines`` of more than one node, each node
-    written as it is read (a subject's lines are together), then ordered by its "@id" text
-    (see :func:`_sorted_items`): only the nodes' text is held, not the whole document.
-    ``None`` when :func:`_json_ld_document` must build the document."""
+def _json_ld_streamed(lines: list[bytes]) -> Optional[list[tuple[str, str]]]:
+    """The nodes of :func:`_write_json_ld`'s document of the sorted N-Triples ``lines`` of
+    more than one node, as ``("@id" JSON text, node text)`` in the document's order: each
+    node's text made as it is read (a subject's lines are together), then ordered by its
+    "@id" text (see :func:`_sorted_items`); only the nodes' text is held, not the whole
+    document. ``None`` when :func:`_json_ld_document` must build the document."""
     keyed = []
     try:
         for node in _json_ld_nodes(lines):
-            keyed.append((json.dumps(node["@id"]), _json_text(node, "    ")))
+            keyed.append((_encode_ascii(node["@id"]), _node_text(node)))
     except _NotCovered:
         return None
     if len(keyed) < 2 or len({key for key, _ in keyed}) < len(keyed):
         return None
     keyed.sort(key=lambda pair: pair[0])
-    return ('{\n  "@context": ' + _json_text(dict(PREFIXES), "  ") + ',\n  "@graph": [\n'
-            + ",\n".join("    " + text for _, text in keyed) + "\n  ]\n}\n").encode("utf-8")
+    return keyed
 
 
 def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
@@ -288,6 +327,60 @@ def _json_text(value, indent: str = "", *, in_list: bool = False) -> str:
         return "[\n" + ",\n".join(inner + (_encode_string(item) if isinstance(item, str) else _json_text(item, inner))
                                   for item in value) + "\n" + indent + "]"
     return json.dumps(value)  # numbers, booleans, null: as the json module writes them
+
+
+def _node_text(node: dict) -> str:
+    """``_json_text(node, "    ")`` of a node of :func:`_json_ld_nodes`, the same text, for less
+    work: its values are strings, numbers, booleans, dicts of strings (``{"@id": ...}``,
+    ``@value`` with ``@language`` or ``@type``) or arrays of these (anything else is left
+    to :func:`_json_text`). An array is sorted by its items' JSON text (as :func:`_sorted_items`
+    sorts them: for ``{"@id": ...}`` dicts alone, the order of their "@id"s).
+
+    >>> node = {"@id": "rorg:é", "@type": ["rkg:Lab", "org:Unit"], "rkg:n": [2, 1.5, True, "x"], "rkg:one": {"@id": "_:b"},
+    ...         "rdfs:label": [{"@language": "zh", "@value": "中文"}, {"@language": "en", "@value": "a\\"b"}, "plain"],
+    ...         "rkg:at": {"@type": "xsd:date", "@value": "2024-01"}, "rkg:to": [{"@id": "rorg:b"}, {"@id": "rorg:a"}],
+    ...         "rkg:l": {"@list": [2, 1]}, "rkg:no": None}
+    >>> _node_text(node) == _json_text(node, "    ")
+    True
+    """
+    parts = []
+    for key, item in sorted(node.items()):
+        if isinstance(item, str):
+            text = _encode_string(item)
+        elif isinstance(item, list) and item:
+            if all(type(value) is str or type(value) is dict and _flat(value) for value in item):
+                text = "[\n" + ",\n".join("        " + (_encode_string(value) if type(value) is str else _flat_text(value, "        "))
+                                           for value in sorted(item, key=_item_key)) + "\n      ]"
+            else:
+                text = _json_text(item, "      ")
+        elif type(item) is dict and len(item) == 1 and type(item.get("@id")) is str:  # most values: a node's IRI
+            text = f'{{\n        "@id": {_encode_string(item["@id"])}\n      }}'
+        elif type(item) is dict and _flat(item):
+            text = _flat_text(item, "      ")
+        else:
+            text = _json_text(item, "      ")
+        parts.append(f"      {_encode_string(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n    }"
+
+
+def _flat(value: dict) -> bool:
+    """Whether the dict ``value`` holds strings only, and something."""
+    return bool(value) and all([type(item) is str for item in value.values()])
+
+
+def _flat_text(value: dict, indent: str) -> str:
+    """``_json_text(value, indent)`` of a dict of strings (:func:`_flat`)."""
+    if len(value) == 1 and "@id" in value:
+        return f'{{\n{indent}  "@id": {_encode_string(value["@id"])}\n{indent}}}'
+    return ("{\n" + ",\n".join(f"{indent}  {_encode_string(key)}: {_encode_string(item)}" for key, item in sorted(value.items()))
+            + "\n" + indent + "}")
+
+
+def _item_key(value) -> str:
+    """``json.dumps(value, sort_keys=True)`` of a string or a dict of strings."""
+    if type(value) is str:
+        return _encode_ascii(value)
+    return "{" + ", ".join(f"{_encode_ascii(key)}: {_encode_ascii(item)}" for key, item in sorted(value.items())) + "}"
 
 
 def _sorted_items(items: list) -> list:
@@ -374,6 +467,8 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
     def shrink(iri: bytes) -> str:
         found = shrunk.get(iri)
         if found is None:
+            if len(shrunk) > _CACHED:  # most IRIs are met once or twice: the cache stays small
+                shrunk.clear()
             text = iri[1:-1].decode()
             for delimiter in ("#", "/", ":"):
                 at = text.rfind(delimiter)
@@ -410,6 +505,8 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
         if term[:1] == b'"':  # read once per distinct literal, not per occurrence (nothing changes a value)
             found = literals.get(term)
             if found is None:
+                if len(literals) > _CACHED:
+                    literals.clear()
                 found = literals[term] = (literal(term),)
             return found[0]
         if term[:2] == b"_:":
@@ -419,20 +516,21 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
 
     literals: dict[bytes, tuple] = {}  # a literal's N-Triples text: its JSON value
     referenced: set[bytes] = set()  # blank nodes met as objects: a node each, if not a subject
-    done: set[bytes] = set()
+    done: set[bytes] = set()  # the blank nodes met as subjects
     node: Optional[dict[str, Any]] = None
     current: Optional[bytes] = None
     for line in lines:
         subject, predicate, obj = line.split(b" ", 2)
-        obj = obj[:-2]  # " ."
+        obj = obj.rstrip(b"\n")[:-2]  # " ." (and the line break, if kept)
         if predicate in _LIST_TERMS or obj in _LIST_TERMS:
             raise _NotCovered
         if subject != current:
             if node is not None:
                 yield node
-            if subject in done:
-                raise _NotCovered  # the lines are not sorted
-            done.add(subject)
+            if current is not None and subject < current:
+                raise _NotCovered  # the lines are not sorted (sorted lines have their subjects in order)
+            if subject[:2] == b"_:":
+                done.add(subject)
             current, node = subject, {"@id": identifier(subject)}
         if predicate == _RDF_TYPE:
             key, item = "@type", symbol(obj) if obj[:1] == b"<" else value(obj)
@@ -450,6 +548,10 @@ def _json_ld_nodes(lines: list[bytes]) -> Iterator[dict]:
         yield node
     for term in sorted(referenced - done):
         yield {"@id": term.decode()}
+
+
+#: How many IRIs and literals :func:`_json_ld_nodes` keeps read, at most (then it starts again).
+_CACHED = 1 << 16
 
 
 class _NotCovered(Exception):
@@ -661,26 +763,91 @@ def write_build(
     What :func:`export` writes, for an engine that holds its triples in a store. The lines
     are sorted as bytes, which is the order of the triples' text (a line is that text and
     ``" ."``; no character that can follow a term's end sorts before a space). The other
-    formats are written from the sorted N-Triples. Returns the number of triples written
-    per graph.
+    formats are written from the sorted N-Triples. Each graph's lines are read once, in the
+    order ontology, asserted, inferred, when the previous graph's files are written and its
+    lines let go: an iterator may make them as they are read (see
+    :func:`kg.engines.fast.store_lines`), and only one graph's lines are held at a time.
+    Returns the number of triples written per graph.
 
     :raises BuildError: the folder cannot be written, or holds other files.
     """
     target = Path(out_dir).absolute()
-    texts = {name: _sorted_text(lines[name]) for name in _GRAPH_NAMES}
-    counts = {name: text.count(b"\n") for name, text in texts.items()}
+    counts: dict[str, int] = {}
 
     def write(folder: Path) -> None:
-        for name in ("asserted", "inferred"):
-            for suffix in ("nt", "ttl", "jsonld"):
-                (folder / f"{name}.{suffix}").write_bytes(_write_graph(texts[name], suffix))
-        (folder / "graph.trig").write_bytes(_write_graphs(texts, pyoxigraph.RdfFormat.TRIG))
+        with open(folder / "graph.trig", "wb") as trig:
+            trig_header = False
+            for name in _GRAPH_NAMES:
+                # One graph at a time: its lines, the files made of them, then the next.
+                graph = _sorted_lines(lines[name])
+                counts[name] = len(graph)
+                if name == "ontology":
+                    text = _serialize(_parsed(b"".join(graph)), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+                else:
+                    with open(folder / f"{name}.nt", "wb") as stream:
+                        stream.writelines(graph)
+                    # Oxigraph reads the file just written: no second text of the graph.
+                    text = _serialize(pyoxigraph.parse(path=folder / f"{name}.nt", format=pyoxigraph.RdfFormat.N_TRIPLES),
+                                      format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+                    (folder / f"{name}.ttl").write_bytes(text)
+                    with open(folder / f"{name}.jsonld", "wb") as stream:
+                        _write_json_ld(graph, stream)
+                del graph
+                if text:
+                    if not trig_header:
+                        trig.write(_prefix_header())
+                        trig_header = True
+                    trig.write(_trig_part(name, text))
         if inputs is not None:
             record = {"about": "SHA-256 of the files this build was made from", "files": dict(sorted(inputs.items()))}
             (folder / INPUTS_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     _replace_folder(target, write)
     return counts
+
+
+def _sorted_lines(lines: Iterable[bytes]) -> list[bytes]:
+    """N-Triples ``lines`` sorted as bytes, each once (see :func:`write_build`).
+
+    >>> _sorted_lines([b"<urn:b> <urn:p> <urn:o> .\\n", b"<urn:a> <urn:p> <urn:o> .\\n", b"<urn:b> <urn:p> <urn:o> .\\n"])
+    [b'<urn:a> <urn:p> <urn:o> .\\n', b'<urn:b> <urn:p> <urn:o> .\\n']
+    """
+    ordered = sorted(lines)
+    # Repeats are rare (a triple stated in two files): looked for without hashing every line.
+    if any(map(operator.eq, ordered, itertools.islice(ordered, 1, None))):
+        ordered = list(dict.fromkeys(ordered))
+    return ordered
+
+
+_PROBE = pyoxigraph.NamedNode("urn:x-kg:probe")
+
+
+def _prefix_header() -> bytes:
+    """What Oxigraph's Turtle and TriG writers put before the first triple: the prefixes."""
+    text = _serialize([pyoxigraph.Triple(_PROBE, _PROBE, _PROBE)], format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return text[:text.rindex(b"\n", 0, -1) + 1]
+
+
+def _trig_part(name: str, turtle: bytes) -> bytes:
+    """The part of the TriG file for the graph ``GRAPH.<name>`` whose Turtle (Oxigraph's,
+    with the project's prefixes) is ``turtle``: what Oxigraph's TriG writer writes for the
+    same triples after the prefixes, the Turtle's triples indented in ``<graph> { }``.
+
+    >>> t = pyoxigraph.Triple(pyoxigraph.NamedNode("urn:a"), pyoxigraph.NamedNode("urn:p"), pyoxigraph.Literal("1\\n2"))
+    >>> quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH.asserted)))]
+    >>> trig = _serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+    >>> trig == _prefix_header() + _trig_part("asserted", _serialize([t], format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES))
+    True
+    """
+    header = _prefix_header()
+    graph = pyoxigraph.NamedNode(str(GRAPH[name]))
+    # The graph's own line as Oxigraph writes it (a probe quad in that graph).
+    probe = _serialize([pyoxigraph.Quad(_PROBE, _PROBE, _PROBE, graph)], format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+    opening = probe[len(header):probe.index(b"\n", len(header)) + 1]
+    if not (turtle.startswith(header) and probe.startswith(header) and opening.endswith(b" {\n")):
+        raise BuildError(f"cannot write the TriG part of {name}: Oxigraph's writers differ from what kg.export expects")
+    # A literal's line breaks are escaped in both: every line break ends a line of triples.
+    return opening + b"\t" + turtle[len(header):].replace(b"\n", b"\n\t")[:-1] + b"}\n"
 
 
 def nt_lines(triples: Iterable) -> list[bytes]:

@@ -131,15 +131,15 @@ def test_a_failed_write_leaves_the_previous_build_untouched(built, monkeypatch):
     before = {name: (out / name).read_bytes() for name in BUILD_FILES}
     (project.data_dir / "acme.ttl").write_text(TINY_DATA + '\nrorg:acme skos:altLabel "ACME"@en .\n', encoding="utf-8")
     export_module = importlib.import_module("kg.export")  # kg.export is also the function's name
-    real, calls = export_module._json_ld_nt, []
+    real, calls = export_module._write_json_ld, []
 
-    def fail_after_first(text):  # asserted.* written, then the disk is full
+    def fail_after_first(lines, stream):  # asserted.* written, then the disk is full
         calls.append(1)
         if len(calls) > 1:
             raise OSError(28, "No space left on device")
-        return real(text)
+        return real(lines, stream)
 
-    monkeypatch.setattr(export_module, "_json_ld_nt", fail_after_first)
+    monkeypatch.setattr(export_module, "_write_json_ld", fail_after_first)
     with pytest.raises(WriteError, match="cannot write the build"):
         build(project, out)
     assert {name: (out / name).read_bytes() for name in BUILD_FILES} == before

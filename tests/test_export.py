@@ -16,7 +16,7 @@ from kg.cli import main
 from kg.errors import WriteError
 from kg.export import EXPORT_FORMATS, GENID
 from kg.files import write_file
-from kg.vocab import GRAPH
+from kg.vocab import GRAPH, PREFIXES, RDF
 from tests.conftest import ROOT, write_project
 
 
@@ -222,3 +222,47 @@ def test_json_ld_of_rdf_lists_is_rdflib_s():
     triples = [q.triple for q in pyoxigraph.parse(b"<urn:a> <urn:p> ( 1 2 ) .", format=pyoxigraph.RdfFormat.TURTLE)]
     assert _json_ld_document(b"".join(nt_lines(triples)).splitlines()) is None
     assert json.loads(_json_ld(triples))["urn:p"] == {"@list": [1, 2]}
+
+
+TRICKY = """@prefix ex: <https://example.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rorg: <https://w3id.org/restructuring-kg/id/org/> . @prefix rkg: <https://w3id.org/restructuring-kg/ontology#> .
+rorg:é a rkg:Lab , ex:Thing ; rkg:label "plain" , "English"@en , "中文"@zh , "two\\nlines \\" \\\\ \\t" , "" ;
+    rkg:n 1 , 2.5 , 1.0e3 , true , "x"^^xsd:string , "2024-01"^^xsd:gYearMonth , "é"^^ex:custom ;
+    rkg:cites [ rkg:locator "L1" ; ex:p [ ex:q "deep" ] ] , _:shared ; ex:emoji "\\U0001F600" .
+_:shared ex:q rorg:é . ex:b ex:list ( 1 2 ) .
+"""
+
+
+@pytest.mark.parametrize("empty", [None, "ontology", "asserted", "inferred"])
+def test_written_files_are_the_whole_graph_writers_bytes(tmp_path, empty):
+    """write_build writes each graph straight to its files (graph.trig from each graph's Turtle,
+    JSON-LD node by node): the bytes of Oxigraph's TriG writer over all the quads, and of the
+    whole-graph writers, on blank nodes, languages, datatypes, escapes, unicode, lists and empty graphs."""
+    from kg.export import _json_ld_document, _json_ld_nt, _ordered, _to_rdflib, nt_lines, write_build
+
+    parsed = [q.triple for q in pyoxigraph.parse(TRICKY.encode(), format=pyoxigraph.RdfFormat.TURTLE)]
+    listed = [t for t in parsed if t.predicate.value in ("https://example.org/list", str(RDF.first), str(RDF.rest))]
+    # asserted: nodes written one by one; inferred (with a list): the document made whole, by rdflib
+    graphs = {"ontology": listed,
+              "asserted": [t for t in parsed if t not in listed and t.predicate.value != "https://example.org/q"],
+              "inferred": [t for t in parsed if t.predicate.value in ("https://example.org/q", str(RDF.type))] + listed}
+    if empty:
+        graphs[empty] = []
+    lines = {name: nt_lines(triples) for name, triples in graphs.items()}
+    counts = write_build(tmp_path / "out", {name: iter(reversed(found)) for name, found in lines.items()})
+    assert counts == {name: len(set(triples)) for name, triples in graphs.items()}
+    out = tmp_path / "out"
+    quads = [pyoxigraph.Quad(t.subject, t.predicate, t.object, pyoxigraph.NamedNode(str(GRAPH[name])))
+             for name in ("ontology", "asserted", "inferred") for t in sorted(set(graphs[name]), key=str)]
+    assert (out / "graph.trig").read_bytes() == pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.TRIG, prefixes=PREFIXES)
+    for name in ("asserted", "inferred"):
+        text = b"".join(sorted(set(lines[name])))
+        assert (out / f"{name}.nt").read_bytes() == text
+        assert (out / f"{name}.ttl").read_bytes() == pyoxigraph.serialize(
+            pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES), format=pyoxigraph.RdfFormat.TURTLE, prefixes=PREFIXES)
+        # the document made whole (rdflib's where it has lists), its arrays ordered, as json writes it
+        document = _json_ld_document(text.splitlines()) or json.loads(
+            _to_rdflib([q.triple for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.N_TRIPLES)]).serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True))
+        expected = json.dumps(_ordered(document), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        assert (out / f"{name}.jsonld").read_bytes() == expected.encode("utf-8")
+        assert _json_ld_nt(b"".join(reversed(sorted(set(lines[name]))))) == expected.encode("utf-8")  # lines out of order

@@ -41,10 +41,11 @@ reference engine (owlrl on the files as written), with a warning saying why.
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping, Optional, Union, cast
+from typing import Iterator, Mapping, Optional, Union
 
 import pyoxigraph
 from rdflib import BNode, Graph
@@ -294,15 +295,18 @@ class FastEngine:
         return write_build(out_dir, store_lines(dataset), inputs=inputs)
 
 
-def store_lines(dataset: StoreDataset) -> dict[str, list[bytes]]:
+def store_lines(dataset: StoreDataset) -> dict[str, Iterator[bytes]]:
     """The ontology, asserted and inferred triples of ``dataset`` as a build writes them, as
     N-Triples lines (see :func:`kg.export.write_build`): literals as written, blank nodes
     renamed (the ontology's under stable names, the data's as skolem IRIs; see
     :mod:`kg.export`).
 
-    The store writes its graphs as N-Triples itself; each line is then looked at as bytes
-    (its three terms split at the first two spaces: no IRI or blank node label has one),
-    which costs a fraction of making Python terms of each triple.
+    Each graph's lines are made as they are read, one graph at a time, in that order (the
+    inferred lines need the names given to the asserted blank nodes): only the graph being
+    written is held. The store writes each graph as N-Triples itself, to a temporary file
+    read line by line; a line is only split into its terms (at the first two spaces: no IRI
+    or blank node label has one) when it may need it: when it has a blank node (``_:``) or
+    ends in a datatype of a literal the store holds otherwise than written.
     """
     store = dataset.store
     ontology_rename: dict[Node, Node] = {b: name for b, name in ontology_names(dataset.ontology).items()}
@@ -313,70 +317,93 @@ def store_lines(dataset: StoreDataset) -> dict[str, list[bytes]]:
     written = {_nt(stored): _nt(from_rdflib(literal)) for stored, literal in dataset.written.items()}
     merged = {_nt(stored) for stored in merged_forms(store)}
     skip = {line for line in nt_lines(dataset.ontology_triples)} - set(nt_lines(dataset.overlap))
+    # The ends of the lines whose object may be one of those (a datatype's); None: any line.
+    rewritten = {*written, *merged}
+    ends: Optional[tuple[bytes, ...]] = None if any(b'"^^<' not in term for term in rewritten) else tuple(
+        {term[term.rindex(b'"^^<') + 3:] + b" .\n" for term in rewritten})
+    rename: dict[bytes, bytes] = {}
+    named: list[bool] = []  # once the asserted lines are read: the names in rename are given
 
-    asserted, blank = [], []
-    for line in _lines(store, _DEFAULT):
-        if line in skip:
-            continue
-        s, p, o = line.split(b" ", 2)
-        o = o[:-3]
-        if o in merged:
-            continue
-        value = written.get(o)
-        if value is not None:
-            o = value
-        if s[:2] == b"_:" or o[:2] == b"_:":
-            blank.append((s, p, o))
-        else:
-            asserted.append(line if value is None else b"%s %s %s .\n" % (s, p, o))
-    if merged:  # the store made several written literals one value: the files say which was where
-        for line in nt_lines(_merged_as_written(dataset, merged)):
+    def asserted() -> Iterator[bytes]:
+        blank = []
+        for line in _lines(store, _DEFAULT):
+            if line in skip:
+                continue
+            if ends is not None and not line.endswith(ends) and b"_:" not in line:
+                yield line  # most lines: as the store writes them
+                continue
             s, p, o = line.split(b" ", 2)
+            o = o[:-3]
+            if o in merged:
+                continue
+            value = written.get(o)
+            if value is not None:
+                o = value
             if s[:2] == b"_:" or o[:2] == b"_:":
-                blank.append((s, p, o[:-3]))
+                blank.append((s, p, o))
             else:
-                asserted.append(line)
+                yield line if value is None else b"%s %s %s .\n" % (s, p, o)
+        if merged:  # the store made several written literals one value: the files say which was where
+            for line in nt_lines(_merged_as_written(dataset, merged)):
+                s, p, o = line.split(b" ", 2)
+                if s[:2] == b"_:" or o[:2] == b"_:":
+                    blank.append((s, p, o[:-3]))
+                else:
+                    yield line
+        rename.update(_blank_names(blank))
+        rename.update((b"_:" + str(b).encode(), b"_:" + str(name).encode()) for b, name in ontology_rename.items())
+        named.append(True)
+        for s, p, o in blank:
+            yield b"%s %s %s .\n" % (rename.get(s, s), p, rename.get(o, o))
 
-    # Skolem IRIs for the data's blank nodes, named from the triples around them (their
-    # rdflib text: a literal's n3 differs from N-Triples).
-    n3: dict[bytes, str] = {}
+    def inferred() -> Iterator[bytes]:
+        assert named, "store_lines: the inferred lines are read after the asserted ones (they name the blank nodes)"
+        for line in _lines(store, INFERRED):
+            if ends is not None and not line.endswith(ends) and b"_:" not in line:
+                yield line
+                continue
+            s, p, o = line.split(b" ", 2)
+            o = o[:-3]
+            value = written.get(o)
+            if value is not None or s[:2] == b"_:" or o[:2] == b"_:":
+                line = b"%s %s %s .\n" % (rename.get(s, s), p, rename.get(o, o) if value is None else value)
+            yield line
+
+    return {"ontology": iter(ontology), "asserted": asserted(), "inferred": inferred()}
+
+
+def _blank_names(blank: list[tuple[bytes, bytes, bytes]]) -> dict[bytes, bytes]:
+    """Skolem IRIs for the data's blank nodes (``_:label``) in the N-Triples terms
+    ``blank``, named from the triples around them as :func:`kg.export.skolem_iris`
+    names them (from their rdflib text: a literal's ``n3()`` differs from N-Triples)."""
+    n3 = _literals_n3({term for _, _, term in blank if term[:1] == b'"'})
+    nodes: dict[bytes, BNode] = {}
 
     def text(term: bytes):
         if term[:2] == b"_:":
-            return BNode(term[2:].decode())
-        found = n3.get(term)
-        if found is None:
-            found = n3[term] = term.decode() if term[:1] == b"<" else _literal_n3(term)
-        return found
+            found = nodes.get(term)
+            if found is None:
+                found = nodes[term] = BNode(term[2:].decode())
+            return found
+        return n3[term] if term[:1] == b'"' else term.decode()
 
     around: dict = {}
     for s, p, o in blank:
+        predicate = p.decode()  # an IRI
         if s[:2] == b"_:":
-            around.setdefault(BNode(s[2:].decode()), ([], []))[0].append((text(p), text(o)))
+            around.setdefault(text(s), ([], []))[0].append((predicate, text(o)))
         if o[:2] == b"_:":
-            around.setdefault(BNode(o[2:].decode()), ([], []))[1].append((text(s), text(p)))
-    rename = {b"_:" + str(b).encode(): f"<{GENID}{name}>".encode() for b, name in stable_labels(around).items()}
-    rename.update((b"_:" + str(b).encode(), b"_:" + str(name).encode()) for b, name in ontology_rename.items())
-
-    def renamed(s: bytes, p: bytes, o: bytes) -> bytes:
-        return b"%s %s %s .\n" % (rename.get(s, s), p, rename.get(o, o))
-
-    asserted.extend(renamed(*triple) for triple in blank)
-    inferred = []
-    for line in _lines(store, INFERRED):
-        s, p, o = line.split(b" ", 2)
-        o = o[:-3]
-        value = written.get(o)
-        if value is not None or s[:2] == b"_:" or o[:2] == b"_:":
-            line = renamed(s, p, o if value is None else value)
-        inferred.append(line)
-    return {"ontology": ontology, "asserted": asserted, "inferred": inferred}
+            around.setdefault(text(o), ([], []))[1].append((text(s), predicate))
+    return {b"_:" + str(b).encode(): f"<{GENID}{name}>".encode() for b, name in stable_labels(around).items()}
 
 
-def _lines(store: pyoxigraph.Store, graph) -> list[bytes]:
-    # The stubs say bytes | None: None is only when an output is given, and none is.
-    text = cast(bytes, store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph))
-    return text.splitlines(keepends=True)
+def _lines(store: pyoxigraph.Store, graph) -> Iterator[bytes]:
+    """The N-Triples lines of ``graph`` in ``store``, read from a temporary file the store
+    writes them to (not one text of them all, beside the lines)."""
+    with tempfile.TemporaryFile() as file:
+        store.dump(file, format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=graph)
+        file.seek(0)
+        yield from file
 
 
 def _nt(term) -> bytes:
@@ -384,10 +411,12 @@ def _nt(term) -> bytes:
     return str(term).encode()
 
 
-def _literal_n3(text: bytes) -> str:
-    """rdflib's ``n3()`` of the literal written ``text`` in N-Triples."""
-    quad = next(iter(pyoxigraph.parse(b"<urn:s> <urn:p> " + text + b" .", format=pyoxigraph.RdfFormat.N_TRIPLES)))
-    return to_rdflib(quad.object).n3()
+def _literals_n3(literals: set[bytes]) -> dict[bytes, str]:
+    """rdflib's ``n3()`` of each literal written (in N-Triples) in ``literals``, read in one parse."""
+    ordered = sorted(literals)
+    document = b"".join(b"<urn:s> <urn:p> %s .\n" % text for text in ordered)
+    quads = pyoxigraph.parse(document, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return {text: to_rdflib(quad.object).n3() for text, quad in zip(ordered, quads)}
 
 
 def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigraph.Triple]:
