@@ -273,6 +273,44 @@ def test_oxigraph_gives_the_rdflib_answer(tiny):
         assert run_query(OF_COMPANY, to_store(tiny), params=params).rows == run_query(OF_COMPANY, tiny, params=params).rows
 
 
+def test_oxigraph_rows_are_the_terms_oxigraph_holds():
+    """The rows read from Oxigraph's TSV are the terms of its own Python objects: escapes,
+    language tags, datatypes, numbers and booleans written bare or not, blank nodes, and
+    unbound values."""
+    import pyoxigraph
+    from kg.load import from_oxigraph
+    from kg.sparql.evaluate import evaluate
+
+    store = pyoxigraph.Store()
+    store.load(
+        r"""@prefix x: <urn:x:> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        x:a x:p "tab\there\nline\r \"q\" back\\slash \\t", "", "caf\u00e9"@fr-CA, "a\"@en", "@en",
+            "<x>", "_:y", "01"^^xsd:integer, "-5"^^xsd:integer, "+3"^^xsd:integer, "abc"^^xsd:integer,
+            "1.50"^^xsd:decimal, ".5"^^xsd:decimal, "1."^^xsd:decimal, "1e3"^^xsd:double,
+            "1.0E-3"^^xsd:double, "INF"^^xsd:double, "true"^^xsd:boolean, "1"^^xsd:boolean,
+            "2026-03"^^xsd:gYearMonth, "2026-03-16Z"^^xsd:date, "x"^^x:dt, "x"^^xsd:string, _:b1, x:b .""",
+        format=pyoxigraph.RdfFormat.TURTLE,
+    )
+
+    def described(bindings):
+        return [
+            {k: (type(v), str(v), getattr(v, "datatype", None), getattr(v, "language", None)) for k, v in row.items()}
+            for row in bindings
+        ]
+
+    for text in (
+        "SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+        "SELECT ?o ?unbound WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?unbound } }",
+        "SELECT ?unbound WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?unbound } }",
+        "SELECT * WHERE { }",
+    ):
+        answer = store.query(text)
+        names = [v.value for v in answer.variables]
+        expected = [{n: from_oxigraph(v) for n, v in zip(names, row) if v is not None} for row in answer]
+        assert described(evaluate(text, store).bindings) == described(expected)
+        assert len(expected) >= 1
+
+
 COUNTED = Query.from_text(
     """#+ summary: the number of a company's things, counted in a sub-select
 #+ params:

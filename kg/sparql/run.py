@@ -3,7 +3,10 @@
 A parameter ``date`` is the variable ``?date`` of the query. Values are checked and
 turned into RDF terms (a date into an ``xsd:date`` literal, a company name into the
 company's IRI), then bound with a ``VALUES`` block at the top of the query's ``WHERE``
-group; user text never becomes SPARQL syntax.
+group, and at the top of the ``WHERE`` group of every sub-select that mentions them (a
+sub-select sees nothing of the outer bindings): a parameter is the one value of its
+variable everywhere in the query (:func:`kg.sparql.text.bind_query`). User text never
+becomes SPARQL syntax.
 
 >>> from rdflib import Graph
 >>> graph = Graph().parse(format="turtle", data='''
