@@ -67,7 +67,7 @@ DIFFERENT: dict[str, str] = {key: WHY[key.split("/")[0]] for key in (
     "ceo-direct-units/alibaba-before-ath", "ceo-direct-units/defaults",
     "disagreements-and-inferences/defaults",
     "org-chart/alibaba-after-ath", "org-chart/alibaba-before-ath", "org-chart/defaults",
-    "org-chart/google-after-merger", "org-chart/openai",
+    "org-chart/google-after-merger", "org-chart/google-before-merger", "org-chart/openai",
     "org-chart/tencent-after-ai-lab-dissolution",
     "reporting-chain/defaults", "reporting-chain/he-jingzhou-after-rotation",
     "reporting-chain/lin-junyang-before-departure", "reporting-chain/zhou-jingren-after-ath",
