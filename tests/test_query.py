@@ -278,6 +278,7 @@ def test_oxigraph_rows_are_the_terms_oxigraph_holds():
     language tags, datatypes, numbers and booleans written bare or not, blank nodes, and
     unbound values."""
     import pyoxigraph
+
     from kg.load import from_oxigraph
     from kg.sparql.evaluate import evaluate
 
