@@ -113,10 +113,11 @@ def _evaluate_oxigraph(text: str, store: Any, where: str, namespaces: dict[str, 
         # Oxigraph writes the solutions as SPARQL TSV in Rust much faster than it makes a
         # Python object of each value (at 1M triples, 3,798 rows of 8 columns: 6 ms
         # against 45 ms); each distinct cell is then read once (rows repeat terms).
-        text_rows = answer.serialize(format=pyoxigraph.QueryResultsFormat.TSV).decode("utf-8")
+        # The stubs say bytes | None: None is only when an output is given, and none is.
+        text_rows = cast(bytes, answer.serialize(format=pyoxigraph.QueryResultsFormat.TSV)).decode("utf-8")
         bindings = _tsv_bindings(names, text_rows)
         if bindings is None:  # a value the reader does not know (a triple term): as objects
-            answer = store.query(text)
+            answer = cast(pyoxigraph.QuerySolutions, store.query(text))  # a SELECT, as the first time
             bindings = tuple(
                 {n: cast(Identifier, from_oxigraph(v)) for n, v in zip(names, s) if v is not None}
                 for s in answer
