@@ -219,10 +219,11 @@ class OxigraphServer:
         self._log.seek(0)
         return " ".join(self._log.read()[-2000:].decode("utf-8", "replace").split())
 
-    def wait(self) -> int:
-        """Block until the server exits; its exit code."""
+    def wait(self, timeout: Optional[float] = None) -> int:
+        """Block until the server exits (or ``timeout`` seconds pass:
+        :class:`subprocess.TimeoutExpired`); its exit code."""
         assert self.process is not None, "the server was not started"
-        return self.process.wait()
+        return self.process.wait(timeout=timeout)
 
     def stop(self) -> None:
         """Stop the server (politely, then not); safe to call twice."""
@@ -316,10 +317,59 @@ def serve_until_stopped(triples: Iterable, *, port: Optional[int] = None, writab
     :raises StoreError: the server cannot start, or stopped by itself.
     """
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    with serving(triples, port=port, writable=writable) as (server, count):
-        try:  # from the first word of ``ready`` on, a stop is a normal stop
-            ready(server, count)
-            code = server.wait()
-        except KeyboardInterrupt:
-            return
+    stopping = _noting_stops()
+    try:
+        with serving(triples, port=port, writable=writable) as (server, count):
+            try:  # from the first word of ``ready`` on, a stop is a normal stop
+                ready(server, count)
+                code = _wait(server, stopping)
+            except KeyboardInterrupt:
+                return
+    finally:
+        stopping.restore()
     raise StoreError(f"the Oxigraph server stopped by itself (exit code {code})")
+
+
+class _Stops:
+    """Which stopping signals arrived, noted by handlers that then do what the ones they
+    wrap did (raise :class:`KeyboardInterrupt`). Python drops an exception raised while it
+    runs its own after-fork hooks (``Exception ignored in: <function _releaseLock>``): a
+    Ctrl-C that lands while a child process is being started is otherwise lost, and the
+    server would run on."""
+
+    def __init__(self) -> None:
+        self.seen = False
+        self._previous: dict[int, object] = {}
+
+    def restore(self) -> None:
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def _noting_stops() -> _Stops:
+    stops = _Stops()
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        previous = signal.getsignal(number) if number is not None else None
+        if number is None or not callable(previous):  # ignored or the default: nothing raises to note
+            continue
+
+        def noting(signum, frame, previous=previous):
+            stops.seen = True
+            previous(signum, frame)
+
+        stops._previous[number] = previous
+        signal.signal(number, noting)
+    return stops
+
+
+def _wait(server: OxigraphServer, stopping: _Stops) -> int:
+    """Wait for ``server`` to exit, and its exit code; :class:`KeyboardInterrupt` as soon as
+    a stop is noted, even one whose exception Python dropped."""
+    while True:
+        if stopping.seen:
+            raise KeyboardInterrupt
+        try:
+            return server.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            continue
