@@ -292,7 +292,8 @@ class FastEngine:
         when :meth:`reason` handed the graph to the reference engine, that engine's build)."""
         if inferred.graph is not None:
             return ReferenceEngine().write(dataset.as_written(), inferred, out_dir, inputs=inputs)
-        return write_build(out_dir, store_lines(dataset), inputs=inputs)
+        with collection_paused():  # millions of lines and nodes made, few cycles (as in reason)
+            return write_build(out_dir, store_lines(dataset), inputs=inputs)
 
 
 def store_lines(dataset: StoreDataset) -> dict[str, Iterator[bytes]]:
