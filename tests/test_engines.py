@@ -149,6 +149,19 @@ def test_both_engines_write_the_same_build(make_project, tmp_path, extra):
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "reference" / name).read_bytes(), name
 
 
+def test_store_lines_refuses_a_store_that_merged_written_literals(make_project):
+    """Which written form was where is in the files only: FastEngine.write hands such a
+    build to the reference engine (above), and store_lines says so rather than guess."""
+    extra = "\nrorg:acme schema:value \"7\"^^xsd:int ; <https://example.org/count> \"07\"^^xsd:integer .\n"
+    project = make_project(data={"acme.ttl": TINY_DATA + extra})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset = kg.engines.fast.FastEngine().open(project)
+    assert kg.fast.store.merged_forms(dataset.store)
+    with pytest.raises(ValueError, match="several written differently"):
+        kg.engines.fast.store_lines(dataset)
+
+
 def test_a_build_derives_the_day_bounds_once_and_the_rules_never_see_them(make_project, tmp_path, monkeypatch):
     # A domain of rkg:holdsFrom: the reference reasons over the asserted data, without the
     # bounds, so no interval is an ex:Held; the fast build must not make one either.

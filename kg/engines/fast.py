@@ -308,20 +308,26 @@ def store_lines(dataset: StoreDataset) -> dict[str, Iterator[bytes]]:
     read line by line; a line is only split into its terms (at the first two spaces: no IRI
     or blank node label has one) when it may need it: when it has a blank node (``_:``) or
     ends in a datatype of a literal the store holds otherwise than written.
+
+    A store that holds one literal for several written differently
+    (:func:`kg.fast.store.merged_forms`) cannot say which was where: :meth:`FastEngine.write`
+    writes such a build with the reference engine, from the files, and this refuses it.
+
+    :raises ValueError: the store holds such a literal.
     """
     store = dataset.store
+    if merged_forms(store):
+        raise ValueError("store_lines: the store holds one literal for several written differently; "
+                         "FastEngine.write writes such a build from the files (the reference engine)")
     ontology_rename: dict[Node, Node] = {b: name for b, name in ontology_names(dataset.ontology).items()}
     ontology = nt_lines(pyoxigraph.Triple(*(from_rdflib(ontology_rename.get(t, t)) for t in triple))
                         for triple in dataset.ontology)
-    # What the store holds otherwise than written, as N-Triples text: the written form
-    # (its stored form, when several written forms became one, left to the files).
+    # What the store holds otherwise than written, as N-Triples text: the written form.
     written = {_nt(stored): _nt(from_rdflib(literal)) for stored, literal in dataset.written.items()}
-    merged = {_nt(stored) for stored in merged_forms(store)}
     skip = {line for line in nt_lines(dataset.ontology_triples)} - set(nt_lines(dataset.overlap))
     # The ends of the lines whose object may be one of those (a datatype's); None: any line.
-    rewritten = {*written, *merged}
-    ends: Optional[tuple[bytes, ...]] = None if any(b'"^^<' not in term for term in rewritten) else tuple(
-        {term[term.rindex(b'"^^<') + 3:] + b" .\n" for term in rewritten})
+    ends: Optional[tuple[bytes, ...]] = None if any(b'"^^<' not in term for term in written) else tuple(
+        {term[term.rindex(b'"^^<') + 3:] + b" .\n" for term in written})
     rename: dict[bytes, bytes] = {}
     named: list[bool] = []  # once the asserted lines are read: the names in rename are given
 
@@ -335,8 +341,6 @@ def store_lines(dataset: StoreDataset) -> dict[str, Iterator[bytes]]:
                 continue
             s, p, o = line.split(b" ", 2)
             o = o[:-3]
-            if o in merged:
-                continue
             value = written.get(o)
             if value is not None:
                 o = value
@@ -344,13 +348,6 @@ def store_lines(dataset: StoreDataset) -> dict[str, Iterator[bytes]]:
                 blank.append((s, p, o))
             else:
                 yield line if value is None else b"%s %s %s .\n" % (s, p, o)
-        if merged:  # the store made several written literals one value: the files say which was where
-            for line in nt_lines(_merged_as_written(dataset, merged)):
-                s, p, o = line.split(b" ", 2)
-                if s[:2] == b"_:" or o[:2] == b"_:":
-                    blank.append((s, p, o[:-3]))
-                else:
-                    yield line
         rename.update(_blank_names(blank))
         rename.update((b"_:" + str(b).encode(), b"_:" + str(name).encode()) for b, name in ontology_rename.items())
         named.append(True)
@@ -418,12 +415,6 @@ def _literals_n3(literals: set[bytes]) -> dict[bytes, str]:
     document = b"".join(b"<urn:s> <urn:p> %s .\n" % text for text in ordered)
     quads = pyoxigraph.parse(document, format=pyoxigraph.RdfFormat.N_TRIPLES)
     return {text: to_rdflib(quad.object).n3() for text, quad in zip(ordered, quads)}
-
-
-def _merged_as_written(dataset: StoreDataset, merged: set) -> Iterator[pyoxigraph.Triple]:
-    """The data triples whose object the store holds as one of ``merged`` (a value several
-    written literals became, :func:`kg.fast.store.merged_forms`), as the files write them."""
-    return _written_with(dataset.files, merged_forms(dataset.store))
 
 
 def _written_with(files: list[Path], merged: dict) -> Iterator[pyoxigraph.Triple]:
