@@ -98,13 +98,58 @@ class QueryResult:
     """
 
     vars: tuple[str, ...]
-    bindings: tuple[Mapping[str, Identifier], ...] = ()
+    bindings: Sequence[Mapping[str, Identifier]] = ()
     boolean: Optional[bool] = None
     namespaces: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_tsv(cls, text: str, *, namespaces: Optional[Mapping[str, str]] = None) -> QueryResult:
+        """Read a SELECT result in the SPARQL 1.1 TSV format, as Oxigraph writes it.
+
+        The rows' Python values are read from the text at once; the rdflib terms of
+        :attr:`bindings` are made when first asked for (reading a string's value from
+        the text costs a third of making its :class:`rdflib.Literal`, and most callers
+        want only the values).
+
+        >>> result = QueryResult.from_tsv('?unit\\t?since\\n<https://example.org/lab>\\t"2026-03"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>\\n')
+        >>> result.rows
+        [{'unit': rdflib.term.URIRef('https://example.org/lab'), 'since': '2026-03'}]
+        >>> result.bindings[0]["since"].datatype
+        rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYearMonth')
+
+        :raises ValueError: a line that is not a row of the header's variables, or a cell
+            that is not an IRI, blank node or literal written as Oxigraph writes them
+            (a triple term, a base direction).
+        """
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        if not lines:
+            raise ValueError("a SPARQL TSV result needs a header line")
+        header = lines[0].split("\t") if lines[0] else []
+        if any(len(name) < 2 or name[0] != "?" for name in header):
+            raise ValueError(f"not a SPARQL TSV header: {lines[0]!r}")
+        names = tuple(name[1:] for name in header)
+        values: dict[str, Any] = {"": None}
+        rows = []
+        for line in lines[1:]:
+            cells = line.split("\t")
+            if len(cells) != len(names) and names:
+                raise ValueError(f"a SPARQL TSV row of {len(cells)} cells for {len(names)} variables")
+            row = {}
+            for name, cell in zip(names, cells):
+                try:
+                    row[name] = values[cell]
+                except KeyError:
+                    row[name] = values[cell] = _tsv_value(cell)
+            rows.append(row)
+        return cls(names, _TSVBindings(names, lines[1:], rows), namespaces=dict(namespaces or {}))
 
     @property
     def rows(self) -> list[dict[str, Any]]:
         """One dict per solution, every variable present, values as Python objects."""
+        if isinstance(self.bindings, _TSVBindings):
+            return self.bindings.rows()
         return [{v: to_python(b.get(v)) for v in self.vars} for b in self.bindings]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -142,6 +187,117 @@ class QueryResult:
         if isinstance(term, BNode):
             return f"_:{term}"
         return str(term)
+
+
+class _TSVBindings(Sequence[Mapping[str, Identifier]]):
+    """The solutions of a SPARQL TSV result (:meth:`QueryResult.from_tsv`): the rows'
+    Python values, read at once, and their rdflib terms, made from the lines on first use
+    (each distinct cell once)."""
+
+    __slots__ = ("_names", "_lines", "_rows", "_terms")
+
+    def __init__(self, names: tuple[str, ...], lines: list[str], rows: list[dict[str, Any]]):
+        self._names = names
+        self._lines = lines
+        self._rows = rows
+        self._terms: Optional[tuple[dict[str, Identifier], ...]] = None
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The rows of :attr:`QueryResult.rows`: new dicts, so that a caller may change them."""
+        return [dict(row) for row in self._rows]
+
+    def _made(self) -> tuple[dict[str, Identifier], ...]:
+        if self._terms is None:
+            made: dict[str, Optional[Identifier]] = {"": None}
+            solutions = []
+            for line in self._lines:
+                solution = {}
+                for name, cell in zip(self._names, line.split("\t")):
+                    try:
+                        term = made[cell]
+                    except KeyError:
+                        term = made[cell] = _tsv_read_term(cell)
+                    if term is not None:
+                        solution[name] = term
+                solutions.append(solution)
+            self._terms = tuple(solutions)
+            self._lines = []
+        return self._terms
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[Mapping[str, Identifier]]:
+        return iter(self._made())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (tuple, _TSVBindings)):
+            return self._made() == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like the tuple of dicts it stands for
+
+    def __repr__(self) -> str:
+        return repr(self._made())
+
+
+_TSV_UNESCAPE = re.compile(r"\\(.)")
+_TSV_ESCAPED = {"t": "\t", "n": "\n", "r": "\r", '"': '"', "\\": "\\"}
+_TURTLE_NUMBER = re.compile(r"[+-]?(?:[0-9]+(\.[0-9]*)?|(\.)[0-9]+)([eE][+-]?[0-9]+)?\Z")
+
+
+def _tsv_value(cell: str) -> Any:
+    """The Python value of a TSV cell, as :func:`to_python` gives for its term: a plain or
+    language-tagged string is read from the text without making its term."""
+    if cell.startswith('"'):
+        end = cell.rfind('"')
+        suffix = cell[end + 1 :]
+        if end > 0 and (not suffix or (suffix.startswith("@") and _LANGUAGE_TAG.match(suffix[1:]))):
+            return _tsv_unescaped(cell[1:end])
+    return to_python(_tsv_read_term(cell))
+
+
+def _tsv_unescaped(value: str) -> str:
+    if "\\" not in value:
+        return value
+    return _TSV_UNESCAPE.sub(lambda m: _TSV_ESCAPED.get(m.group(1), m.group(0)), value)
+
+
+def _tsv_read_term(cell: str) -> Optional[Identifier]:
+    """One TSV cell as an rdflib term (``None`` for an empty cell: unbound), the term
+    :func:`kg.load.from_oxigraph` gives for Oxigraph's own object.
+
+    :raises ValueError: a cell that is not an IRI, blank node or literal as Oxigraph
+        writes them (a triple term, a base direction).
+    """
+    if not cell:
+        return None
+    if cell.startswith("<") and cell.endswith(">") and not cell.startswith("<<"):
+        return URIRef(cell[1:-1])
+    if cell.startswith("_:"):
+        return BNode(cell[2:])
+    if cell.startswith('"'):
+        end = cell.rfind('"')
+        value = _tsv_unescaped(cell[1:end])
+        suffix = cell[end + 1 :]
+        if end > 0 and not suffix:
+            return Literal(value)
+        if end > 0 and suffix.startswith("@") and "--" not in suffix:  # not a SPARQL 1.2 direction
+            return Literal(value, lang=suffix[1:])
+        if end > 0 and suffix.startswith("^^<") and suffix.endswith(">"):
+            return Literal(value, datatype=URIRef(suffix[3:-1]), normalize=False)
+    elif cell in ("true", "false"):
+        return Literal(cell, datatype=XSD.boolean, normalize=False)
+    else:
+        number = _TURTLE_NUMBER.match(cell)
+        if number is not None:
+            fraction, point, exponent = number.groups()
+            kind = "double" if exponent else "decimal" if fraction is not None or point else "integer"
+            return Literal(cell, datatype=XSD[kind], normalize=False)
+    raise ValueError(f"not a term this SPARQL TSV reader knows: {cell!r}")
 
 
 def _json(result: QueryResult) -> str:

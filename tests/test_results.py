@@ -51,6 +51,38 @@ def test_tsv_writes_a_number_in_full_when_its_lexical_form_is_not_turtle():
     assert result.serialize("tsv").splitlines()[1] == '"+.5e"^^<http://www.w3.org/2001/XMLSchema#double>'
 
 
+def test_tsv_reads_back_as_the_same_result():
+    """QueryResult.from_tsv reads what serialize("tsv") writes: the same terms, and rows
+    whose values (read from the text, not from the terms) are the same Python values."""
+    back = QueryResult.from_tsv(RESULT.serialize("tsv"), namespaces={"ex": EX})
+    assert back.vars == RESULT.vars and len(back) == len(RESULT) == 2
+    assert back.rows == RESULT.rows
+    assert back.bindings == RESULT.bindings and back == RESULT
+    assert back.serialize("table") == RESULT.serialize("table")
+
+
+def test_tsv_rows_are_the_callers_to_change():
+    result = QueryResult.from_tsv('?name\n"Tongyi Lab"@en\n')
+    result.rows[0]["name"] = "changed"
+    assert result.rows == [{"name": "Tongyi Lab"}]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name\n<https://example.org/a>\n",  # no "?" in the header
+        "?a\t?b\n<https://example.org/a>\n",  # one cell for two variables
+        "?t\n<< <urn:a> <urn:b> <urn:c> >>\n",  # a triple term
+        '?s\n"hi"@en--ltr\n',  # a base direction
+        "?n\nsomething\n",
+        "",
+    ],
+)
+def test_tsv_refuses_what_it_does_not_read(text):
+    with pytest.raises(ValueError):
+        QueryResult.from_tsv(text)
+
+
 def test_csv_is_w3c_csv():
     text = RESULT.serialize("csv")
     assert text.startswith("thing,name,count,when,note\r\n")
