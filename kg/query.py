@@ -9,3 +9,11 @@ True
 
 from kg.sparql import *  # noqa: F403 - kg.sparql's public names, listed once (in its __all__)
 from kg.sparql import __all__  # noqa: F401
+
+
+def __getattr__(name: str) -> object:
+    if name == "ENGINES":  # deprecated, no longer in kg.sparql's __all__ (it warns)
+        import kg.sparql
+
+        return kg.sparql.ENGINES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

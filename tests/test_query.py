@@ -268,6 +268,17 @@ def test_iri_that_could_end_early_is_refused(tiny, value):
 # -- engines and the Python API ---------------------------------------------------
 
 
+def test_the_old_engines_tuple_still_answers_with_a_warning():
+    import kg.query
+    import kg.sparql
+    import kg.sparql.run
+
+    for module in (kg.sparql.run, kg.sparql, kg.query):
+        with pytest.warns(DeprecationWarning, match="kg.engines"):
+            assert module.ENGINES == ("rdflib", "oxigraph")
+        assert "ENGINES" not in module.__all__
+
+
 def test_oxigraph_gives_the_rdflib_answer(tiny):
     for params in ({"company": "Acme"}, {"company": "Beta Corp"}):
         assert run_query(OF_COMPANY, to_store(tiny), params=params).rows == run_query(OF_COMPANY, tiny, params=params).rows

@@ -25,11 +25,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # what type checkers see; at run time __getattr__ imports them
     from kg.sparql.catalogue import Query, find_query, load_catalogue
     from kg.sparql.params import PARAM_TYPES, Param, date_span
-    from kg.sparql.run import ENGINES, query_graph, run_query, to_store
+    from kg.sparql.run import query_graph, run_query, to_store
     from kg.sparql.text import bind_query
 
 __all__ = [
-    "ENGINES",
     "PARAM_TYPES",
     "Param",
     "Query",
@@ -48,6 +47,8 @@ _MODULES = ("text", "params", "catalogue", "run")
 
 
 def __getattr__(name: str) -> Any:
+    if name == "ENGINES":  # deprecated, not in __all__: kg.sparql.run warns
+        return getattr(importlib.import_module(f"{__name__}.run"), name)
     if name in __all__:
         for home in _MODULES:
             module = importlib.import_module(f"{__name__}.{home}")

@@ -38,10 +38,23 @@ from kg.sparql.catalogue import Query, find_query
 from kg.sparql.evaluate import evaluate
 from kg.sparql.text import _scan, bind_query
 
-__all__ = ["ENGINES", "query_graph", "run_query", "to_store"]
+__all__ = ["query_graph", "run_query", "to_store"]
 
-#: What :func:`query_graph` can build: an rdflib graph or an Oxigraph store.
-ENGINES = ("rdflib", "oxigraph")
+
+def __getattr__(name: str) -> Any:
+    # ENGINES named the two things query_graph built before engines were chosen by name
+    # (kg.engines.ENGINES, whose aliases these are); kept for callers, with a warning.
+    if name == "ENGINES":
+        import warnings
+
+        warnings.warn(
+            "kg.sparql.ENGINES is deprecated: query_graph takes any name of kg.engines.ENGINES "
+            "or kg.engines.ALIASES",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ("rdflib", "oxigraph")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run_query(
